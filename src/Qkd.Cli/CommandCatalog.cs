@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace Qkd.Cli;
+
+/// <summary>Every top-level command of `qkd`, one line each (each lives in Commands/).</summary>
+public static class CommandCatalog
+{
+    /// <summary>The commands, in the order `qkd --help` lists them.</summary>
+    public static IEnumerable<Command> All()
+    {
+        yield return Commands.InfoCommand.Create();
+    }
+}

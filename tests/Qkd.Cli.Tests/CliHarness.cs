@@ -1,0 +1,20 @@
+namespace Qkd.Cli.Tests;
+
+/// <summary>Runs the real command tree in-process with captured stdout and stderr.</summary>
+public static class CliHarness
+{
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    public static Result Run(params string[] args)
+    {
+        var root = new System.CommandLine.RootCommand("qkd");
+        foreach (var c in CommandCatalog.All())
+        {
+            root.Subcommands.Add(c);
+        }
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = CliApp.Run(root, args, output, error);
+        return new Result(code, output.ToString(), error.ToString());
+    }
+}
