@@ -1,0 +1,136 @@
+using Qkd.Bits;
+
+namespace Qkd.PostProcessing;
+
+/// <summary>
+/// The public, key-independent part of a Cascade run that both parties derive identically: the variant, the
+/// key length, the QBER estimate that sets the block sizes, and one shuffle (permutation) per pass drawn from
+/// a public shuffle seed. Immutable and shareable across threads, so a session that reconciles many
+/// equal-length blocks draws its permutations once.
+/// </summary>
+/// <remarks>
+/// Pass 1 uses the identity order (the sifted key's errors are treated as independent; later passes shuffle),
+/// passes 2.. use Fisher-Yates shuffles from <see cref="SimRandom.ForStream"/>(seed, pass). The permutations are
+/// public information: they are not secret and need no cryptographic randomness, only agreement; reusing them
+/// for several blocks reveals nothing about the keys because every block's errors are independent of them.
+/// </remarks>
+public sealed class CascadePlan
+{
+    private readonly CascadePass[] _passes;
+
+    /// <summary>Builds the plan (draws every permutation).</summary>
+    public CascadePlan(CascadeVariant variant, int length, double qberEstimate, ulong shuffleSeed)
+    {
+        Variant = Guard.NotNull(variant);
+        Length = (int)Guard.InRange(length, 2, 1 << 28);
+        QberEstimate = Guard.InRange(qberEstimate, 0, 0.5, "");
+        ShuffleSeed = shuffleSeed;
+        var total = variant.Passes + (variant.BiconfStreak > 0 ? CascadeVariant.MaxBiconfRounds : 0);
+        _passes = new CascadePass[total];
+        for (var i = 0; i < total; i++)
+        {
+            var blockSize = variant.BlockSize(i + 1, qberEstimate, length);
+            _passes[i] = new CascadePass(i, blockSize, length, i >= variant.Passes, i == 0 ? null : Shuffle(length, shuffleSeed, (ulong)i));
+        }
+    }
+
+    /// <summary>The Cascade variant.</summary>
+    public CascadeVariant Variant { get; }
+
+    /// <summary>Key length n [bits].</summary>
+    public int Length { get; }
+
+    /// <summary>QBER estimate used for the block sizes.</summary>
+    public double QberEstimate { get; }
+
+    /// <summary>Public seed of the shuffles.</summary>
+    public ulong ShuffleSeed { get; }
+
+    /// <summary>Number of normal passes.</summary>
+    public int NormalPasses => Variant.Passes;
+
+    /// <summary>Number of passes including the available BICONF rounds.</summary>
+    public int TotalPasses => _passes.Length;
+
+    /// <summary>Block size of 0-based pass <paramref name="pass"/>.</summary>
+    public int BlockSize(int pass) => _passes[pass].BlockSize;
+
+    internal CascadePass Pass(int pass) => _passes[pass];
+
+    private static int[] Shuffle(int n, ulong seed, ulong stream)
+    {
+        var random = SimRandom.ForStream(seed, stream);
+        var perm = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            perm[i] = i;
+        }
+        for (var i = n - 1; i > 0; i--)
+        {
+            var j = (int)random.NextBelow((ulong)(i + 1));
+            (perm[i], perm[j]) = (perm[j], perm[i]);
+        }
+        return perm;
+    }
+}
+
+/// <summary>One pass of a plan: block size, block count, permutation (position in pass order -> key index) and its inverse.</summary>
+internal sealed class CascadePass
+{
+    public CascadePass(int index, int blockSize, int length, bool biconf, int[]? permutation)
+    {
+        Index = index;
+        BlockSize = blockSize;
+        Length = length;
+        BlockCount = (length + blockSize - 1) / blockSize;
+        IsBiconf = biconf;
+        Permutation = permutation;
+        if (permutation is not null)
+        {
+            Inverse = new int[length];
+            for (var i = 0; i < length; i++)
+            {
+                Inverse[permutation[i]] = i;
+            }
+        }
+        // Heap-numbered binary tree per block (root 1, children 2i and 2i+1, left half ceil(len/2)): ids below 4*len.
+        NodesPerBlock = 4 * blockSize;
+    }
+
+    public int Index { get; }
+    public int BlockSize { get; }
+    public int Length { get; }
+    public int BlockCount { get; }
+    public bool IsBiconf { get; }
+    public int[]? Permutation { get; }
+    public int[]? Inverse { get; }
+    public int NodesPerBlock { get; }
+
+    /// <summary>Position of key bit <paramref name="keyIndex"/> in this pass's order.</summary>
+    public int PositionOf(int keyIndex) => Inverse is null ? keyIndex : Inverse[keyIndex];
+
+    /// <summary>destination[i] = source[Permutation[i]] on packed bits.</summary>
+    public void Gather(ReadOnlySpan<ulong> source, Span<ulong> destination)
+    {
+        if (Permutation is null)
+        {
+            source.CopyTo(destination);
+            return;
+        }
+        var perm = Permutation;
+        var n = Length;
+        var words = destination.Length;
+        for (var w = 0; w < words; w++)
+        {
+            var baseIndex = w << 6;
+            var count = Math.Min(64, n - baseIndex);
+            ulong acc = 0;
+            for (var b = 0; b < count; b++)
+            {
+                var p = perm[baseIndex + b];
+                acc |= ((source[p >> 6] >> (p & 63)) & 1UL) << b;
+            }
+            destination[w] = acc;
+        }
+    }
+}
