@@ -18,9 +18,18 @@ public sealed class CascadePlan
 {
     private readonly CascadePass[] _passes;
 
-    /// <summary>Builds the plan (draws every permutation).</summary>
+    /// <summary>Builds the plan, drawing its own permutations.</summary>
     public CascadePlan(CascadeVariant variant, int length, double qberEstimate, ulong shuffleSeed)
+        : this(variant, qberEstimate, new CascadeShuffles(length, shuffleSeed))
     {
+    }
+
+    /// <summary>Builds the plan on shared permutations (drawn once per key length and seed, reused by every block).</summary>
+    public CascadePlan(CascadeVariant variant, double qberEstimate, CascadeShuffles shuffles)
+    {
+        Guard.NotNull(shuffles);
+        var length = shuffles.Length;
+        var shuffleSeed = shuffles.Seed;
         Variant = Guard.NotNull(variant);
         Length = (int)Guard.InRange(length, 2, 1 << 28);
         QberEstimate = Guard.InRange(qberEstimate, 0, 0.5, "");
@@ -30,7 +39,7 @@ public sealed class CascadePlan
         for (var i = 0; i < total; i++)
         {
             var blockSize = variant.BlockSize(i + 1, qberEstimate, length);
-            _passes[i] = new CascadePass(i, blockSize, length, i >= variant.Passes, i == 0 ? null : Shuffle(length, shuffleSeed, (ulong)i));
+            _passes[i] = new CascadePass(i, blockSize, length, i >= variant.Passes, i == 0 ? null : shuffles.Get(i));
         }
     }
 
@@ -56,43 +65,21 @@ public sealed class CascadePlan
     public int BlockSize(int pass) => _passes[pass].BlockSize;
 
     internal CascadePass Pass(int pass) => _passes[pass];
-
-    private static int[] Shuffle(int n, ulong seed, ulong stream)
-    {
-        var random = SimRandom.ForStream(seed, stream);
-        var perm = new int[n];
-        for (var i = 0; i < n; i++)
-        {
-            perm[i] = i;
-        }
-        for (var i = n - 1; i > 0; i--)
-        {
-            var j = (int)random.NextBelow((ulong)(i + 1));
-            (perm[i], perm[j]) = (perm[j], perm[i]);
-        }
-        return perm;
-    }
 }
 
 /// <summary>One pass of a plan: block size, block count, permutation (position in pass order -> key index) and its inverse.</summary>
 internal sealed class CascadePass
 {
-    public CascadePass(int index, int blockSize, int length, bool biconf, int[]? permutation)
+    public CascadePass(int index, int blockSize, int length, bool biconf, CascadeShuffle? shuffle)
     {
+        var permutation = shuffle?.Permutation;
         Index = index;
         BlockSize = blockSize;
         Length = length;
         BlockCount = (length + blockSize - 1) / blockSize;
         IsBiconf = biconf;
         Permutation = permutation;
-        if (permutation is not null)
-        {
-            Inverse = new int[length];
-            for (var i = 0; i < length; i++)
-            {
-                Inverse[permutation[i]] = i;
-            }
-        }
+        Inverse = shuffle?.Inverse;
         // Heap-numbered binary tree per block (root 1, children 2i and 2i+1, left half ceil(len/2)): ids below 4*len.
         NodesPerBlock = 4 * blockSize;
     }
