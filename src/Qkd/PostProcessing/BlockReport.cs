@@ -13,11 +13,10 @@ namespace Qkd.PostProcessing;
 /// <param name="LeakedBits">lambda_EC: Cascade parities plus the 64-bit verification tag.</param>
 /// <param name="Efficiency">f = Cascade parities / (n h(QBER)) (NaN when QBER is 0).</param>
 /// <param name="RoundTrips">Cascade question-answer exchanges (plus estimation, verification and amplification messages).</param>
-/// <param name="BytesExchanged">Payload bytes of the block's messages, both directions.</param>
 /// <param name="SecretBits">Final key length l [bits].</param>
 /// <param name="EpsilonCorrectness">eps_cor of the verification hash.</param>
 /// <param name="SimulatedSeconds">Logical time at which the block finished under the simulated latency [s].</param>
 public sealed record BlockReport(
     int Index, BlockOutcome Outcome, int InputBits, int SampleBits, double QberEstimate, int ReconciledBits,
     long CorrectedErrors, double Qber, long CascadeParityBits, long LeakedBits, double Efficiency, int RoundTrips,
-    long BytesExchanged, int SecretBits, double EpsilonCorrectness, double SimulatedSeconds);
+    int SecretBits, double EpsilonCorrectness, double SimulatedSeconds);

@@ -80,8 +80,9 @@ internal sealed class CascadePass
         IsBiconf = biconf;
         Permutation = permutation;
         Inverse = shuffle?.Inverse;
-        // Heap-numbered binary tree per block (root 1, children 2i and 2i+1, left half ceil(len/2)): ids below 4*len.
-        NodesPerBlock = 4 * blockSize;
+        // Heap-numbered binary tree per block (root 1, children 2i and 2i+1, left half ceil(len/2)): its depth is
+        // ceil(log2 len), so every id is below 2 * 2^ceil(log2 len).
+        NodesPerBlock = 2 * (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)blockSize);
     }
 
     public int Index { get; }

@@ -10,8 +10,7 @@ namespace Qkd.PostProcessing;
 /// From sifted keys to identical, secret, authenticated keys: runs parameter estimation, Cascade, verification
 /// and privacy amplification on many blocks at once. Alice and Bob are separate: each runs its own workers and
 /// sees the other only through its end of the classical channel, which is Wegman-Carter authenticated and
-/// carries all blocks in flight (<see cref="BlockMultiplexer"/>). Worker w of each party handles blocks
-/// w, w + K, w + 2K, ... (K blocks in flight), so both sides agree on the schedule without talking about it.
+/// carries all blocks in flight (<see cref="PartyLoop"/>: one channel message per step advances every block).
 /// </summary>
 /// <remarks>
 /// Entry point for the simulator (<c>qkd simulate --distill</c>): pass Alice's and Bob's sifted
@@ -45,72 +44,27 @@ public static class PostProcessingPipeline
         var poolBob = new AuthenticationKeyPool(preSharedKey);
         using var authAlice = new AuthenticatedClassicalChannel(aliceEnd, poolAlice);
         using var authBob = new AuthenticatedClassicalChannel(bobEnd, poolBob);
-        using var muxAlice = new BlockMultiplexer(authAlice, options.SimulatedOneWayLatency);
-        using var muxBob = new BlockMultiplexer(authBob, options.SimulatedOneWayLatency);
-        using var readers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        muxAlice.Start(readers.Token);
-        muxBob.Start(readers.Token);
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
-        var shuffles = new ConcurrentDictionary<int, CascadeShuffles>();
-        var shared = new BlockProtocol.Shared(options, n => shuffles.GetOrAdd(n, len => new CascadeShuffles(len, options.ShuffleSeed)));
+        var shuffles = new ConcurrentDictionary<int, Lazy<CascadeShuffles>>();
+        var shared = new BlockProtocol.Shared(options, n => shuffles.GetOrAdd(n, len => new Lazy<CascadeShuffles>(() => new CascadeShuffles(len, options.ShuffleSeed))).Value);
         var inFlight = Math.Max(1, Math.Min(options.MaxBlocksInFlight, blocks.Count));
-        var aliceSides = new BlockProtocol.AliceSide?[blocks.Count];
-        var bobSides = new BlockProtocol.BobSide?[blocks.Count];
+        var alices = new BlockProtocol.Alice?[blocks.Count];
+        var bobs = new BlockProtocol.Bob?[blocks.Count];
         var finish = new long[blocks.Count];
-        var traffic = new long[blocks.Count];
+        var latency = options.SimulatedOneWayLatency.Ticks;
         var started = time.GetTimestamp();
 
-        var workers = new List<Task>();
-        for (var w = 0; w < inFlight; w++)
-        {
-            var worker = w;
-            var aliceClock = new SimulatedClock();
-            var bobClock = new SimulatedClock();
-            workers.Add(Task.Run(async () =>
-            {
-                for (var i = worker; i < blocks.Count; i += inFlight)
-                {
-                    var channel = muxAlice.Open(i, aliceClock);
-                    try
-                    {
-                        aliceSides[i] = await BlockProtocol.AliceAsync(blocks[i], channel, shared, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (ClassicalAuthenticationException)
-                    {
-                        aliceSides[i] = new BlockProtocol.AliceSide(BlockOutcome.AuthenticationFailure, null, 0, 0, 0, 0, 0, 0);
-                    }
-                    Interlocked.Add(ref traffic[i], channel.Traffic.TotalBytes);
-                    MaxInto(ref finish[i], aliceClock.Ticks);
-                }
-            }, cancellationToken));
-            workers.Add(Task.Run(async () =>
-            {
-                for (var i = worker; i < blocks.Count; i += inFlight)
-                {
-                    var channel = muxBob.Open(i, bobClock);
-                    try
-                    {
-                        bobSides[i] = await BlockProtocol.BobAsync(blocks[i], channel, shared, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (ClassicalAuthenticationException)
-                    {
-                        bobSides[i] = new BlockProtocol.BobSide(BlockOutcome.AuthenticationFailure, null, 0, 0, 0);
-                    }
-                    Interlocked.Add(ref traffic[i], channel.Traffic.TotalBytes);
-                    MaxInto(ref finish[i], bobClock.Ticks);
-                }
-            }, cancellationToken));
-        }
-        await Task.WhenAll(workers).ConfigureAwait(false);
-        await muxAlice.FlushAsync(cancellationToken).ConfigureAwait(false);
-        await muxBob.FlushAsync(cancellationToken).ConfigureAwait(false);
-        await readers.CancelAsync().ConfigureAwait(false);
-        await muxAlice.StopAsync().ConfigureAwait(false);
-        await muxBob.StopAsync().ConfigureAwait(false);
+        var aliceLoop = new PartyLoop(authAlice, blocks.Count, inFlight, latency, finish, abort,
+            i => alices[i] = new BlockProtocol.Alice(blocks[i], shared), admitsBlocks: true);
+        var bobLoop = new PartyLoop(authBob, blocks.Count, blocks.Count, latency, finish, abort,
+            i => bobs[i] = new BlockProtocol.Bob(blocks[i], shared), admitsBlocks: false);
+        await Task.WhenAll(Task.Run(aliceLoop.RunAsync, CancellationToken.None), Task.Run(bobLoop.RunAsync, CancellationToken.None)).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
         var elapsed = time.GetElapsedTime(started).TotalSeconds;
 
-        return Summarize(blocks, options, aliceSides, bobSides, finish, traffic, poolAlice, poolBob, aliceEnd, bobEnd,
-            muxAlice.MessagesSent + muxBob.MessagesSent, elapsed);
+        return Summarize(blocks, options, alices, bobs, finish, poolAlice, poolBob, aliceEnd,
+            aliceLoop.MessagesSent + bobLoop.MessagesSent, elapsed);
     }
 
     private static void MaxInto(ref long target, long value)
@@ -128,8 +82,8 @@ public static class PostProcessingPipeline
     }
 
     private static PostProcessingResult Summarize(IReadOnlyList<SiftedBlock> blocks, PostProcessingOptions options,
-        BlockProtocol.AliceSide?[] aliceSides, BlockProtocol.BobSide?[] bobSides, long[] finish, long[] traffic,
-        AuthenticationKeyPool poolAlice, AuthenticationKeyPool poolBob, IClassicalChannel aliceEnd, IClassicalChannel bobEnd,
+        BlockProtocol.Alice?[] alices, BlockProtocol.Bob?[] bobs, long[] finish,
+        AuthenticationKeyPool poolAlice, AuthenticationKeyPool poolBob, IClassicalChannel aliceEnd,
         long channelMessages, double elapsedSeconds)
     {
         var reports = ImmutableArray.CreateBuilder<BlockReport>(blocks.Count);
@@ -143,9 +97,10 @@ public static class PostProcessingPipeline
         long replenished = 0, secretTotal = 0;
         for (var i = 0; i < blocks.Count; i++)
         {
-            var a = aliceSides[i] ?? new BlockProtocol.AliceSide(BlockOutcome.AuthenticationFailure, null, 0, 0, 0, 0, 0, 0);
-            var b = bobSides[i] ?? new BlockProtocol.BobSide(BlockOutcome.AuthenticationFailure, null, 0, 0, 0);
-            var outcome = a.Outcome == BlockOutcome.Secret && b.Outcome == BlockOutcome.Secret ? BlockOutcome.Secret
+            var a = alices[i] ?? new BlockProtocol.Alice(blocks[i], null!);
+            var b = bobs[i] ?? new BlockProtocol.Bob(blocks[i], null!);
+            var outcome = !a.IsFinished || !b.IsFinished ? BlockOutcome.AuthenticationFailure
+                : a.Outcome == BlockOutcome.Secret && b.Outcome == BlockOutcome.Secret ? BlockOutcome.Secret
                 : a.Outcome == BlockOutcome.Secret ? b.Outcome : a.Outcome;
             var n = a.ReconciledBits;
             var qber = n > 0 ? (double)b.Corrections / n : 0;
@@ -163,10 +118,10 @@ public static class PostProcessingPipeline
             }
             BitString? aliceKey = null, bobKey = null;
             var secretBits = 0;
-            if (outcome == BlockOutcome.Secret && a.Key is not null && b.Key is not null)
+            if (outcome == BlockOutcome.Secret && a.Secret is not null && b.Secret is not null)
             {
-                aliceKey = a.Key;
-                bobKey = b.Key;
+                aliceKey = a.Secret;
+                bobKey = b.Secret;
                 var take = (int)Math.Min(need, aliceKey.Length / 64 * 64);
                 if (take > 0)
                 {
@@ -189,7 +144,7 @@ public static class PostProcessingPipeline
             roundTrips += trips;
             epsCorMax = Math.Max(epsCorMax, a.EpsilonCorrectness);
             reports.Add(new BlockReport(i, outcome, blocks[i].Alice.Length, a.SampleBits, a.QberEstimate, n, b.Corrections, qber,
-                a.CascadeParityBits, leakedBits, f, trips, traffic[i], secretBits, a.EpsilonCorrectness, finish[i] / (double)TimeSpan.TicksPerSecond));
+                a.CascadeParityBits, leakedBits, f, trips, secretBits, a.EpsilonCorrectness, finish[i] / (double)TimeSpan.TicksPerSecond));
         }
         var makespan = 0.0;
         foreach (var r in reports)
@@ -204,7 +159,6 @@ public static class PostProcessingPipeline
             options.EpsilonSecrecy, epsCorMax, epsAuth, elapsedSeconds,
             elapsedSeconds > 0 ? inputBits / elapsedSeconds : double.PositiveInfinity,
             makespan, makespan > 0 ? inputBits / makespan : double.PositiveInfinity);
-        _ = bobEnd;
         return new PostProcessingResult(aliceKeys.MoveToImmutable(), bobKeys.MoveToImmutable(), report);
     }
 }
