@@ -42,11 +42,11 @@ public sealed class CascadeAlice
         for (var p = 0; p < _plan.NormalPasses; p++)
         {
             var pass = _plan.Pass(p);
-            var copy = Materialize(p);
+            var copy = pass.FirstBlockMask is null ? Materialize(p) : null;
             for (var b = 0; b < pass.BlockCount; b++)
             {
                 var start = b * pass.BlockSize;
-                var parity = BitString.RangeParity(copy, start, Math.Min(pass.BlockSize, pass.Length - start));
+                var parity = copy is null ? pass.BlockParityFromKey(_key, b) : BitString.RangeParity(copy, start, Math.Min(pass.BlockSize, pass.Length - start));
                 message[offset + (b >> 3)] |= (byte)(parity << (b & 7));
             }
             offset += (pass.BlockCount + 7) >> 3;
@@ -97,7 +97,7 @@ public sealed class CascadeAlice
                 throw new ArgumentException($"BICONF round {biconf} is outside [{_plan.NormalPasses}, {_plan.TotalPasses}).", nameof(message));
             }
             var pass = _plan.Pass(biconf);
-            reply[^1] = (byte)BitString.RangeParity(Materialize(biconf), 0, pass.BlockSize);
+            reply[^1] = (byte)pass.BlockParityFromKey(_key, 0);
             LeakedBits += 1;
         }
         return reply;

@@ -151,7 +151,7 @@ public sealed class CascadeBob
         {
             var s = _current[i];
             var aliceLeft = (payload[i >> 3] >> (i & 7)) & 1;
-            var copy = _copies[s.Pass]!;
+            var copy = Copy(s.Pass);
             var leftLength = (s.Length + 1) >> 1;
             var bobLeft = BitString.RangeParity(copy, s.Start, leftLength);
             var known = _known[s.Pass]!;
@@ -314,12 +314,12 @@ public sealed class CascadeBob
     private void StartPass(int p, int biconfParity, List<Search> target)
     {
         var pass = _plan.Pass(p);
-        ulong[] copy;
+        ulong[]? copy = null;
         if (pass.Permutation is null)
         {
             copy = _key;
         }
-        else
+        else if (pass.FirstBlockMask is null)
         {
             copy = new ulong[_words];
             pass.Gather(_key, copy);
@@ -337,7 +337,8 @@ public sealed class CascadeBob
             var start = b * pass.BlockSize;
             var length = Math.Min(pass.BlockSize, pass.Length - start);
             var alice = pass.IsBiconf ? biconfParity : (int)((tops![b >> 6] >> (b & 63)) & 1);
-            var differs = (alice ^ BitString.RangeParity(copy, start, length)) != 0;
+            var bob = copy is null ? pass.BlockParityFromKey(_key, b) : BitString.RangeParity(copy, start, length);
+            var differs = (alice ^ bob) != 0;
             var index = b * pass.NodesPerBlock + 1;
             Set(known, mismatch, index, differs);
             if (differs)
@@ -372,8 +373,8 @@ public sealed class CascadeBob
         {
             var pass = _plan.Pass(p);
             var u = pass.PositionOf(keyIndex);
-            var copy = _copies[p]!;
-            if (!ReferenceEquals(copy, _key))
+            var copy = _copies[p];
+            if (copy is not null && !ReferenceEquals(copy, _key))
             {
                 copy[u >> 6] ^= 1UL << (u & 63);
             }
@@ -441,6 +442,19 @@ public sealed class CascadeBob
             _mismatch[p] = null;
             _active[p] = null;
         }
+    }
+
+    /// <summary>The key in pass <paramref name="p"/>'s order, gathered from the current key on first use.</summary>
+    private ulong[] Copy(int p)
+    {
+        var copy = _copies[p];
+        if (copy is null)
+        {
+            copy = new ulong[_words];
+            _plan.Pass(p).Gather(_key, copy);
+            _copies[p] = copy;
+        }
+        return copy;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -80,6 +80,7 @@ internal sealed class CascadePass
         IsBiconf = biconf;
         Permutation = permutation;
         Inverse = shuffle?.Inverse;
+        FirstBlockMask = shuffle is not null && BlockCount <= 2 ? shuffle.FirstBlockMask(blockSize) : null;
         // Heap-numbered binary tree per block (root 1, children 2i and 2i+1, left half ceil(len/2)): its depth is
         // ceil(log2 len), so every id is below 2 * 2^ceil(log2 len).
         NodesPerBlock = 2 * (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)blockSize);
@@ -93,6 +94,25 @@ internal sealed class CascadePass
     public int[]? Permutation { get; }
     public int[]? Inverse { get; }
     public int NodesPerBlock { get; }
+
+    /// <summary>
+    /// For shuffled passes of at most two blocks: the key indices of block 0 as a mask over the key in its
+    /// original order, so block parities need no permuted copy (popcount of key AND mask).
+    /// </summary>
+    public ulong[]? FirstBlockMask { get; }
+
+    /// <summary>Parity of block <paramref name="block"/> computed on the key in original order (needs <see cref="FirstBlockMask"/>).</summary>
+    public int BlockParityFromKey(ReadOnlySpan<ulong> key, int block)
+    {
+        var mask = FirstBlockMask!;
+        ulong acc = 0;
+        for (var w = 0; w < mask.Length; w++)
+        {
+            acc ^= key[w] & mask[w];
+        }
+        var first = System.Numerics.BitOperations.PopCount(acc) & 1;
+        return block == 0 ? first : first ^ BitString.Parity(key);
+    }
 
     /// <summary>Position of key bit <paramref name="keyIndex"/> in this pass's order.</summary>
     public int PositionOf(int keyIndex) => Inverse is null ? keyIndex : Inverse[keyIndex];

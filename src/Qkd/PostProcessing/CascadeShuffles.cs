@@ -67,4 +67,26 @@ internal sealed class CascadeShuffle
     public int[] Permutation { get; }
 
     public int[] Inverse { get; }
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<int, ulong[]> _masks = [];
+
+    /// <summary>Key indices of positions [0, blockSize) of this order, as a packed mask over the key (cached).</summary>
+    public ulong[] FirstBlockMask(int blockSize)
+    {
+        lock (_gate)
+        {
+            if (!_masks.TryGetValue(blockSize, out var mask))
+            {
+                mask = new ulong[(Permutation.Length + 63) >> 6];
+                for (var i = 0; i < blockSize; i++)
+                {
+                    var k = Permutation[i];
+                    mask[k >> 6] |= 1UL << (k & 63);
+                }
+                _masks[blockSize] = mask;
+            }
+            return mask;
+        }
+    }
 }
