@@ -12,5 +12,6 @@ public static class CommandCatalog
         yield return Commands.KeyrateCommand.Create();
         yield return Commands.SweepCommand.Create();
         yield return Commands.ReproduceCommand.Create();
+        yield return Commands.PlanCommand.Create();
     }
 }
