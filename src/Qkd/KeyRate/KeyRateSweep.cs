@@ -74,10 +74,19 @@ public static class KeyRateSweep
         {
             var curveMu = parameter == "mu" ? values[i] : mu;
             var unit = LinkParameter.Unit(parameter);
-            var label = string.Create(CultureInfo.InvariantCulture, $"{parameter} = {values[i]:G4}{(unit.Length > 0 ? " " + unit : "")}");
+            var label = $"{parameter} = {FormatValue(values[i])}{(unit.Length > 0 ? " " + unit : "")}";
             b.Add(Run(model, variants[i], distancesKm, curveMu, label, parameter, values[i], progress, (double)i / values.Length, 1.0 / values.Length));
         }
         progress?.Report(1);
         return b.MoveToImmutable();
+    }
+
+    /// <summary>A legend value: plain for 0.001..99999, else 1e-06 style as "1e-6".</summary>
+    public static string FormatValue(double v)
+    {
+        var a = Math.Abs(v);
+        return a == 0 || (a >= 1e-3 && a < 1e5)
+            ? v.ToString("G4", CultureInfo.InvariantCulture)
+            : v.ToString("0.###e0", CultureInfo.InvariantCulture);
     }
 }
