@@ -50,9 +50,10 @@ public static class SweepCommand
                 }
             }
             var dir = parse.GetValue(outDir)!;
+            Func<LinkDescription, LinkDescription>? atLength = link.BuildWdm(parse) is { } w ? l => WdmLink.Apply(l, w.Wdm, w.Channels) : null;
             var curves = CliProgress.Run($"sweep {model.Name}", progress => name is null
-                ? [KeyRateSweep.Run(model, description, distances, mu, model.Name, progress: progress)]
-                : KeyRateSweep.Vary(model, description, distances, mu, name, values, progress));
+                ? [KeyRateSweep.Run(model, description, distances, mu, model.Name, progress: progress, atLength: atLength)]
+                : KeyRateSweep.Vary(model, description, distances, mu, name, values, progress, atLength));
             Directory.CreateDirectory(dir);
             var title = $"{model.Name}, preset {parse.GetValue(link.Preset) ?? "gys"}";
             SweepFigures.Write(dir, "sweep", title, curves);

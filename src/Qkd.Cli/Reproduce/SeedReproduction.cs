@@ -52,6 +52,10 @@ public static class SeedReproduction
         return b.ToImmutable();
     }
 
+    private static SweepCurve WdmCurve(IKeyRateModel model, LinkDescription link, ImmutableArray<double> km, WdmConfiguration wdm,
+        ClassicalChannel[] channels, string label)
+        => KeyRateSweep.Run(model, link, km, null, label, atLength: l => WdmLink.Apply(l, wdm, channels));
+
     private static SeedReport Seed000(string dir, IProgress<double>? progress)
     {
         const string seed = "seed-000";
@@ -67,12 +71,21 @@ public static class SeedReproduction
         var dark = KeyRateSweep.Vary(simple, link, km, null, "dark-count-per-pulse", [1e-7, 1e-6, 1e-5]);
         var models = ModelComparison(link, km, "seed-simple", "gllp", "decoy-vacuum-weak", "decoy-infinite", "single-photon");
         progress?.Report(0.3);
+        var decoy = new DecoyVacuumWeakModel();
+        var bare = link.With(extraLossDb: 0);
+        var oBand = new[] { new ClassicalChannel(0, 1310, PropagationDirection.CoPropagating) };
+        var wdmCurves = ImmutableArray.Create(
+            WdmCurve(decoy, bare, km, WdmConfiguration.For(WdmKind.None), [], "dark fibre (no WDM)"),
+            WdmCurve(decoy, bare, km, WdmConfiguration.For(WdmKind.Passive), oBand, "passive WDM, 0 dBm at 1310 nm"),
+            WdmCurve(decoy, bare, km, WdmConfiguration.For(WdmKind.Active), oBand, "active WDM, 0 dBm at 1310 nm"));
         var figures = ImmutableArray.Create(
             Figure(dir, seed, "fig3-efficiency", "Seed 000 Fig. 3 (seed-simple)", "Detector efficiency 0.05/0.1/0.2, mu 0.1, Y0 1e-6.", eff),
             Figure(dir, seed, "fig4-mu", "Seed 000 Fig. 4 (seed-simple)", "Mean photon number 0.1/0.3/0.5 at efficiency 0.1, Y0 1e-6.", mu),
             Figure(dir, seed, "fig4-mu-gllp", "Seed 000 Fig. 4 with a security proof (gllp)", "The same question answered by GLLP (no decoy): secure key against photon-number splitting.", muSecure),
             Figure(dir, seed, "fig5-darkcount", "Seed 000 Fig. 5 (seed-simple)", "Dark count 1e-7/1e-6/1e-5 per pulse.", dark),
-            Figure(dir, seed, "models", "Seed 000 link, all models", "The seed-000 link under every model (mu optimised where the model allows).", models));
+            Figure(dir, seed, "models", "Seed 000 link, all models", "The seed-000 link under every model (mu optimised where the model allows).", models),
+            Figure(dir, seed, "wdm", "Seed 000 quantum channel through WDM (decoy-vacuum-weak)",
+                "Dark fibre versus passive and active WDM sharing the fibre with one co-propagating 0 dBm O-band channel (insertion loss, Raman noise, 120 dB isolation).", wdmCurves));
 
         var e05 = eff[0]; var e20 = eff[2];
         var zero = At(eff[1], 0).SecretKeyRateBps;
@@ -96,7 +109,9 @@ public static class SeedReproduction
             new ClaimCheck(seed, "Fig. 5", "The dark count has minimal impact on the KGR.", ClaimVerdict.PartlyAgrees,
                 F($"True at short range (at 20 km {At(d7, 20).SecretKeyRateBps:G4} vs {At(d5, 20).SecretKeyRateBps:G4} bit/s for 1e-7 vs 1e-5), false near the cut-off: the maximum distance drops from {d7.MaxDistanceKm:F0} km to {d5.MaxDistanceKm:F0} km.")),
             new ClaimCheck(seed, "Fig. 5 / abstract", "More dark count per pulse lowers the QBER, increasingly with distance.", Ordered(dark, s => s.Qber, true) ? ClaimVerdict.Contradicts : ClaimVerdict.Agrees,
-                F($"Physics says the opposite: each dark count is a random bit (error probability 1/2 > e_det), so QBER = (e_det Q_signal + Y0/2)/Q grows with Y0. At 120 km: {At(d7, 120).Qber * 100:F2} % (1e-7), {At(dark[1], 120).Qber * 100:F2} % (1e-6), {At(d5, 120).Qber * 100:F1} % (1e-5). The paper's legend order is probably reversed.")));
+                F($"Physics says the opposite: each dark count is a random bit (error probability 1/2 > e_det), so QBER = (e_det Q_signal + Y0/2)/Q grows with Y0. At 120 km: {At(d7, 120).Qber * 100:F2} % (1e-7), {At(dark[1], 120).Qber * 100:F2} % (1e-6), {At(d5, 120).Qber * 100:F1} % (1e-5). The paper's legend order is probably reversed.")),
+            new ClaimCheck(seed, "Sec. 4", "Active WDM allows longer transmission distances than passive WDM, so it is the better carrier for the quantum signal.", ClaimVerdict.Contradicts,
+                F($"Longer reach holds for the regenerated classical channels only: the quantum signal cannot be amplified or regenerated, and the active equipment's extra filter loss shortens its reach. Maximum distance with decoy-vacuum-weak: {wdmCurves[0].MaxDistanceKm:F0} km on dark fibre, {wdmCurves[1].MaxDistanceKm:F0} km through passive WDM, {wdmCurves[2].MaxDistanceKm:F0} km through active WDM (with a 0 dBm O-band channel).")));
         progress?.Report(1.0 / 3);
         return new SeedReport(seed, "Deng, Research on an industrial internet data encryption architecture based on QKD (seed 000)",
             "No numbers are given. Our reading: BB84 with the textbook per-pulse model (seed-simple), alpha 0.2 dB/km, efficiency 0.1, mu 0.1, " +
@@ -113,11 +128,24 @@ public static class SeedReproduction
         var eff = KeyRateSweep.Vary(simple, link, km, null, "detector-efficiency", [0.05, 0.1, 0.2]);
         var dark = KeyRateSweep.Vary(simple, link, km, null, "dark-count-per-pulse", [1e-8, 1e-6, 1e-4]);
         var models = ModelComparison(link, km, "seed-simple", "gllp", "decoy-vacuum-weak", "decoy-infinite", "single-photon");
+        var decoy = new DecoyVacuumWeakModel();
+        var passive = WdmConfiguration.For(WdmKind.Passive);
+        var bare = link.With(extraLossDb: 0);
+        ClassicalChannel[] CBand(double dbm) => [new ClassicalChannel(dbm, 1530.33, PropagationDirection.CoPropagating), new ClassicalChannel(dbm, 1531.12, PropagationDirection.CounterPropagating)];
+        var powers = ImmutableArray.Create(
+            WdmCurve(decoy, bare, km, passive, [], "passive WDM, no classical light"),
+            WdmCurve(decoy, bare, km, passive, CBand(-20), "2 C-band channels at -20 dBm"),
+            WdmCurve(decoy, bare, km, passive, CBand(-10), "2 C-band channels at -10 dBm"),
+            WdmCurve(decoy, bare, km, passive, CBand(0), "2 C-band channels at 0 dBm"));
+        var tolerable10 = WdmLink.MaxTolerableLaunchPowerDbm(decoy, bare.WithFiberLength(10), passive, CBand(0));
+        var tolerable25 = WdmLink.MaxTolerableLaunchPowerDbm(decoy, bare.WithFiberLength(25), passive, CBand(0));
         var figures = ImmutableArray.Create(
             Figure(dir, seed, "fig2-attenuation", "Seed 001 Fig. 2 (seed-simple)", "Attenuation 0.1/0.15/0.2 dB/km, efficiency 0.2, Y0 1e-6, mu 0.1.", alpha),
             Figure(dir, seed, "fig3-efficiency", "Seed 001 Fig. 3 (seed-simple)", "Detection efficiency 0.05/0.1/0.2.", eff),
             Figure(dir, seed, "fig4-darkcount", "Seed 001 Fig. 4 (seed-simple)", "Dark count 1e-8/1e-6/1e-4 per pulse.", dark),
-            Figure(dir, seed, "models", "Seed 001 link, all models", "The seed-001 link under every model.", models));
+            Figure(dir, seed, "models", "Seed 001 link, all models", "The seed-001 link under every model.", models),
+            Figure(dir, seed, "wdm-raman", "Seed 001 passive WDM + classical traffic (decoy-vacuum-weak)",
+                "One co- and one counter-propagating C-band channel next to the 1550.12 nm quantum channel: Raman noise and leakage limit the reach.", powers));
         var e05 = eff[0]; var e20 = eff[2];
         var claims = ImmutableArray.Create(
             new ClaimCheck(seed, "Fig. 2", "Lower attenuation gives a higher key rate and a slower QBER rise.",
@@ -129,7 +157,9 @@ public static class SeedReproduction
                 F($"Physics says the opposite: a more efficient detector records more signal photons per dark count, so the QBER falls towards e_det. At 160 km: {At(e05, 160).Qber * 100:F1} % (0.05) vs {At(e20, 160).Qber * 100:F1} % (0.2). Only a dark count that grows with efficiency (same detector, higher bias) could reverse it; the paper keeps Y0 fixed.")),
             new ClaimCheck(seed, "Fig. 4", "Lower dark count keeps a higher key rate and slows the QBER rise; 1e-4 makes both degrade rapidly.",
                 Ordered(dark, s => s.SecretKeyRateBps, false) && Ordered(dark, s => s.Qber, true) ? ClaimVerdict.Agrees : ClaimVerdict.Contradicts,
-                F($"Cut-off {dark[0].MaxDistanceKm:F0} km at 1e-8, {dark[1].MaxDistanceKm:F0} km at 1e-6, {dark[2].MaxDistanceKm:F0} km at 1e-4.")));
+                F($"Cut-off {dark[0].MaxDistanceKm:F0} km at 1e-8, {dark[1].MaxDistanceKm:F0} km at 1e-6, {dark[2].MaxDistanceKm:F0} km at 1e-4.")),
+            new ClaimCheck(seed, "Sec. 3", "Passive WDM lets the quantum and classical signals share one fibre by wavelength; only a quantum channel needs adding.", ClaimVerdict.PartlyAgrees,
+                F($"Possible only with low classical power: Raman noise from the classical channels adds counts at Bob. With two C-band channels (co and counter) the key survives up to {tolerable10:F1} dBm per channel at 10 km and {tolerable25:F1} dBm at 25 km; maximum distance {powers[0].MaxDistanceKm:F0} km without classical light, {powers[1].MaxDistanceKm:F0} km at -20 dBm, {powers[2].MaxDistanceKm:F0} km at -10 dBm, {powers[3].MaxDistanceKm:F0} km at 0 dBm.")));
         progress?.Report(2.0 / 3);
         return new SeedReport(seed, "Tian, Leveraging quantum communication for secure IIoT networks: 5G fronthaul protection (seed 001)",
             "Swept values from the text: Loss 0.1 and 0.2 dB/km, Eff up to 0.20, darkcount 1e-8 to 1e-4. Defaults (our reading): 0.2 dB/km, " +

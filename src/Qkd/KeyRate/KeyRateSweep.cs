@@ -31,19 +31,38 @@ public static class KeyRateSweep
 
     /// <summary>
     /// One curve of <paramref name="model"/> on <paramref name="link"/> at each distance; mu optimised at each distance
-    /// when <paramref name="mu"/> is null. <paramref name="progress"/> receives the fraction done in [0, 1].
+    /// when <paramref name="mu"/> is null (beyond the cut-off the last optimal mu is held, for continuous QBER curves). <paramref name="progress"/> receives the fraction done in [0, 1].
+    /// <paramref name="atLength"/>, when given, completes the link at each length (e.g. WDM Raman noise, which depends on it).
     /// </summary>
     public static SweepCurve Run(IKeyRateModel model, LinkDescription link, ImmutableArray<double> distancesKm, double? mu,
         string label, string? parameter = null, double value = double.NaN, IProgress<double>? progress = null, double progressOffset = 0,
-        double progressScale = 1)
+        double progressScale = 1, Func<LinkDescription, LinkDescription>? atLength = null)
     {
         Guard.NotNull(model);
         Guard.NotNull(link);
         var b = ImmutableArray.CreateBuilder<KeyRateSample>(distancesKm.Length);
+        var lastOptimalMu = double.NaN;
         for (var i = 0; i < distancesKm.Length; i++)
         {
             var at = link.WithFiberLength(distancesKm[i]);
+            if (atLength is not null)
+            {
+                at = atLength(at);
+            }
             var p = KeyRateAnalysis.Point(model, at, mu);
+            if (mu is null && model.OptimisesMu)
+            {
+                // Beyond the cut-off no mu gives key; keep the last optimal mu so that gain and QBER stay continuous.
+                if (p.RawKeyRatePerPulse > 0)
+                {
+                    lastOptimalMu = p.Mu;
+                }
+                else if (!double.IsNaN(lastOptimalMu))
+                {
+                    var held = model.Evaluate(at, lastOptimalMu);
+                    p = held with { RawKeyRatePerPulse = Math.Min(held.RawKeyRatePerPulse, p.RawKeyRatePerPulse) };
+                }
+            }
             var bps = p.KeyRatePerPulse * at.Source.RepetitionRateHz * KeyRateAnalysis.DeadTimeFactor(at, p.Gain);
             b.Add(new KeyRateSample(distancesKm[i], p.Mu, p.Gain, p.Qber, p.KeyRatePerPulse, bps));
             if (progress is not null && (i & 15) == 0)
@@ -51,7 +70,7 @@ public static class KeyRateSweep
                 progress.Report(progressOffset + progressScale * i / distancesKm.Length);
             }
         }
-        var max = KeyRateAnalysis.MaxDistanceKm(model, link, mu);
+        var max = KeyRateAnalysis.MaxDistanceKm(model, link, mu, atLength);
         return new SweepCurve(label, model.Name, parameter, value, b.MoveToImmutable(), max);
     }
 
@@ -60,7 +79,7 @@ public static class KeyRateSweep
     /// `mu` fixes the signal intensity of the curve instead of optimising it.
     /// </summary>
     public static ImmutableArray<SweepCurve> Vary(IKeyRateModel model, LinkDescription link, ImmutableArray<double> distancesKm, double? mu,
-        string parameter, ImmutableArray<double> values, IProgress<double>? progress = null)
+        string parameter, ImmutableArray<double> values, IProgress<double>? progress = null, Func<LinkDescription, LinkDescription>? atLength = null)
     {
         Guard.NotNull(link);
         // Validate every variant before computing any, so that a bad value fails fast and nothing is half done.
@@ -75,7 +94,7 @@ public static class KeyRateSweep
             var curveMu = parameter == "mu" ? values[i] : mu;
             var unit = LinkParameter.Unit(parameter);
             var label = $"{parameter} = {FormatValue(values[i])}{(unit.Length > 0 ? " " + unit : "")}";
-            b.Add(Run(model, variants[i], distancesKm, curveMu, label, parameter, values[i], progress, (double)i / values.Length, 1.0 / values.Length));
+            b.Add(Run(model, variants[i], distancesKm, curveMu, label, parameter, values[i], progress, (double)i / values.Length, 1.0 / values.Length, atLength));
         }
         progress?.Report(1);
         return b.MoveToImmutable();
