@@ -37,7 +37,7 @@ public static class LinePlot
         ArgumentNullException.ThrowIfNull(series);
         var plot = new Plot();
         // Long titles shrink so that they fit the image width.
-        plot.Title(title, size: Math.Clamp(22f * 72 / Math.Max(1, title.Length), 14f, 22f));
+        plot.Title(title, size: Math.Clamp(1350f / Math.Max(1, title.Length), 13f, 22f));
         plot.XLabel(xLabel, size: 18);
         plot.YLabel(yLabel, size: 18);
         plot.Axes.Bottom.TickLabelStyle.FontSize = 15;
