@@ -91,3 +91,19 @@ public sealed class SweepAndReproduceCommandTests : IDisposable
         Assert.Equal("100", LinePlot.FormatPowerOfTen(2));
     }
 }
+
+public class SweepFiguresTests
+{
+    [Fact]
+    public void Csv_HasOneRowPerCurveAndDistance_InInvariantCulture()
+    {
+        var model = new Qkd.KeyRate.DecoyInfiniteModel();
+        var curves = Qkd.KeyRate.KeyRateSweep.Vary(model, Qkd.Physics.LinkPresets.Gys(0), Qkd.KeyRate.KeyRateSweep.Distances(0, 20, 10), null,
+            "misalignment", [0.01, 0.033]);
+        var lines = SweepFigures.Csv(curves).TrimEnd().Split('\n');
+        Assert.Equal(1 + 2 * 3, lines.Length);
+        Assert.StartsWith("curve,model,parameter,value,distanceKm", lines[0], StringComparison.Ordinal);
+        Assert.Contains(",decoy-infinite,misalignment,0.01,0,", lines[1], StringComparison.Ordinal);
+        Assert.Contains("misalignment = 0.033", lines[4], StringComparison.Ordinal);
+    }
+}
