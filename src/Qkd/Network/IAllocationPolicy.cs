@@ -1,0 +1,39 @@
+namespace Qkd.Network;
+
+/// <summary>
+/// How a shared key budget (one node's QKD transmitter/receiver, time-shared among its links) is
+/// split among the pools of those links. The simulator calls <see cref="Split"/> with the pools'
+/// levels advanced to the current time; fraction f of the budget gives a pool the fill rate
+/// f * R, with R the link's full-time rate.
+/// </summary>
+public interface IAllocationPolicy
+{
+    /// <summary>Name used in reports and on the command line.</summary>
+    string Name { get; }
+
+    /// <summary>When the policy re-splits budgets.</summary>
+    ReallocationTrigger Trigger { get; }
+
+    /// <summary>
+    /// Writes each member pool's time fraction into <paramref name="fractions"/>: each within [0, 1]
+    /// and summing to at most 1. <paramref name="levels"/> [keys], <paramref name="capacities"/>
+    /// [keys] and <paramref name="fullRates"/> [keys/s] describe the members in the same order.
+    /// Returns how long [s] this split stays right if nothing is consumed: the simulator calls the
+    /// policy again after that time (+inf: not before the next trigger).
+    /// </summary>
+    double Split(ReadOnlySpan<double> levels, ReadOnlySpan<double> capacities, ReadOnlySpan<double> fullRates, Span<double> fractions);
+}
+
+/// <summary>When an allocation policy re-splits shared key budgets.</summary>
+[Flags]
+public enum ReallocationTrigger
+{
+    /// <summary>Only once, at the start of the run.</summary>
+    Never = 0,
+
+    /// <summary>At every service arrival, every budget in the network (seed 003, Algorithm 1, lines 1-7).</summary>
+    EveryArrivalAllBudgets = 1,
+
+    /// <summary>At every service arrival, the budgets of the pools the service touched.</summary>
+    ArrivalTouchedBudgets = 2,
+}
