@@ -5,52 +5,74 @@ public sealed partial class NetworkSimulator
     /// <summary>The path the service is charged on, with its pools advanced to now, or null if blocked.</summary>
     private int[]? ChoosePath(int source, int destination, long now)
     {
-        switch (_settings.Policy.Routing)
+        if (_settings.Policy.Routing == RoutingMode.KeyAware)
         {
-            case RoutingMode.ShortestPath:
-            {
-                var candidates = Candidates(source, destination, 1);
-                return candidates.Length > 0 && CanPay(candidates[0], now) ? candidates[0] : null;
-            }
-            case RoutingMode.KShortest:
-            {
-                int[]? best = null;
-                var bestBottleneck = 0.0;
-                foreach (var c in Candidates(source, destination, _settings.AlternativePaths))
-                {
-                    if (best is not null && c.Length > best.Length)
-                    {
-                        break;
-                    }
-                    if (CanPay(c, now))
-                    {
-                        var bottleneck = Bottleneck(c);
-                        if (best is null || bottleneck > bestBottleneck)
-                        {
-                            best = c;
-                            bestBottleneck = bottleneck;
-                        }
-                    }
-                }
-                return best;
-            }
-            default:
-                _pools.AdvanceAll(now);
-                return _paths.KeyAware(source, destination, _pools.Level, _keysPerService);
+            _pools.AdvanceAll(now);
+            return _paths.KeyAware(source, destination, _pools.Level, _keysPerService);
         }
+        var shortest = ShortestFor(source, destination);
+        if (shortest is null)
+        {
+            return null;
+        }
+        if (CanPay(shortest, now))
+        {
+            return shortest;
+        }
+        if (_settings.Policy.Routing == RoutingMode.ShortestPath)
+        {
+            return null;
+        }
+        // k-shortest: the first alternative (in hop order) that can pay; equal hop counts go to the
+        // higher bottleneck level.
+        int[]? best = null;
+        var bestBottleneck = 0.0;
+        foreach (var c in AlternativesFor(source, destination))
+        {
+            if (best is not null && c.Length > best.Length)
+            {
+                break;
+            }
+            if (CanPay(c, now))
+            {
+                var bottleneck = Bottleneck(c);
+                if (best is null || bottleneck > bestBottleneck)
+                {
+                    best = c;
+                    bestBottleneck = bottleneck;
+                }
+            }
+        }
+        return best;
     }
 
-    /// <summary>Loop-free candidate paths of a pair in order of hops, computed once per unordered pair.</summary>
-    private int[][] Candidates(int source, int destination, int k)
+    /// <summary>Fewest-hop path of an unordered pair, read off a cached tree of the smaller end and cached.</summary>
+    private int[]? ShortestFor(int source, int destination)
     {
-        var key = (long)Math.Min(source, destination) * _topology.Nodes.Length + Math.Max(source, destination);
-        if (!_routeCache.TryGetValue(key, out var paths))
+        var (a, b) = (Math.Min(source, destination), Math.Max(source, destination));
+        var key = (long)a * _topology.Nodes.Length + b;
+        if (!_shortestCache.TryGetValue(key, out var path))
         {
-            var (a, b) = (Math.Min(source, destination), Math.Max(source, destination));
-            paths = k == 1
-                ? (_paths.Shortest(a, b) is { } p ? [p] : [])
-                : [.. _paths.KShortest(a, b, k)];
-            _routeCache.Add(key, paths);
+            if (!_treeCache.TryGetValue(a, out var tree))
+            {
+                tree = _paths.ShortestPathTree(a);
+                _treeCache.Add(a, tree);
+            }
+            path = _paths.PathInTree(tree, a, b);
+            _shortestCache.Add(key, path);
+        }
+        return path;
+    }
+
+    /// <summary>The 2nd to k-th shortest loop-free paths of an unordered pair (Yen), computed on first need.</summary>
+    private int[][] AlternativesFor(int source, int destination)
+    {
+        var (a, b) = (Math.Min(source, destination), Math.Max(source, destination));
+        var key = (long)a * _topology.Nodes.Length + b;
+        if (!_alternativesCache.TryGetValue(key, out var paths))
+        {
+            paths = [.. _paths.KShortest(a, b, _settings.AlternativePaths).Skip(1)];
+            _alternativesCache.Add(key, paths);
         }
         return paths;
     }

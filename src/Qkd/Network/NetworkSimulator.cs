@@ -35,7 +35,9 @@ public sealed partial class NetworkSimulator
     private readonly double[] _scratchRates;
     private readonly double[] _scratchFractions;
     private readonly PathFinder _paths;
-    private readonly Dictionary<long, int[][]> _routeCache = [];
+    private readonly Dictionary<long, int[]?> _shortestCache = [];
+    private readonly Dictionary<int, int[]> _treeCache = [];
+    private readonly Dictionary<long, int[][]> _alternativesCache = [];
     private readonly EventQueue<NetworkEvent> _agenda = new(256);
     private readonly long _horizonTicks;
     private readonly double _keysPerService;

@@ -30,6 +30,37 @@ public sealed class PathFinder
         => Search(source, destination, static (_, link, _) => 1 + LengthTieBreakPerKm * link.LengthKm, 0);
 
     /// <summary>
+    /// The fewest-hop tree from <paramref name="source"/> to every node: entry n is the link by which
+    /// node n is reached (-1 for the source and unreachable nodes). Paths read off one tree are the
+    /// same as <see cref="Shortest"/> gives; one tree serves every destination of a source.
+    /// </summary>
+    public int[] ShortestPathTree(int source)
+    {
+        Search(source, -1, static (_, link, _) => 1 + LengthTieBreakPerKm * link.LengthKm, 0);
+        return (int[])_viaLink.Clone();
+    }
+
+    /// <summary>The path to <paramref name="destination"/> in a tree from <see cref="ShortestPathTree"/>, or null.</summary>
+    public int[]? PathInTree(int[] tree, int source, int destination)
+    {
+        var hops = 0;
+        for (var n = destination; n != source; n = _topology.Links[tree[n]].Other(n))
+        {
+            if (tree[n] < 0)
+            {
+                return null;
+            }
+            hops++;
+        }
+        var path = new int[hops];
+        for (var n = destination; n != source; n = _topology.Links[tree[n]].Other(n))
+        {
+            path[--hops] = tree[n];
+        }
+        return path;
+    }
+
+    /// <summary>
     /// Fewest-hop path over links whose pool holds at least <paramref name="keysNeeded"/> keys,
     /// weight 2 - level/capacity per hop; null when no path can pay.
     /// </summary>
@@ -168,7 +199,7 @@ public sealed class PathFinder
                 }
             }
         }
-        if (double.IsPositiveInfinity(_distance[destination]))
+        if (destination < 0 || double.IsPositiveInfinity(_distance[destination]))
         {
             return null;
         }

@@ -7,8 +7,9 @@ public enum RoutingMode
     ShortestPath,
 
     /// <summary>
-    /// The k fewest-hop loop-free paths (Yen's algorithm), fixed per pair; the first, in order of
-    /// hops then bottleneck pool level, whose every pool can pay.
+    /// The shortest path if every pool on it can pay; otherwise the first of the 2nd..k-th fewest-hop
+    /// loop-free paths (Yen's algorithm, fixed per pair) that can pay, equal hop counts going to the
+    /// higher bottleneck pool level.
     /// </summary>
     KShortest,
 
