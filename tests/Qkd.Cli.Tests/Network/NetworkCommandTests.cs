@@ -143,18 +143,28 @@ public class NetworkCommandTests
     }
 
     [Fact]
-    public void InterimDecoyRate_FallsWithDistance_AndVanishesFarAway()
+    public void SharedKeyRateModel_GivesTheFoundationRate_AndFallsWithDistance()
     {
-        var model = new InterimDecoyKeyRateModel();
+        var model = new SharedKeyRateModel(Qkd.KeyRate.KeyRateModels.Get("decoy-vacuum-weak"));
         var link = new LinkDescription(new Fiber(0, 0.21), 0, new Source(SourceKind.WeakCoherent, 0.48, [0.1, 0], 2e6),
             new Detector(0.045, 1.7e-6, 0.033));
         var previous = double.PositiveInfinity;
         foreach (var km in new[] { 0.0, 20, 50, 80, 110 })
         {
-            var r = model.SecretKeyRateBitsPerSecond(link.WithFiberLength(km));
+            var l = link.WithFiberLength(km);
+            var r = model.SecretKeyRateBitsPerSecond(l);
+            Assert.Equal(Qkd.KeyRate.KeyRateAnalysis.Analyse(model.Model, l, 0.48, false).SecretKeyRateBps, r, 1e-9 * r);
             Assert.True(r > 0 && r < previous, $"{km} km: {r} bit/s");
             previous = r;
         }
         Assert.Equal(0, model.SecretKeyRateBitsPerSecond(link.WithFiberLength(300)));
+    }
+
+    [Fact]
+    public void Simulate_FibreScenario_FasterModelGivesMoreKeys()
+    {
+        double Generated(string model) => JsonDocument.Parse(CliHarness.Run("network", "simulate", "--topology", RepoFile("scenarios/network/fronthaul-fibre.json"),
+            "--load", "100", "--horizon", "100", "--seeds", "1", "--key-rate-model", model, "--json").Stdout).RootElement.GetProperty("keysGenerated").GetDouble();
+        Assert.True(Generated("decoy-infinite") >= Generated("decoy-vacuum-weak"));
     }
 }
