@@ -19,7 +19,7 @@ public sealed class AdaptiveResiduePolicy : IAllocationPolicy
 
     public ReallocationTrigger Trigger => ReallocationTrigger.EveryArrivalAllBudgets;
 
-    public double Split(ReadOnlySpan<double> levels, ReadOnlySpan<double> capacities, ReadOnlySpan<double> fullRates, Span<double> fractions)
+    public double Split(ReadOnlySpan<double> levels, ReadOnlySpan<double> capacities, ReadOnlySpan<double> fullRates, ReadOnlySpan<double> drains, Span<double> fractions)
     {
         var sum = 0.0;
         for (var i = 0; i < fractions.Length; i++)

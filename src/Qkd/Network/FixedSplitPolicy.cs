@@ -7,7 +7,7 @@ public sealed class FixedSplitPolicy : IAllocationPolicy
 
     public ReallocationTrigger Trigger => ReallocationTrigger.Never;
 
-    public double Split(ReadOnlySpan<double> levels, ReadOnlySpan<double> capacities, ReadOnlySpan<double> fullRates, Span<double> fractions)
+    public double Split(ReadOnlySpan<double> levels, ReadOnlySpan<double> capacities, ReadOnlySpan<double> fullRates, ReadOnlySpan<double> drains, Span<double> fractions)
     {
         fractions.Fill(1.0 / fractions.Length);
         return double.PositiveInfinity;

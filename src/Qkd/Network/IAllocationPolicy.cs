@@ -17,11 +17,12 @@ public interface IAllocationPolicy
     /// <summary>
     /// Writes each member pool's time fraction into <paramref name="fractions"/>: each within [0, 1]
     /// and summing to at most 1. <paramref name="levels"/> [keys], <paramref name="capacities"/>
-    /// [keys] and <paramref name="fullRates"/> [keys/s] describe the members in the same order.
-    /// Returns how long [s] this split stays right if nothing is consumed: the simulator calls the
-    /// policy again after that time (+inf: not before the next trigger).
+    /// [keys], <paramref name="fullRates"/> [keys/s] and <paramref name="drains"/> (keys/s taken by
+    /// running holding-time services; 0 in the one-shot model) describe the members in the same order.
+    /// Returns how long [s] this split stays right if no service starts or ends: the simulator calls
+    /// the policy again after that time (+inf: not before the next trigger).
     /// </summary>
-    double Split(ReadOnlySpan<double> levels, ReadOnlySpan<double> capacities, ReadOnlySpan<double> fullRates, Span<double> fractions);
+    double Split(ReadOnlySpan<double> levels, ReadOnlySpan<double> capacities, ReadOnlySpan<double> fullRates, ReadOnlySpan<double> drains, Span<double> fractions);
 }
 
 /// <summary>When an allocation policy re-splits shared key budgets.</summary>

@@ -4,16 +4,19 @@ namespace Qkd.Network;
 
 /// <summary>
 /// The key pools of a run, one per link, as parallel arrays. Each pool fills linearly at its current
-/// rate and is advanced lazily: <see cref="Advance"/> brings it from its last update to now,
-/// M(t) = min(C, M(t0) + v (t - t0)), counting the part above C as wasted (overflow). Every key
-/// ever added is therefore either still stored, consumed by a service, or wasted:
-/// initial + generated = stored + consumed + wasted, exactly up to floating-point rounding.
+/// rate v and (holding-time services) drains at rate d, and is advanced lazily: <see cref="Advance"/>
+/// brings it from its last update to now, M(t) = clamp(M(t0) + (v - d)(t - t0), 0, C), counting the
+/// part above C as wasted (overflow) and the drained part as consumed (all of the stock when the pool
+/// runs dry; the simulator drops services at that instant). Every key ever added is therefore either
+/// still stored, consumed by a service, or wasted: initial + generated = stored + consumed + wasted,
+/// exactly up to floating-point rounding.
 /// </summary>
 internal sealed class KeyPoolBank
 {
     public readonly double[] Level;
     public readonly double[] Capacity;
     public readonly double[] Rate;
+    public readonly double[] Drain;
     public readonly double[] Generated;
     public readonly double[] Consumed;
     public readonly double[] Wasted;
@@ -25,6 +28,7 @@ internal sealed class KeyPoolBank
         Level = new double[count];
         Capacity = new double[count];
         Rate = new double[count];
+        Drain = new double[count];
         Generated = new double[count];
         Consumed = new double[count];
         Wasted = new double[count];
@@ -47,22 +51,26 @@ internal sealed class KeyPoolBank
             return;
         }
         LastTicks[pool] = nowTicks;
-        var rate = Rate[pool];
-        if (rate <= 0)
-        {
-            return;
-        }
-        var added = rate * (dt * (1.0 / SimTime.TicksPerSecond));
+        var seconds = dt * (1.0 / SimTime.TicksPerSecond);
+        var added = Rate[pool] * seconds;
+        var taken = Drain[pool] * seconds;
         Generated[pool] += added;
-        var room = Capacity[pool] - Level[pool];
-        if (added > room)
+        var level = Level[pool] + added - taken;
+        if (level > Capacity[pool])
         {
-            Wasted[pool] += added - room;
+            Wasted[pool] += level - Capacity[pool];
+            Consumed[pool] += taken;
             Level[pool] = Capacity[pool];
+        }
+        else if (level < 0)
+        {
+            Consumed[pool] += Level[pool] + added;
+            Level[pool] = 0;
         }
         else
         {
-            Level[pool] += added;
+            Consumed[pool] += taken;
+            Level[pool] = level;
         }
     }
 

@@ -19,7 +19,7 @@ public static class NetworkExperiment
     public static NetworkSummary Summarise(NetworkSimulationSettings settings, IReadOnlyList<NetworkRunResult> runs)
     {
         var rates = new double[runs.Count];
-        long arrived = 0, served = 0, relays = 0, events = 0;
+        long arrived = 0, served = 0, dropped = 0, relays = 0, events = 0;
         double generated = 0, consumed = 0, wasted = 0;
         for (var i = 0; i < runs.Count; i++)
         {
@@ -27,6 +27,7 @@ public static class NetworkExperiment
             rates[i] = r.SuccessRate;
             arrived += r.ServicesArrived;
             served += r.ServicesServed;
+            dropped += r.ServicesDropped;
             relays += r.RelayHops;
             events += r.EventsProcessed;
             generated += r.KeysGenerated;
@@ -40,6 +41,7 @@ public static class NetworkExperiment
             SuccessRate = ConfidenceInterval.Of(rates),
             ServicesArrived = arrived,
             ServicesServed = served,
+            ServicesDropped = dropped,
             KeysGenerated = generated,
             KeysConsumed = consumed,
             KeysWasted = wasted,

@@ -11,6 +11,9 @@ public sealed record NetworkRunResult
     public required long ServicesServed { get; init; }
     public required long ServicesBlocked { get; init; }
 
+    /// <summary>Holding-time variant: admitted services cut off because a pool on their path ran dry (0 for one-shot).</summary>
+    public required long ServicesDropped { get; init; }
+
     /// <summary>Keys in the pools at time 0.</summary>
     public required double InitialKeys { get; init; }
 
@@ -44,8 +47,8 @@ public sealed record NetworkRunResult
     /// <summary>Fill fraction M/C of every pool at every sample, row-major [sample * pools + pool].</summary>
     public required ImmutableArray<double> PoolFillSamples { get; init; }
 
-    /// <summary>Served / arrived; 1 when nothing arrived.</summary>
-    public double SuccessRate => ServicesArrived == 0 ? 1 : ServicesServed / (double)ServicesArrived;
+    /// <summary>(Served - dropped) / arrived; 1 when nothing arrived.</summary>
+    public double SuccessRate => ServicesArrived == 0 ? 1 : (ServicesServed - ServicesDropped) / (double)ServicesArrived;
 
     /// <summary>Mean trusted relays per served service.</summary>
     public double MeanRelayHops => ServicesServed == 0 ? 0 : RelayHops / (double)ServicesServed;

@@ -33,6 +33,17 @@ public sealed record NetworkSimulationSettings
     /// <summary>Turns fibre descriptions into bit/s; needed only when a link's rate is <see cref="LinkRate.FromFibre"/>.</summary>
     public ILinkKeyRateModel? RateModel { get; }
 
+    /// <summary>
+    /// Mean holding time H [s] of the holding-time variant, within [0, 1e9]; 0 (default) is the one-shot
+    /// model. With H &gt; 0 an admitted service lasts an exponential time of mean H and takes key at the rate
+    /// X / H [keys/s] from every pool on its path for as long as it lasts (so X keys per hop on average);
+    /// it is admitted when every hop holds at least X keys, and dropped if a pool on its path runs dry.
+    /// </summary>
+    public double HoldingTimeSeconds { get; init; }
+
+    /// <summary>True for the holding-time variant.</summary>
+    public bool IsHolding => HoldingTimeSeconds > 0;
+
     public NetworkSimulationSettings(double keysPerService, double offeredLoad, double horizonSeconds, NetworkPolicy policy,
         int alternativePaths = 3, double initialFillFraction = 0, int utilisationSamples = 0, ILinkKeyRateModel? rateModel = null)
     {
@@ -46,12 +57,19 @@ public sealed record NetworkSimulationSettings
         RateModel = rateModel;
     }
 
+    /// <summary>This configuration as the holding-time variant with mean holding time <paramref name="seconds"/> (0 = one-shot).</summary>
+    public NetworkSimulationSettings WithHoldingTime(double seconds)
+        => this with { HoldingTimeSeconds = Guard.InRange(seconds, 0, 1e9, "s", "Mean holding time H") };
+
     /// <summary>Arrival rate lambda = L / T [services/s].</summary>
     public double ArrivalRatePerSecond => OfferedLoad / HorizonSeconds;
 
     public NetworkSimulationSettings WithPolicy(NetworkPolicy policy)
-        => new(KeysPerService, OfferedLoad, HorizonSeconds, policy, AlternativePaths, InitialFillFraction, UtilisationSamples, RateModel);
+        => new(KeysPerService, OfferedLoad, HorizonSeconds, policy, AlternativePaths, InitialFillFraction, UtilisationSamples, RateModel) { HoldingTimeSeconds = HoldingTimeSeconds };
 
     public NetworkSimulationSettings WithLoad(double offeredLoad)
-        => new(KeysPerService, offeredLoad, HorizonSeconds, Policy, AlternativePaths, InitialFillFraction, UtilisationSamples, RateModel);
+        => new(KeysPerService, offeredLoad, HorizonSeconds, Policy, AlternativePaths, InitialFillFraction, UtilisationSamples, RateModel) { HoldingTimeSeconds = HoldingTimeSeconds };
+
+    public NetworkSimulationSettings WithSamples(int samples)
+        => new(KeysPerService, OfferedLoad, HorizonSeconds, Policy, AlternativePaths, InitialFillFraction, samples, RateModel) { HoldingTimeSeconds = HoldingTimeSeconds };
 }

@@ -33,6 +33,7 @@ public sealed partial class NetworkSimulator
     private readonly double[] _scratchLevels;
     private readonly double[] _scratchCapacities;
     private readonly double[] _scratchRates;
+    private readonly double[] _scratchDrains;
     private readonly double[] _scratchFractions;
     private readonly PathFinder _paths;
     private readonly Dictionary<long, int[]?> _shortestCache = [];
@@ -112,7 +113,12 @@ public sealed partial class NetworkSimulator
         _scratchLevels = new double[largest];
         _scratchCapacities = new double[largest];
         _scratchRates = new double[largest];
+        _scratchDrains = new double[largest];
         _scratchFractions = new double[largest];
+        if (settings.IsHolding)
+        {
+            InitialiseHolding(seed);
+        }
     }
 
     /// <summary>Runs one seeded simulation to the horizon.</summary>
@@ -156,6 +162,12 @@ public sealed partial class NetworkSimulator
                         Resplit(e.Index, now);
                     }
                     break;
+                case EventKind.ServiceEnd:
+                    OnServiceEnd(e.Index, now);
+                    break;
+                case EventKind.PoolEmpty:
+                    OnPoolEmpty(e.Index, e.Version, now);
+                    break;
                 case EventKind.Sample:
                     _pools.AdvanceAll(now);
                     sampleTimes[e.Index] = time.Seconds;
@@ -179,6 +191,7 @@ public sealed partial class NetworkSimulator
             ServicesArrived = _arrived,
             ServicesServed = _served,
             ServicesBlocked = _arrived - _served,
+            ServicesDropped = _dropped,
             InitialKeys = _pools.InitialKeys,
             KeysGenerated = KeyPoolBank.Sum(_pools.Generated),
             KeysConsumed = KeyPoolBank.Sum(_pools.Consumed),
@@ -221,7 +234,20 @@ public sealed partial class NetworkSimulator
             _pools.Level.CopyTo(_observerBefore, 0);
         }
         var path = ChoosePath(source, destination, now);
-        if (path is not null)
+        if (path is not null && _settings.IsHolding)
+        {
+            Admit(path, now);
+            _served++;
+            _relayHops += path.Length - 1;
+            foreach (var p in path)
+            {
+                if (_groupOfPool[p] >= 0)
+                {
+                    _groupTouched[_groupOfPool[p]] = true;
+                }
+            }
+        }
+        else if (path is not null)
         {
             foreach (var p in path)
             {
@@ -283,26 +309,44 @@ public sealed partial class NetworkSimulator
             _scratchLevels[i] = _pools.Level[p];
             _scratchCapacities[i] = _pools.Capacity[p];
             _scratchRates[i] = _fullRates[p];
+            _scratchDrains[i] = _pools.Drain[p];
         }
         var fractions = _scratchFractions.AsSpan(0, count);
-        var validSeconds = _allocation.Split(_scratchLevels.AsSpan(0, count), _scratchCapacities.AsSpan(0, count), _scratchRates.AsSpan(0, count), fractions);
+        var validSeconds = _allocation.Split(_scratchLevels.AsSpan(0, count), _scratchCapacities.AsSpan(0, count), _scratchRates.AsSpan(0, count), _scratchDrains.AsSpan(0, count), fractions);
         for (var i = 0; i < count; i++)
         {
             var p = _groupMembers[start + i];
             _pools.Rate[p] = Math.Clamp(fractions[i], 0, 1) * _fullRates[p];
+            ScheduleEmptyCheck(p, now);
         }
         _groupVersion[group]++;
-        if (validSeconds < (_horizonTicks - now) / (double)SimTime.TicksPerSecond)
+        if (TicksAfter(now, validSeconds, minimumTicks: 1) is { } at)
         {
-            var ticks = Math.Max(1, (long)Math.Ceiling(validSeconds * SimTime.TicksPerSecond));
-            _agenda.Schedule(new SimTime(now + ticks), PriorityResplit, new NetworkEvent(EventKind.Resplit, group, _groupVersion[group]));
+            _agenda.Schedule(new SimTime(at), PriorityResplit, new NetworkEvent(EventKind.Resplit, group, _groupVersion[group]));
         }
+    }
+
+    /// <summary>
+    /// The tick <paramref name="seconds"/> after <paramref name="now"/>, rounded up and at least
+    /// <paramref name="minimumTicks"/> later, or null when that is past the horizon (or not a finite
+    /// non-negative duration). Compared in seconds first, so huge durations never overflow the tick count.
+    /// </summary>
+    private long? TicksAfter(long now, double seconds, long minimumTicks)
+    {
+        if (!(seconds >= 0) || seconds > (_horizonTicks - now) / (double)SimTime.TicksPerSecond)
+        {
+            return null;
+        }
+        var at = now + Math.Max(minimumTicks, (long)Math.Ceiling(seconds * SimTime.TicksPerSecond));
+        return at <= _horizonTicks ? at : null;
     }
 
     private enum EventKind : byte
     {
         Arrival,
         Resplit,
+        ServiceEnd,
+        PoolEmpty,
         Sample,
     }
 

@@ -10,6 +10,7 @@ public sealed record NetworkSummary
     public required ConfidenceInterval SuccessRate { get; init; }
     public required long ServicesArrived { get; init; }
     public required long ServicesServed { get; init; }
+    public required long ServicesDropped { get; init; }
     public required double KeysGenerated { get; init; }
     public required double KeysConsumed { get; init; }
     public required double KeysWasted { get; init; }

@@ -32,6 +32,16 @@ public class NetworkCommandTests
         Assert.True(root.GetProperty("successRateCi95").GetDouble() > 0);
     }
 
+    [Fact]
+    public void Simulate_HoldingTime_ReportsDroppedServices()
+    {
+        var r = CliHarness.Run("network", "simulate", "--load", "800", "--holding-time", "30", "--initial-fill", "0.5", "--seeds", "2", "--json");
+        Assert.Equal(0, r.ExitCode);
+        var root = JsonDocument.Parse(r.Stdout).RootElement;
+        Assert.Equal(30, root.GetProperty("holdingTimeSeconds").GetDouble());
+        Assert.True(root.GetProperty("servicesDropped").GetInt64() > 0);
+    }
+
     [Theory]
     [InlineData("--capacity", "0", "--capacity")]
     [InlineData("--olt-rate", "-1", "--olt-rate")]

@@ -20,12 +20,13 @@ internal sealed class NetworkOptions
     public Option<string?> Routing { get; } = CliOptions.Choice("--routing", "Override the policy's routing", "shortest", "k-shortest", "key-aware");
     public Option<long?> Paths { get; } = CliOptions.Long("--paths", "Alternative paths k for k-shortest routing (default 3)", 1, 16);
     public Option<double?> InitialFill { get; } = CliOptions.Double("--initial-fill", "Fraction of every pool filled at time 0 (default 0: pools start empty)", 0, 1);
+    public Option<double?> HoldingTime { get; } = CliOptions.Double("--holding-time", "Holding-time variant: mean service duration H [s]; a service then takes X/H keys/s per hop while it lasts (default 0: one-shot X per hop)", 0, 1e9, "s");
     public Option<string?> KeyRateModel { get; } = CliOptions.Choice("--key-rate-model", $"Key-rate model for fibre-described links (default {SharedKeyRateModel.DefaultModel})", [.. Qkd.KeyRate.KeyRateModels.Names]);
     public Option<bool> Json { get; } = CliOptions.Json();
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Topology, Capacity, OltRate, KeysPerService, Horizon, Seeds, Seed, Routing, Paths, InitialFill, KeyRateModel, Json })
+        foreach (var o in new Option[] { Topology, Capacity, OltRate, KeysPerService, Horizon, Seeds, Seed, Routing, Paths, InitialFill, HoldingTime, KeyRateModel, Json })
         {
             command.Options.Add(o);
         }
@@ -73,7 +74,10 @@ internal sealed class NetworkOptions
             policy = policy.WithRouting(NetworkPolicies.RoutingFromName(routing));
         }
         return new NetworkSimulationSettings(parse.GetValue(KeysPerService) ?? 10, load, parse.GetValue(Horizon) ?? 1000, policy,
-            (int)(parse.GetValue(Paths) ?? 3), parse.GetValue(InitialFill) ?? 0, rateModel: new SharedKeyRateModel(Qkd.KeyRate.KeyRateModels.Get(parse.GetValue(KeyRateModel) ?? SharedKeyRateModel.DefaultModel)));
+            (int)(parse.GetValue(Paths) ?? 3), parse.GetValue(InitialFill) ?? 0, rateModel: new SharedKeyRateModel(Qkd.KeyRate.KeyRateModels.Get(parse.GetValue(KeyRateModel) ?? SharedKeyRateModel.DefaultModel)))
+        {
+            HoldingTimeSeconds = parse.GetValue(HoldingTime) ?? 0,
+        };
     }
 
     /// <summary>Parses "100:1000:100" (start:stop:step), "100,200,500" or one number.</summary>

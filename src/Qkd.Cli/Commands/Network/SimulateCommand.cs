@@ -35,10 +35,7 @@ public static class SimulateCommand
                 var list = new List<NetworkRunResult>();
                 for (var i = 0; i < seeds; i++)
                 {
-                    var s = i == 0 && sampleCount > 0
-                        ? new NetworkSimulationSettings(settings.KeysPerService, settings.OfferedLoad, settings.HorizonSeconds, settings.Policy,
-                            settings.AlternativePaths, settings.InitialFillFraction, sampleCount, settings.RateModel)
-                        : settings;
+                    var s = i == 0 && sampleCount > 0 ? settings.WithSamples(sampleCount) : settings;
                     list.Add(NetworkSimulator.Run(topology, s, unchecked(baseSeed + (ulong)i)));
                     progress.Report((i + 1) / (double)seeds);
                 }

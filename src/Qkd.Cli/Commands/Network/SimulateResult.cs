@@ -25,6 +25,8 @@ public sealed record SimulateResult
     public required long ServicesArrived { get; init; }
     public required long ServicesServed { get; init; }
     public required long ServicesBlocked { get; init; }
+    public required long ServicesDropped { get; init; }
+    public required double HoldingTimeSeconds { get; init; }
     public required double KeysGenerated { get; init; }
     public required double KeysConsumed { get; init; }
     public required double KeysWasted { get; init; }
@@ -52,6 +54,8 @@ public sealed record SimulateResult
         ServicesArrived = summary.ServicesArrived,
         ServicesServed = summary.ServicesServed,
         ServicesBlocked = summary.ServicesArrived - summary.ServicesServed,
+        ServicesDropped = summary.ServicesDropped,
+        HoldingTimeSeconds = settings.HoldingTimeSeconds,
         KeysGenerated = summary.KeysGenerated,
         KeysConsumed = summary.KeysConsumed,
         KeysWasted = summary.KeysWasted,
@@ -66,7 +70,7 @@ public sealed record SimulateResult
         {Topology}: {Nodes} nodes, {Links} links; policy {Policy} (routing {Routing}); X = {KeysPerService} keys/service
         load L = {Load} services in T = {HorizonSeconds} s (lambda = {ArrivalRatePerSecond:G4}/s), pools start {InitialFill:P0} full; {Seeds} seeds from {Seed}
         success rate      {SuccessRate:F4} +- {SuccessRateCi95:F4} (95 % CI over seeds)
-        services          {ServicesServed} served / {ServicesArrived} arrived ({ServicesBlocked} blocked)
+        services          {ServicesServed} served / {ServicesArrived} arrived ({ServicesBlocked} blocked{(HoldingTimeSeconds > 0 ? $", {ServicesDropped} dropped mid-service, mean holding {HoldingTimeSeconds:G4} s" : "")})
         keys              {KeysGenerated:F0} generated, {KeysConsumed:F0} consumed, {KeysWasted:F0} wasted to overflow
         relays            {MeanRelayHops:F3} trusted relays per served service
         speed             {EventsProcessed} events in {WallSeconds:F3} s ({EventsPerSecond:G3} events/s)
