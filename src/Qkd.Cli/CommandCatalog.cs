@@ -13,5 +13,6 @@ public static class CommandCatalog
         yield return Commands.SweepCommand.Create();
         yield return Commands.ReproduceCommand.Create();
         yield return Commands.PlanCommand.Create();
+        yield return Commands.Network.NetworkCommand.Create();
     }
 }
