@@ -9,6 +9,11 @@ public static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return Commands.InfoCommand.Create();
+        yield return Commands.KeyrateCommand.Create();
+        yield return Commands.SweepCommand.Create();
+        yield return Commands.ReproduceCommand.Create();
+        yield return Commands.PlanCommand.Create();
+        yield return Commands.Network.NetworkCommand.Create();
         yield return Commands.PostprocessCommand.Create();
     }
 }

@@ -6,13 +6,20 @@ namespace Qkd.KeyRate;
 /// "Finite-key analysis for the 1-decoy state QKD protocol", Appl. Phys. Lett. 112, 171104 (2018).
 /// </summary>
 /// <remarks>
-/// Equation numbers refer to that letter. Statistical fluctuations are bounded with Hoeffding's
-/// inequality at failure probability eps_sec/21 each, as in the letter; the 21 and 19 constants come
-/// from its union bound. Valid for 0 &lt; mu2 &lt; mu1 and mu1 &gt; mu2 + mu3 with mu3 = 0 (no vacuum intensity).
+/// Equation numbers refer to that letter (main text Eqs. 1-6; appendix A, Eqs. A1-A25, checked against a
+/// transcription of the appendix). Statistical fluctuations are bounded with Hoeffding's inequality,
+/// delta(n, eps) = sqrt(n/2 ln(1/eps)) (Eq. A2), each at eps = eps_sec/19: the appendix sets every error term of
+/// eps_sec = 2(alpha1 + 2 alpha2 + alpha3) + nu + 6 eps1 + 4 eps2 (Eq. A24) to one value, hence 19 (also in
+/// 6 log2(19/eps_sec), Eq. A25). The 21^2 inside gamma is that of Lim et al., PRA 89, 022307 (2014), Eq. (2),
+/// which the letter reuses. The appendix as printed omits the e^{mu_k}/p_k factor of n^±_{Z,k} (Eq. A18);
+/// we use the consistent form of Lim et al. (n^± = e^{mu_k}/p_k (n_{Z,k} ± delta)). Valid for 0 &lt; mu2 &lt; mu1 and mu1 &gt; mu2 + mu3 with mu3 = 0 (no vacuum intensity).
 /// All counts are numbers of detection events (not rates).
 /// </remarks>
 public static class OneDecoyFiniteKey
 {
+    /// <summary>Number of equal error terms in eps_sec (Rusca et al. 2018, Eq. A24): each Hoeffding bound fails with eps_sec/19.</summary>
+    public const double HoeffdingTerms = 19;
+
     /// <summary>
     /// The bound: l &lt;= s_{Z,0} + s_{Z,1} (1 - h(phi_Z)) - lambda_EC - 6 log2(19/eps_sec) - log2(2/eps_cor) (Eq. 1).
     /// </summary>
@@ -23,44 +30,57 @@ public static class OneDecoyFiniteKey
     public static OneDecoyFiniteKeyResult SecretKeyLength(OneDecoyCounts counts, double leakedBitsEc, double epsilonSecrecy, double epsilonCorrectness)
     {
         Guard.NotNull(counts);
-        var mu1 = Guard.InRange(counts.Mu1, 1e-6, 10, "photons/pulse", "Signal intensity mu1");
-        var mu2 = Guard.InRange(counts.Mu2, 1e-9, mu1 - 1e-9, "photons/pulse", "Decoy intensity mu2");
-        var p1 = Guard.InRange(counts.ProbabilityMu1, 1e-9, 1 - 1e-9, "", "Signal probability p_mu1");
+        var b = Compute(counts.Mu1, counts.Mu2, counts.ProbabilityMu1, counts.DetectionsZMu1, counts.DetectionsZMu2, counts.ErrorsZMu1,
+            counts.ErrorsZMu2, counts.DetectionsXMu1, counts.DetectionsXMu2, counts.ErrorsXMu1, counts.ErrorsXMu2, leakedBitsEc, epsilonSecrecy,
+            epsilonCorrectness);
+        return new OneDecoyFiniteKeyResult(Math.Max(0, Math.Floor(b.Length)), b.Length, b.SZ0, b.SZ0Upper, b.SZ1, b.SX1, b.VX1, b.PhiZ);
+    }
+
+    /// <summary>Intermediate bounds of <see cref="Compute"/> (a value, so the key-rate model's hot path does not allocate).</summary>
+    internal readonly record struct Bounds(double Length, double SZ0, double SZ0Upper, double SZ1, double SX1, double VX1, double PhiZ);
+
+    /// <summary>The bound of <see cref="SecretKeyLength"/> on raw counts (same validation, no allocation).</summary>
+    internal static Bounds Compute(double mu1In, double mu2In, double p1In, double nZMu1, double nZMu2, double mZMu1, double mZMu2,
+        double nXMu1, double nXMu2, double mXMu1, double mXMu2, double leakedBitsEc, double epsilonSecrecy, double epsilonCorrectness)
+    {
+        var mu1 = Guard.InRange(mu1In, 1e-6, 10, "photons/pulse", "Signal intensity mu1");
+        var mu2 = Guard.InRange(mu2In, 1e-9, mu1 - 1e-9, "photons/pulse", "Decoy intensity mu2");
+        var p1 = Guard.InRange(p1In, 1e-9, 1 - 1e-9, "", "Signal probability p_mu1");
         var p2 = 1 - p1;
         Guard.InRange(epsilonSecrecy, 1e-300, 1 - 1e-12, "", "eps_sec");
         Guard.InRange(epsilonCorrectness, 1e-300, 1 - 1e-12, "", "eps_cor");
         Guard.NonNegative(leakedBitsEc, "bits", "lambda_EC");
 
-        var lnTerm = Math.Log(21 / epsilonSecrecy);
+        var lnTerm = Math.Log(HoeffdingTerms / epsilonSecrecy);
         var tau0 = Tau(0, mu1, mu2, p1);
         var tau1 = Tau(1, mu1, mu2, p1);
 
-        // Hoeffding-corrected, intensity-normalised counts: n^±_{k} = (e^{mu_k}/p_k)(n_k ± sqrt(n/2 ln(21/eps_sec))).
-        var dZ = Math.Sqrt(counts.DetectionsZ / 2 * lnTerm);
-        var dX = Math.Sqrt(counts.DetectionsX / 2 * lnTerm);
-        var dmZ = Math.Sqrt(counts.ErrorsZ / 2 * lnTerm);
-        var dmX = Math.Sqrt(counts.ErrorsX / 2 * lnTerm);
+        // Hoeffding-corrected, intensity-normalised counts: n^±_{k} = (e^{mu_k}/p_k)(n_k ± sqrt(n/2 ln(19/eps_sec))).
+        var dZ = Math.Sqrt((nZMu1 + nZMu2) / 2 * lnTerm);
+        var dX = Math.Sqrt((nXMu1 + nXMu2) / 2 * lnTerm);
+        var dmZ = Math.Sqrt((mZMu1 + mZMu2) / 2 * lnTerm);
+        var dmX = Math.Sqrt((mXMu1 + mXMu2) / 2 * lnTerm);
         double Plus(double n, double d, double mu, double p) => Math.Exp(mu) / p * (n + d);
         double Minus(double n, double d, double mu, double p) => Math.Exp(mu) / p * (n - d);
 
-        var nZ1Plus = Plus(counts.DetectionsZMu1, dZ, mu1, p1);
-        var nZ2Minus = Minus(counts.DetectionsZMu2, dZ, mu2, p2);
-        var nX1Plus = Plus(counts.DetectionsXMu1, dX, mu1, p1);
-        var nX2Minus = Minus(counts.DetectionsXMu2, dX, mu2, p2);
+        var nZ1Plus = Plus(nZMu1, dZ, mu1, p1);
+        var nZ2Minus = Minus(nZMu2, dZ, mu2, p2);
+        var nX1Plus = Plus(nXMu1, dX, mu1, p1);
+        var nX2Minus = Minus(nXMu2, dX, mu2, p2);
 
         // Eq. (2): vacuum events in Z, lower bound.
         var sZ0 = Math.Max(0, tau0 / (mu1 - mu2) * (mu1 * nZ2Minus - mu2 * nZ1Plus));
         // Eq. (4): vacuum events, upper bound from the decoy errors (each vacuum event errs with probability 1/2).
-        var sZ0Upper = 2 * (tau0 * Math.Exp(mu2) / p2 * (counts.ErrorsZMu2 + dmZ) + dZ);
-        var sX0Upper = 2 * (tau0 * Math.Exp(mu2) / p2 * (counts.ErrorsXMu2 + dmX) + dX);
+        var sZ0Upper = 2 * (tau0 * Math.Exp(mu2) / p2 * (mZMu2 + dmZ) + dZ);
+        var sX0Upper = 2 * (tau0 * Math.Exp(mu2) / p2 * (mXMu2 + dmX) + dX);
 
         // Eq. (3): single-photon events, lower bound.
         var sZ1 = SingleLower(tau0, tau1, mu1, mu2, nZ1Plus, nZ2Minus, sZ0Upper);
         var sX1 = SingleLower(tau0, tau1, mu1, mu2, nX1Plus, nX2Minus, sX0Upper);
 
         // Eq. (5): single-photon errors in X, upper bound.
-        var mX1Plus = Plus(counts.ErrorsXMu1, dmX, mu1, p1);
-        var mX2Minus = Minus(counts.ErrorsXMu2, dmX, mu2, p2);
+        var mX1Plus = Plus(mXMu1, dmX, mu1, p1);
+        var mX2Minus = Minus(mXMu2, dmX, mu2, p2);
         var vX1 = Math.Max(0, tau1 / (mu1 - mu2) * (mX1Plus - mX2Minus));
 
         // Eq. (6): phase error rate in Z, upper bound, from the X-basis single-photon error rate.
@@ -77,7 +97,7 @@ public static class OneDecoyFiniteKey
 
         var length = sZ0 + sZ1 * (1 - Entropy.Binary(phiZ)) - leakedBitsEc
             - 6 * Math.Log2(19 / epsilonSecrecy) - Math.Log2(2 / epsilonCorrectness);
-        return new OneDecoyFiniteKeyResult(Math.Max(0, Math.Floor(length)), length, sZ0, sZ0Upper, sZ1, sX1, vX1, phiZ);
+        return new Bounds(length, sZ0, sZ0Upper, sZ1, sX1, vX1, phiZ);
     }
 
     /// <summary>
