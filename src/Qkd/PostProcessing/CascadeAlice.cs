@@ -107,11 +107,13 @@ public sealed class CascadeAlice
     public void Wipe()
     {
         Array.Clear(_key);
-        foreach (var copy in _permuted)
+        for (var p = 0; p < _permuted.Length; p++)
         {
-            if (copy is not null)
+            if (_permuted[p] is { } copy)
             {
                 Array.Clear(copy);
+                System.Buffers.ArrayPool<ulong>.Shared.Return(copy);
+                _permuted[p] = null;
             }
         }
     }
@@ -121,8 +123,8 @@ public sealed class CascadeAlice
         var copy = _permuted[pass];
         if (copy is null)
         {
-            copy = new ulong[_words];
-            _plan.Pass(pass).Gather(_key, copy);
+            copy = System.Buffers.ArrayPool<ulong>.Shared.Rent(Math.Max(1, _words));
+            _plan.Pass(pass).Gather(_key, copy.AsSpan(0, _words));
             _permuted[pass] = copy;
         }
         return copy;

@@ -321,13 +321,14 @@ public sealed class CascadeBob
         }
         else if (pass.FirstBlockMask is null)
         {
-            copy = new ulong[_words];
-            pass.Gather(_key, copy);
+            copy = Rent(_words);
+            pass.Gather(_key, copy.AsSpan(0, _words));
         }
         _copies[p] = copy;
         var bits = (pass.BlockCount * pass.NodesPerBlock + 63) >> 6;
-        var known = _known[p] = new ulong[bits];
-        var mismatch = _mismatch[p] = new ulong[bits];
+        var known = _known[p] = Rent(bits);
+        var mismatch = _mismatch[p] = Rent(bits);
+        Array.Clear(known, 0, bits);
         var active = _active[p] = new bool[pass.BlockCount];
         _startedPasses = p + 1;
         var blocks = pass.IsBiconf ? 1 : pass.BlockCount;
@@ -436,6 +437,15 @@ public sealed class CascadeBob
             if (_copies[p] is { } c && !ReferenceEquals(c, _key))
             {
                 Array.Clear(c);
+                System.Buffers.ArrayPool<ulong>.Shared.Return(c);
+            }
+            if (_known[p] is { } k)
+            {
+                System.Buffers.ArrayPool<ulong>.Shared.Return(k);
+            }
+            if (_mismatch[p] is { } m)
+            {
+                System.Buffers.ArrayPool<ulong>.Shared.Return(m);
             }
             _copies[p] = null;
             _known[p] = null;
@@ -444,14 +454,17 @@ public sealed class CascadeBob
         }
     }
 
+    /// <summary>A pooled buffer of at least <paramref name="words"/> words (contents undefined; callers overwrite or clear).</summary>
+    private static ulong[] Rent(int words) => System.Buffers.ArrayPool<ulong>.Shared.Rent(Math.Max(1, words));
+
     /// <summary>The key in pass <paramref name="p"/>'s order, gathered from the current key on first use.</summary>
     private ulong[] Copy(int p)
     {
         var copy = _copies[p];
         if (copy is null)
         {
-            copy = new ulong[_words];
-            _plan.Pass(p).Gather(_key, copy);
+            copy = Rent(_words);
+            _plan.Pass(p).Gather(_key, copy.AsSpan(0, _words));
             _copies[p] = copy;
         }
         return copy;
