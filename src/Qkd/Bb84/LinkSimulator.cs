@@ -1,0 +1,73 @@
+using System.Collections.Immutable;
+using Qkd.Classical;
+
+namespace Qkd.Bb84;
+
+/// <summary>
+/// The pulse-level Monte Carlo of a prepare-and-measure link: quantum layer by gap sampling
+/// (<see cref="GapSampler"/>), then Alice and Bob sift, disclose and announce decoys through an in-memory
+/// <see cref="IClassicalChannel"/> pair, then the decoy bounds decide whether the block is secure.
+/// The result depends on the seed only, not on <c>maxThreads</c>.
+/// </summary>
+public static class LinkSimulator
+{
+    /// <summary>Simulates one block. <paramref name="maxThreads"/> &lt;= 0 uses every core.</summary>
+    public static SimulationResult Run(SimulationSettings settings, int maxThreads = 0, IProgress<double>? progress = null)
+        => RunAsync(settings, maxThreads, progress).GetAwaiter().GetResult();
+
+    /// <summary>Simulates one block (the protocol phase runs Alice and Bob concurrently).</summary>
+    public static async Task<SimulationResult> RunAsync(SimulationSettings settings, int maxThreads = 0, IProgress<double>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(settings);
+        var model = new PulseModel(settings);
+        var records = GapSampler.Run(settings, model, maxThreads, progress);
+        var result = await SiftAsync(settings, records, cancellationToken).ConfigureAwait(false);
+        progress?.Report(1);
+        return result;
+    }
+
+    /// <summary>The same block drawn pulse by pulse (the slow reference; tests and the benchmark baseline).</summary>
+    internal static SimulationResult RunPerPulse(SimulationSettings settings)
+        => SiftAsync(settings, PerPulseSimulator.Run(settings), CancellationToken.None).GetAwaiter().GetResult();
+
+    internal static async Task<SimulationResult> SiftAsync(SimulationSettings settings, QuantumRecords records, CancellationToken cancellationToken)
+    {
+        var (aliceEnd, bobEnd) = InMemoryClassicalChannel.CreatePair();
+        var alice = new AliceProtocol(settings, records.PulseIndices, records.Alice, [.. records.PulsesPerIntensity]);
+        var bob = new BobProtocol(settings, records.PulseIndices, records.Bob);
+        var aliceTask = alice.RunAsync(aliceEnd, cancellationToken);
+        var bobTask = bob.RunAsync(bobEnd, cancellationToken);
+        await Task.WhenAll(aliceTask, bobTask).ConfigureAwait(false);
+        var a = await aliceTask.ConfigureAwait(false);
+        var b = await bobTask.ConfigureAwait(false);
+        if (!a.Statistics.SameCounts(b.Statistics) || a.SiftedKey.Length != b.SiftedKey.Length)
+        {
+            throw new InvalidOperationException("Alice and Bob ended sifting with different public statistics.");
+        }
+        var s = a.Statistics;
+        long eveKnown = 0;
+        foreach (var position in a.KeyPositions)
+        {
+            eveKnown += records.EveKnows[position] ? 1 : 0;
+        }
+        var keyQber = a.SiftedKey.Length > 0 ? a.SiftedKey.HammingDistance(b.SiftedKey) / (double)a.SiftedKey.Length : double.NaN;
+        return new SimulationResult(settings, a.SiftedKey, b.SiftedKey, s, PerIntensity(settings, s), SecurityEstimator.Estimate(settings, s),
+            records.Count, records.DeadPulses, aliceEnd.Traffic.TotalBytes, aliceEnd.Traffic.MessagesSent + aliceEnd.Traffic.MessagesReceived,
+            keyQber, eveKnown);
+    }
+
+    private static ImmutableArray<IntensityStatistics> PerIntensity(SimulationSettings settings, SiftingStatistics s)
+    {
+        var zOnly = settings.Protocol == ProtocolKind.ThreeState || settings.Estimation == EstimationMethod.OneDecoyFiniteKey;
+        var builder = ImmutableArray.CreateBuilder<IntensityStatistics>(settings.Intensities.Length);
+        for (var k = 0; k < settings.Intensities.Length; k++)
+        {
+            var i = settings.Intensities[k];
+            builder.Add(new IntensityStatistics(i.Name, i.MeanPhotonNumber, i.Probability, s.Pulses[k], s.Detections[k], s.Gain(k),
+                s.Sifted[2 * k], s.Sifted[2 * k + 1], s.Disclosed[2 * k] + s.Disclosed[2 * k + 1], s.Errors[2 * k] + s.Errors[2 * k + 1],
+                zOnly ? s.ErrorRate(k, 0) : s.ErrorRate(k), s.ErrorRate(k, 0), s.ErrorRate(k, 1)));
+        }
+        return builder.MoveToImmutable();
+    }
+}

@@ -1,0 +1,41 @@
+namespace Qkd.Bb84;
+
+/// <summary>What happens to a detection once both bases and the intensity are public.</summary>
+internal enum SiftedRole : byte
+{
+    /// <summary>Bases differ: dropped.</summary>
+    Discarded,
+
+    /// <summary>Sifted and kept for the key (a random sample of these is disclosed to estimate the QBER).</summary>
+    Key,
+
+    /// <summary>Sifted and disclosed in full: decoy pulses, or the monitoring basis of the one-decoy protocol.</summary>
+    Disclosed,
+}
+
+/// <summary>The sifting rule both parties apply to public information (docs/bb84.md, "Sifting").</summary>
+internal static class SiftingRule
+{
+    /// <summary>
+    /// Key bits are the basis-matched detections of the signal intensity (both bases for four-state BB84 with
+    /// vacuum+weak or no decoys; only Z for the three-state protocol) or, with the one-decoy bound, the
+    /// Z-basis detections of every intensity. All other basis-matched detections are disclosed.
+    /// </summary>
+    public static SiftedRole Role(SimulationSettings settings, int intensity, int aliceBasis, int bobBasis)
+    {
+        if (aliceBasis != bobBasis)
+        {
+            return SiftedRole.Discarded;
+        }
+        var zOnly = settings.Protocol == ProtocolKind.ThreeState || settings.Estimation == EstimationMethod.OneDecoyFiniteKey;
+        if (zOnly && aliceBasis != 0)
+        {
+            return SiftedRole.Disclosed;
+        }
+        if (settings.Estimation == EstimationMethod.OneDecoyFiniteKey)
+        {
+            return SiftedRole.Key;
+        }
+        return intensity == 0 ? SiftedRole.Key : SiftedRole.Disclosed;
+    }
+}
