@@ -9,5 +9,6 @@ public static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return Commands.InfoCommand.Create();
+        yield return Commands.SimulateCommand.Create();
     }
 }

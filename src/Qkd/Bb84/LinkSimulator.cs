@@ -27,6 +27,24 @@ public static class LinkSimulator
         return result;
     }
 
+    /// <summary>
+    /// Expected number of clicks of a run (no randomness): pulses / mean inter-click gap, the gap being
+    /// 1 + D + (1 - p_ap)(1 - Q)/Q pulses with D dead pulses, p_ap the afterpulse probability and Q the click
+    /// probability of a live pulse. Hosts use it to size progress reporting; the cost of a run is proportional to it.
+    /// </summary>
+    public static double ExpectedDetections(SimulationSettings settings)
+    {
+        Guard.NotNull(settings);
+        var q = new PulseModel(settings).ClickProbability;
+        if (q <= 0)
+        {
+            return 0;
+        }
+        var detector = settings.Link.Detector;
+        var dead = GapSampler.DeadPulses(detector.DeadTimeSeconds, settings.Link.Source.RepetitionRateHz);
+        return settings.Pulses / (1 + dead + (1 - detector.AfterpulseProbability) * (1 - q) / q);
+    }
+
     /// <summary>The same block drawn pulse by pulse (the slow reference; tests and the benchmark baseline).</summary>
     internal static SimulationResult RunPerPulse(SimulationSettings settings)
         => SiftAsync(settings, PerPulseSimulator.Run(settings), CancellationToken.None).GetAwaiter().GetResult();
