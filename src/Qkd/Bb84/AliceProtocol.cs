@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Immutable;
 using Qkd.Bits;
 using Qkd.Classical;
@@ -59,49 +60,23 @@ public sealed class AliceProtocol
             aliceRecord[i] = records[mine[i]];
         }
         var k = _settings.Intensities.Length;
-        var announce = new WireWriter(16 + count / 2);
+        var announce = new WireWriter(16 + 10 * k + count / 2);
         announce.Byte(SiftingMessages.BasisAndIntensity);
         announce.VarUInt((ulong)k);
         foreach (var p in _pulsesPerIntensity)
         {
             announce.VarUInt((ulong)p);
         }
-        announce.Packed(count, 1, i => aliceRecord[i] >> 1);
-        announce.Packed(count, 2, i => aliceRecord[i] >> 2);
+        announce.Packed(aliceRecord, 1, 1);
+        announce.Packed(aliceRecord, 2, 2);
         await channel.SendAsync(announce.Written, cancellationToken).ConfigureAwait(false);
 
         // 3. Roles, sample, disclosure.
-        var roles = new SiftedRole[count];
-        var keySet = 0;
-        for (var i = 0; i < count; i++)
-        {
-            roles[i] = SiftingRule.Role(_settings, aliceRecord[i] >> 2, (aliceRecord[i] >> 1) & 1, bobBasis[i]);
-            keySet += roles[i] == SiftedRole.Key ? 1 : 0;
-        }
-        var random = SimRandom.ForStream(_settings.Seed, SamplingStream);
-        var sampled = new bool[keySet];
-        for (var j = 0; j < keySet; j++)
-        {
-            sampled[j] = random.NextDouble() < _settings.SampleFraction;
-        }
-        var disclosedBits = new List<byte>();
-        var keyPositions = new List<int>();
-        for (int i = 0, j = 0; i < count; i++)
-        {
-            if (roles[i] == SiftedRole.Disclosed || (roles[i] == SiftedRole.Key && sampled[j]))
-            {
-                disclosedBits.Add((byte)(aliceRecord[i] & 1));
-            }
-            else if (roles[i] == SiftedRole.Key)
-            {
-                keyPositions.Add(i);
-            }
-            j += roles[i] == SiftedRole.Key ? 1 : 0;
-        }
-        var disclosure = new WireWriter(16 + keySet / 8 + disclosedBits.Count / 8);
+        var (roles, sampled, disclosedBits, disclosedCount, keyPositions, keyCount) = Disclose(aliceRecord, bobBasis);
+        var disclosure = new WireWriter(16 + sampled.Length / 8 + disclosedCount / 8);
         disclosure.Byte(SiftingMessages.Disclosure);
-        disclosure.Packed(keySet, 1, j => sampled[j] ? 1 : 0);
-        disclosure.Packed(disclosedBits.Count, 1, j => disclosedBits[j]);
+        disclosure.Packed(sampled, 0, 1);
+        disclosure.Packed(disclosedBits.AsSpan(0, disclosedCount), 0, 1);
         await channel.SendAsync(disclosure.Written, cancellationToken).ConfigureAwait(false);
 
         // 4. Bob's error counts.
@@ -120,25 +95,57 @@ public sealed class AliceProtocol
         }
         errors.EnsureEnd();
 
-        var intensities = new byte[count];
-        var key = new BitString(keyPositions.Count);
+        var key = SiftedKeys.Gather(aliceRecord, keyPositions.AsSpan(0, keyCount));
+        var statistics = SiftingTally.Build(aliceRecord, 2, roles, bobBasis, _pulsesPerIntensity, disclosedCounts, errorCounts, keyCount);
+        Array.Clear(aliceRecord); // held key bits
+        Array.Clear(disclosedBits);
+        return new SiftingOutcome(key, keyPositions[..keyCount], statistics);
+    }
+
+    /// <summary>Applies the sifting rule, draws the disclosed sample of the key set and collects the disclosed bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private (SiftedRole[] Roles, byte[] Sampled, byte[] DisclosedBits, int DisclosedCount, int[] KeyPositions, int KeyCount) Disclose(
+        byte[] aliceRecord, byte[] bobBasis)
+    {
+        var count = aliceRecord.Length;
+        var table = SiftingRule.Table(_settings);
+        var roles = new SiftedRole[count];
+        var keySet = 0;
         for (var i = 0; i < count; i++)
         {
-            intensities[i] = (byte)(aliceRecord[i] >> 2);
+            var role = table[(aliceRecord[i] >> 1) * 2 + bobBasis[i]];
+            roles[i] = role;
+            keySet += role == SiftedRole.Key ? 1 : 0;
         }
-        for (var j = 0; j < keyPositions.Count; j++)
+        var random = SimRandom.ForStream(_settings.Seed, SamplingStream);
+        var fraction = _settings.SampleFraction;
+        var sampled = new byte[keySet];
+        var disclosedBits = new byte[count];
+        var keyPositions = new int[keySet];
+        int disclosed = 0, kept = 0, j = 0;
+        for (var i = 0; i < count; i++)
         {
-            if ((aliceRecord[keyPositions[j]] & 1) != 0)
+            var role = roles[i];
+            if (role == SiftedRole.Key)
             {
-                key[j] = true;
+                var sample = random.NextDouble() < fraction;
+                sampled[j++] = sample ? (byte)1 : (byte)0;
+                if (!sample)
+                {
+                    keyPositions[kept++] = i;
+                    continue;
+                }
+            }
+            if (role != SiftedRole.Discarded)
+            {
+                disclosedBits[disclosed++] = (byte)(aliceRecord[i] & 1);
             }
         }
-        Array.Clear(aliceRecord); // held key bits
-        var statistics = SiftingTally.Build(intensities, roles, bobBasis, _pulsesPerIntensity, disclosedCounts, errorCounts, keyPositions.Count);
-        return new SiftingOutcome(key, [.. keyPositions], statistics);
+        return (roles, sampled, disclosedBits, disclosed, keyPositions, kept);
     }
 
     /// <summary>Reads Bob's delta-coded indices and finds Alice's record of each (merge walk over increasing indices).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int[] Lookup(WireReader report, int count)
     {
         var indices = _indices.Span;

@@ -1,4 +1,4 @@
-using Qkd.Bits;
+using System.Runtime.CompilerServices;
 using Qkd.Classical;
 
 namespace Qkd.Bb84;
@@ -41,7 +41,7 @@ public sealed class BobProtocol
             previous = indices[i];
         }
         var records = _records.ToArray();
-        report.Packed(count, 1, i => records[i] >> 1);
+        report.Packed(records, 1, 1);
         await channel.SendAsync(report.Written, cancellationToken).ConfigureAwait(false);
 
         // 2. Alice's bases, intensities and pulses per intensity.
@@ -63,56 +63,30 @@ public sealed class BobProtocol
         announce.Packed(count, 2, intensities);
         announce.EnsureEnd();
 
-        var roles = new SiftedRole[count];
-        var bobBasis = new byte[count];
-        var keySet = 0;
-        for (var i = 0; i < count; i++)
-        {
-            if (intensities[i] >= k)
-            {
-                throw new FormatException($"Alice announced intensity {intensities[i]}, but there are {k}.");
-            }
-            bobBasis[i] = (byte)(records[i] >> 1);
-            roles[i] = SiftingRule.Role(_settings, intensities[i], aliceBasis[i], bobBasis[i]);
-            keySet += roles[i] == SiftedRole.Key ? 1 : 0;
-        }
+        var (roles, bobBasis, keySet) = Classify(records, aliceBasis, intensities, k);
 
         // 3. Disclosure: sample map over the key set, then Alice's bits of every disclosed position.
         var disclosure = new WireReader(await channel.ReceiveAsync(cancellationToken).ConfigureAwait(false));
         disclosure.Expect(SiftingMessages.Disclosure, "disclosure");
         var sampled = new byte[keySet];
         disclosure.Packed(keySet, 1, sampled);
-        var disclosedCount = 0;
-        for (int i = 0, j = 0; i < count; i++)
+        var sampledCount = 0;
+        foreach (var x in sampled)
         {
-            if (roles[i] == SiftedRole.Disclosed || (roles[i] == SiftedRole.Key && sampled[j] != 0))
-            {
-                disclosedCount++;
-            }
-            j += roles[i] == SiftedRole.Key ? 1 : 0;
+            sampledCount += x;
         }
+        var keyCount = keySet - sampledCount;
+        var disclosedCount = 0;
+        foreach (var role in roles)
+        {
+            disclosedCount += role == SiftedRole.Disclosed ? 1 : 0;
+        }
+        disclosedCount += sampledCount;
         var aliceBits = new byte[disclosedCount];
         disclosure.Packed(disclosedCount, 1, aliceBits);
         disclosure.EnsureEnd();
 
-        var disclosedCounts = new long[2 * k];
-        var errorCounts = new long[2 * k];
-        var keyPositions = new List<int>();
-        for (int i = 0, j = 0, d = 0; i < count; i++)
-        {
-            var isKey = roles[i] == SiftedRole.Key;
-            if (roles[i] == SiftedRole.Disclosed || (isKey && sampled[j] != 0))
-            {
-                var slot = intensities[i] * 2 + bobBasis[i];
-                disclosedCounts[slot]++;
-                errorCounts[slot] += (aliceBits[d++] ^ records[i]) & 1;
-            }
-            else if (isKey)
-            {
-                keyPositions.Add(i);
-            }
-            j += isKey ? 1 : 0;
-        }
+        var (disclosedCounts, errorCounts, keyPositions) = CountErrors(records, roles, intensities, bobBasis, sampled, aliceBits, keyCount, k);
 
         // 4. Error counts back to Alice.
         var counts = new WireWriter(8 + 8 * k);
@@ -125,16 +99,57 @@ public sealed class BobProtocol
         }
         await channel.SendAsync(counts.Written, cancellationToken).ConfigureAwait(false);
 
-        var key = new BitString(keyPositions.Count);
-        for (var j = 0; j < keyPositions.Count; j++)
+        var key = SiftedKeys.Gather(records, keyPositions);
+        Array.Clear(records); // held key bits
+        var statistics = SiftingTally.Build(intensities, 0, roles, bobBasis, [.. pulses], disclosedCounts, errorCounts, keyCount);
+        return new SiftingOutcome(key, keyPositions, statistics);
+    }
+
+    /// <summary>Applies the sifting rule to every click.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private (SiftedRole[] Roles, byte[] BobBasis, int KeySet) Classify(byte[] records, byte[] aliceBasis, byte[] intensities, int k)
+    {
+        var count = records.Length;
+        var table = SiftingRule.Table(_settings);
+        var roles = new SiftedRole[count];
+        var bobBasis = new byte[count];
+        var keySet = 0;
+        for (var i = 0; i < count; i++)
         {
-            if ((records[keyPositions[j]] & 1) != 0)
+            if (intensities[i] >= k)
             {
-                key[j] = true;
+                throw new FormatException($"Alice announced intensity {intensities[i]}, but there are {k}.");
+            }
+            bobBasis[i] = (byte)(records[i] >> 1);
+            var role = table[intensities[i] * 4 + aliceBasis[i] * 2 + bobBasis[i]];
+            roles[i] = role;
+            keySet += role == SiftedRole.Key ? 1 : 0;
+        }
+        return (roles, bobBasis, keySet);
+    }
+
+    /// <summary>Counts errors among the disclosed bits per intensity and basis, and lists the kept key positions.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (long[] Disclosed, long[] Errors, int[] KeyPositions) CountErrors(byte[] records, SiftedRole[] roles, byte[] intensities,
+        byte[] bobBasis, byte[] sampled, byte[] aliceBits, int keyCount, int k)
+    {
+        var disclosedCounts = new long[2 * k];
+        var errorCounts = new long[2 * k];
+        var keyPositions = new int[keyCount];
+        for (int i = 0, j = 0, d = 0, kept = 0; i < records.Length; i++)
+        {
+            var role = roles[i];
+            if (role == SiftedRole.Key && sampled[j++] == 0)
+            {
+                keyPositions[kept++] = i;
+            }
+            else if (role != SiftedRole.Discarded)
+            {
+                var slot = intensities[i] * 2 + bobBasis[i];
+                disclosedCounts[slot]++;
+                errorCounts[slot] += (aliceBits[d++] ^ records[i]) & 1;
             }
         }
-        Array.Clear(records); // held key bits
-        var statistics = SiftingTally.Build(intensities, roles, bobBasis, [.. pulses], disclosedCounts, errorCounts, keyPositions.Count);
-        return new SiftingOutcome(key, [.. keyPositions], statistics);
+        return (disclosedCounts, errorCounts, keyPositions);
     }
 }

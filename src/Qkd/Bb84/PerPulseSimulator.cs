@@ -142,7 +142,7 @@ internal static class PerPulseSimulator
             deadUntil = i + dead;
             pendingAfterpulse = afterpulse > 0 && random.NextDouble() < afterpulse;
         }
-        return new QuantumRecords([.. indices], [.. alice], [.. bob], [.. eveKnowsList], perIntensity, deadCount);
+        return new QuantumRecords(indices.Count, [.. indices], [.. alice], [.. bob], [.. eveKnowsList], perIntensity, deadCount);
     }
 
     private static int PickIntensity(ref SimRandom random, SimulationSettings settings)

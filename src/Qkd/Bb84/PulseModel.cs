@@ -141,6 +141,7 @@ internal sealed class PulseModel
     /// (an afterpulse), so that the pulse clicks in any case.
     /// </summary>
     /// <returns>The detection: Alice's record byte, Bob's record byte, whether Eve knows Alice's bit.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Detection Sample(ref SimRandom random, bool givenClick, bool forcedCount)
     {
         // 1. Intensity.

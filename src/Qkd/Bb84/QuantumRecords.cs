@@ -7,26 +7,27 @@ namespace Qkd.Bb84;
 /// </summary>
 internal sealed class QuantumRecords
 {
-    public QuantumRecords(long[] pulseIndices, byte[] alice, byte[] bob, bool[] eveKnows, long[] pulsesPerIntensity, long deadPulses)
+    public QuantumRecords(int count, long[] pulseIndices, byte[] alice, byte[] bob, bool[] eveKnows, long[] pulsesPerIntensity, long deadPulses)
     {
-        PulseIndices = pulseIndices;
-        Alice = alice;
-        Bob = bob;
+        Count = count;
+        PulseIndices = pulseIndices.AsMemory(0, count);
+        Alice = alice.AsMemory(0, count);
+        Bob = bob.AsMemory(0, count);
         EveKnows = eveKnows;
         PulsesPerIntensity = pulsesPerIntensity;
         DeadPulses = deadPulses;
     }
 
     /// <summary>Pulse index of each click, increasing.</summary>
-    public long[] PulseIndices { get; }
+    public ReadOnlyMemory<long> PulseIndices { get; }
 
     /// <summary>Alice's record of each clicked pulse: intensity &lt;&lt; 2 | basis &lt;&lt; 1 | bit (basis 0 = Z).</summary>
-    public byte[] Alice { get; }
+    public ReadOnlyMemory<byte> Alice { get; }
 
     /// <summary>Bob's record of each click: basis &lt;&lt; 1 | bit.</summary>
-    public byte[] Bob { get; }
+    public ReadOnlyMemory<byte> Bob { get; }
 
-    /// <summary>Whether Eve knows Alice's bit of each click (after the basis announcement).</summary>
+    /// <summary>Whether Eve knows Alice's bit of each click (after the basis announcement); entries from <see cref="Count"/> on are unused.</summary>
     public bool[] EveKnows { get; }
 
     /// <summary>Pulses Alice emitted at each intensity (she knows these; they are announced with the decoy settings).</summary>
@@ -36,5 +37,5 @@ internal sealed class QuantumRecords
     public long DeadPulses { get; }
 
     /// <summary>Number of clicks.</summary>
-    public int Count => PulseIndices.Length;
+    public int Count { get; }
 }

@@ -38,4 +38,15 @@ internal static class SiftingRule
         }
         return intensity == 0 ? SiftedRole.Key : SiftedRole.Disclosed;
     }
+
+    /// <summary>The rule as a table indexed [intensity * 4 + aliceBasis * 2 + bobBasis].</summary>
+    public static SiftedRole[] Table(SimulationSettings settings)
+    {
+        var table = new SiftedRole[settings.Intensities.Length * 4];
+        for (var i = 0; i < table.Length; i++)
+        {
+            table[i] = Role(settings, i >> 2, (i >> 1) & 1, i & 1);
+        }
+        return table;
+    }
 }

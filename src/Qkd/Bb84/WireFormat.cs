@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Qkd.Bb84;
 
 /// <summary>
@@ -20,9 +21,13 @@ internal sealed class WireWriter
     }
 
     /// <summary>Unsigned LEB128.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void VarUInt(ulong value)
     {
-        Ensure(10);
+        if (_length + 10 > _buffer.Length)
+        {
+            Ensure(10);
+        }
         while (value >= 0x80)
         {
             _buffer[_length++] = (byte)(value | 0x80);
@@ -31,17 +36,28 @@ internal sealed class WireWriter
         _buffer[_length++] = (byte)value;
     }
 
-    /// <summary>Writes <paramref name="count"/> fields of <paramref name="width"/> bits (1 or 2), LSB first, padded to a byte.</summary>
-    public void Packed(int count, int width, Func<int, int> field)
+    /// <summary>
+    /// Writes the fields (values[i] &gt;&gt; shift) &amp; (2^width - 1), width 1 or 2 bits, LSB first, padded to a byte.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Packed(ReadOnlySpan<byte> values, int shift, int width)
     {
+        var count = values.Length;
         var bytes = (int)(((long)count * width + 7) / 8);
         Ensure(bytes);
         var span = _buffer.AsSpan(_length, bytes);
-        span.Clear();
-        for (var i = 0; i < count; i++)
+        var mask = (1 << width) - 1;
+        var perByte = 8 / width;
+        var i = 0;
+        for (var b = 0; b < bytes; b++)
         {
-            var bit = (long)i * width;
-            span[(int)(bit >> 3)] |= (byte)((field(i) & ((1 << width) - 1)) << (int)(bit & 7));
+            var acc = 0;
+            var end = Math.Min(count, i + perByte);
+            for (var slot = 0; i < end; i++, slot += width)
+            {
+                acc |= ((values[i] >> shift) & mask) << slot;
+            }
+            span[b] = (byte)acc;
         }
         _length += bytes;
     }
@@ -60,6 +76,7 @@ internal sealed class WireReader(byte[] message)
 {
     private int _position;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public byte Byte()
     {
         if (_position >= message.Length)
@@ -78,8 +95,13 @@ internal sealed class WireReader(byte[] message)
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong VarUInt()
     {
+        if (_position < message.Length && message[_position] < 0x80)
+        {
+            return message[_position++];
+        }
         ulong value = 0;
         for (var shift = 0; shift < 64; shift += 7)
         {
@@ -94,6 +116,7 @@ internal sealed class WireReader(byte[] message)
     }
 
     /// <summary>Reads <paramref name="count"/> packed fields of <paramref name="width"/> bits into <paramref name="destination"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Packed(int count, int width, Span<byte> destination)
     {
         var bytes = (int)(((long)count * width + 7) / 8);
@@ -103,10 +126,16 @@ internal sealed class WireReader(byte[] message)
         }
         var span = message.AsSpan(_position, bytes);
         var mask = (1 << width) - 1;
-        for (var i = 0; i < count; i++)
+        var perByte = 8 / width;
+        var i = 0;
+        for (var b = 0; b < bytes; b++)
         {
-            var bit = (long)i * width;
-            destination[i] = (byte)((span[(int)(bit >> 3)] >> (int)(bit & 7)) & mask);
+            int acc = span[b];
+            var end = Math.Min(count, i + perByte);
+            for (; i < end; i++, acc >>= width)
+            {
+                destination[i] = (byte)(acc & mask);
+            }
         }
         _position += bytes;
     }
