@@ -6,13 +6,20 @@ namespace Qkd.KeyRate;
 /// "Finite-key analysis for the 1-decoy state QKD protocol", Appl. Phys. Lett. 112, 171104 (2018).
 /// </summary>
 /// <remarks>
-/// Equation numbers refer to that letter. Statistical fluctuations are bounded with Hoeffding's
-/// inequality at failure probability eps_sec/21 each, as in the letter; the 21 and 19 constants come
-/// from its union bound. Valid for 0 &lt; mu2 &lt; mu1 and mu1 &gt; mu2 + mu3 with mu3 = 0 (no vacuum intensity).
+/// Equation numbers refer to that letter (main text Eqs. 1-6; appendix A, Eqs. A1-A25, checked against a
+/// transcription of the appendix). Statistical fluctuations are bounded with Hoeffding's inequality,
+/// delta(n, eps) = sqrt(n/2 ln(1/eps)) (Eq. A2), each at eps = eps_sec/19: the appendix sets every error term of
+/// eps_sec = 2(alpha1 + 2 alpha2 + alpha3) + nu + 6 eps1 + 4 eps2 (Eq. A24) to one value, hence 19 (also in
+/// 6 log2(19/eps_sec), Eq. A25). The 21^2 inside gamma is that of Lim et al., PRA 89, 022307 (2014), Eq. (2),
+/// which the letter reuses. The appendix as printed omits the e^{mu_k}/p_k factor of n^±_{Z,k} (Eq. A18);
+/// we use the consistent form of Lim et al. (n^± = e^{mu_k}/p_k (n_{Z,k} ± delta)). Valid for 0 &lt; mu2 &lt; mu1 and mu1 &gt; mu2 + mu3 with mu3 = 0 (no vacuum intensity).
 /// All counts are numbers of detection events (not rates).
 /// </remarks>
 public static class OneDecoyFiniteKey
 {
+    /// <summary>Number of equal error terms in eps_sec (Rusca et al. 2018, Eq. A24): each Hoeffding bound fails with eps_sec/19.</summary>
+    public const double HoeffdingTerms = 19;
+
     /// <summary>
     /// The bound: l &lt;= s_{Z,0} + s_{Z,1} (1 - h(phi_Z)) - lambda_EC - 6 log2(19/eps_sec) - log2(2/eps_cor) (Eq. 1).
     /// </summary>
@@ -31,11 +38,11 @@ public static class OneDecoyFiniteKey
         Guard.InRange(epsilonCorrectness, 1e-300, 1 - 1e-12, "", "eps_cor");
         Guard.NonNegative(leakedBitsEc, "bits", "lambda_EC");
 
-        var lnTerm = Math.Log(21 / epsilonSecrecy);
+        var lnTerm = Math.Log(HoeffdingTerms / epsilonSecrecy);
         var tau0 = Tau(0, mu1, mu2, p1);
         var tau1 = Tau(1, mu1, mu2, p1);
 
-        // Hoeffding-corrected, intensity-normalised counts: n^±_{k} = (e^{mu_k}/p_k)(n_k ± sqrt(n/2 ln(21/eps_sec))).
+        // Hoeffding-corrected, intensity-normalised counts: n^±_{k} = (e^{mu_k}/p_k)(n_k ± sqrt(n/2 ln(19/eps_sec))).
         var dZ = Math.Sqrt(counts.DetectionsZ / 2 * lnTerm);
         var dX = Math.Sqrt(counts.DetectionsX / 2 * lnTerm);
         var dmZ = Math.Sqrt(counts.ErrorsZ / 2 * lnTerm);
