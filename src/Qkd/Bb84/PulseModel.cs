@@ -357,6 +357,3 @@ internal sealed class PulseModel
         BeamSplit,
     }
 }
-
-/// <summary>One click: Alice's record (intensity &lt;&lt; 2 | basis &lt;&lt; 1 | bit), Bob's (basis &lt;&lt; 1 | bit), and Eve's knowledge.</summary>
-internal readonly record struct Detection(byte Alice, byte Bob, bool EveKnows);

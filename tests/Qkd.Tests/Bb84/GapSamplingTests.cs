@@ -69,6 +69,24 @@ public class GapSamplingTests
         Assert.InRange(result.Gain, expected * 0.99, expected * 1.01);
     }
 
+    [Fact]
+    public void TurinPreset_DeadTimeLimitedGain_MatchesTheKeyRateModelsDeadTimeFactor()
+    {
+        // The analytic side (KeyRateAnalysis.DeadTimeFactor, Rusca et al. 2018, Eq. B3) and the simulator treat the
+        // 90 us dead time of the calibrated Turin preset independently; they must agree on the click rate.
+        var link = LinkPresets.Turin();
+        var settings = SimulationSettings.FromLink(link, ProtocolKind.ThreeState, 30_000_000_000, seed: 12);
+        var result = LinkSimulator.Run(settings);
+
+        var q = 0.0;
+        foreach (var i in settings.Intensities)
+        {
+            q += i.Probability * Qkd.KeyRate.ChannelStatistics.Gain(link, i.MeanPhotonNumber);
+        }
+        var expected = q * Qkd.KeyRate.KeyRateAnalysis.DeadTimeFactor(link, q);
+        Assert.InRange(result.Gain, expected * 0.99, expected * 1.01);
+    }
+
     private static void SameProportion(long x1, long n1, long x2, long n2, string what)
     {
         var p1 = x1 / (double)n1;
