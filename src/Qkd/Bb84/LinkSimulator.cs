@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Qkd.Classical;
 
 namespace Qkd.Bb84;
@@ -70,6 +71,9 @@ public static class LinkSimulator
             eveKnown += records.EveKnows[position] ? 1 : 0;
         }
         var keyQber = a.SiftedKey.Length > 0 ? a.SiftedKey.HammingDistance(b.SiftedKey) / (double)a.SiftedKey.Length : double.NaN;
+        // The raw records held both parties' bits: wipe them now that the keys are packed.
+        MemoryMarshal.AsMemory(records.Alice).Span.Clear();
+        MemoryMarshal.AsMemory(records.Bob).Span.Clear();
         return new SimulationResult(settings, a.SiftedKey, b.SiftedKey, s, PerIntensity(settings, s), SecurityEstimator.Estimate(settings, s),
             records.Count, records.DeadPulses, aliceEnd.Traffic.TotalBytes, aliceEnd.Traffic.MessagesSent + aliceEnd.Traffic.MessagesReceived,
             keyQber, eveKnown);
