@@ -83,6 +83,7 @@ public class SimulateCommandTests
     [InlineData("--preset", "turin", "--protocol", "three-state", "--decoy", "signal=0.5,decoy=0.1,vacuum=0")]
     [InlineData("--preset", "gys", "--protocol", "bb85")]
     [InlineData("--distance-km", "10")]
+    [InlineData("--preset", "seed-001", "--distance-km", "0", "--seconds", "100000")]
     public void BadArguments_Exit2_WithAMessage(params string[] args)
     {
         var r = CliHarness.Run(["simulate", .. args]);

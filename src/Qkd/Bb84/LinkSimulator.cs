@@ -12,6 +12,9 @@ namespace Qkd.Bb84;
 /// </summary>
 public static class LinkSimulator
 {
+    /// <summary>Largest expected number of detections of one block (about 40 bytes each while it is simulated).</summary>
+    public const double MaxDetectionsPerBlock = 1.5e8;
+
     /// <summary>Simulates one block. <paramref name="maxThreads"/> &lt;= 0 uses every core.</summary>
     public static SimulationResult Run(SimulationSettings settings, int maxThreads = 0, IProgress<double>? progress = null)
         => RunAsync(settings, maxThreads, progress).GetAwaiter().GetResult();
@@ -21,6 +24,13 @@ public static class LinkSimulator
         CancellationToken cancellationToken = default)
     {
         Guard.NotNull(settings);
+        var expected = ExpectedDetections(settings);
+        if (expected > MaxDetectionsPerBlock)
+        {
+            throw new ArgumentException(
+                $"The block would hold about {expected:G3} detections, above the limit of {MaxDetectionsPerBlock:G3} per block (memory); "
+                + $"simulate fewer pulses per block (here at most about {settings.Pulses * (MaxDetectionsPerBlock / expected):G3}).", nameof(settings));
+        }
         var model = new PulseModel(settings);
         var records = GapSampler.Run(settings, model, maxThreads, progress);
         var result = await SiftAsync(settings, records, cancellationToken).ConfigureAwait(false);
