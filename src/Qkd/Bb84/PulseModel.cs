@@ -29,10 +29,10 @@ internal sealed class PulseModel
     private readonly Branch[][] _branches;
     private readonly double[] _signal;          // s_k
     private readonly double[] _click;           // Q_k
-    private readonly double[] _clickCdf;        // cumulative p_k Q_k / Q
+    private readonly double[] _clickCdf;        // cumulative p_k Q_k / Q, padded to 4 entries
     private readonly double[] _intensityCdf;    // cumulative p_k
     private readonly double _y0, _dark, _misalignment, _keyBasis, _bsEveGivenMissed, _invLogNoClick;
-    private readonly bool _threeState;
+    private readonly int _threeStateMask; // 1 for the three-state protocol, else 0
 
     public PulseModel(SimulationSettings settings)
     {
@@ -43,7 +43,7 @@ internal sealed class PulseModel
         _dark = -Numerics.ExpM1(0.5 * Numerics.Log1P(-_y0));
         _misalignment = link.Detector.Misalignment;
         _keyBasis = link.KeyBasisProbability;
-        _threeState = settings.Protocol == ProtocolKind.ThreeState;
+        _threeStateMask = settings.Protocol == ProtocolKind.ThreeState ? 1 : 0;
         var eve = settings.Eve;
         var f = eve.IsActive ? eve.Fraction : 0;
         var kind = f > 0 ? eve.Kind : EavesdropperKind.None;
@@ -53,8 +53,8 @@ internal sealed class PulseModel
         _branches = new Branch[k][];
         _signal = new double[k];
         _click = new double[k];
-        _clickCdf = new double[k];
-        _intensityCdf = new double[k];
+        _clickCdf = new double[4];
+        _intensityCdf = new double[4];
 
         Pns = kind == EavesdropperKind.PhotonNumberSplitting
             ? PnsStrategy.Calibrate(PhotonNumbers(link.Source.Kind, settings.Intensities[0].MeanPhotonNumber), eta, etaBob)
@@ -102,8 +102,11 @@ internal sealed class PulseModel
         {
             _clickCdf[i] = total > 0 ? _clickCdf[i] / total : (i + 1.0) / k;
         }
-        _clickCdf[k - 1] = 1;
-        _intensityCdf[k - 1] = 1;
+        for (var i = k - 1; i < 4; i++)
+        {
+            _clickCdf[i] = 2; // beyond every u in [0, 1): the last intensity takes the rest
+            _intensityCdf[i] = 2;
+        }
         ClickProbability = total;
         _invLogNoClick = total is > 0 and < 1 ? 1 / Numerics.Log1P(-total) : 0;
     }
@@ -144,14 +147,10 @@ internal sealed class PulseModel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Detection Sample(ref SimRandom random, bool givenClick, bool forcedCount)
     {
-        // 1. Intensity.
+        // 1. Intensity: k = number of cumulative thresholds at or below u (tables padded with 2 beyond the last).
         var u = random.NextDouble();
         var cdf = givenClick ? _clickCdf : _intensityCdf;
-        var k = 0;
-        while (k < cdf.Length - 1 && u >= cdf[k])
-        {
-            k++;
-        }
+        var k = (u >= cdf[0] ? 1 : 0) + (u >= cdf[1] ? 1 : 0) + (u >= cdf[2] ? 1 : 0);
         // 2. Which sources of counts are present: signal photons (S) and background (D).
         var s = _signal[k];
         bool signal, background;
@@ -167,19 +166,14 @@ internal sealed class PulseModel
             signal = random.NextDouble() < s;
             background = random.NextDouble() < _y0;
         }
-        // 3. Alice's and Bob's choices.
+        // 3. Alice's and Bob's choices. Fair bits come from one word: bit 0 Alice's bit, 1-2 Eve's basis and bit,
+        // 3 the afterpulse detector, 4 the squashing tie-break, 8-63 the detectors of photons measured in the wrong basis.
         var bits = random.NextUInt64();
         var aliceBasis = random.NextDouble() < _keyBasis ? 0 : 1; // 0 = Z, 1 = X
-        var aliceBit = (int)(bits & 1);
-        if (_threeState && aliceBasis == 1)
-        {
-            aliceBit = 0; // three-state: the only X state is |+>
-        }
+        var aliceBit = (int)(bits & 1) & ~(_threeStateMask & aliceBasis); // three-state: the only X state is |+>
         var bobBasis = random.NextDouble() < _keyBasis ? 0 : 1;
-        bits >>= 1;
 
-        var fire0 = false;
-        var fire1 = false;
+        var fired = 0; // bit 0: detector of bit 0 fired, bit 1: detector of bit 1 fired
         var eveKnows = false;
         if (signal)
         {
@@ -198,11 +192,9 @@ internal sealed class PulseModel
             switch (br.Attack)
             {
                 case Attack.InterceptResend:
-                    var eveBasis = (int)(bits & 1);
-                    var eveBit = eveBasis == aliceBasis ? aliceBit : (int)((bits >> 1) & 1);
-                    bits >>= 2;
+                    var eveBasis = (int)((bits >> 1) & 1);
+                    carriedBit = eveBasis == aliceBasis ? aliceBit : (int)((bits >> 2) & 1);
                     carriedBasis = eveBasis;
-                    carriedBit = eveBit;
                     eveKnows = eveBasis == aliceBasis;
                     break;
                 case Attack.PnsSplit:
@@ -216,26 +208,23 @@ internal sealed class PulseModel
                 default:
                     break;
             }
-            // 5. Route each registered photon to a detector.
+            // 5. Route each registered photon: the carried bit (flipped with probability e_det) when the bases agree,
+            // a fair coin otherwise.
+            var match = bobBasis == carriedBasis;
+            var pool = bits >> 8;
+            var poolLeft = 56;
             for (var p = 0; p < photons; p++)
             {
-                int detector;
-                if (bobBasis == carriedBasis)
+                var flip = random.NextDouble() < _misalignment ? 1 : 0;
+                if (poolLeft == 0)
                 {
-                    detector = carriedBit ^ (random.NextDouble() < _misalignment ? 1 : 0);
+                    pool = random.NextUInt64();
+                    poolLeft = 64;
                 }
-                else
-                {
-                    detector = random.NextBit() ? 1 : 0;
-                }
-                if (detector == 0)
-                {
-                    fire0 = true;
-                }
-                else
-                {
-                    fire1 = true;
-                }
+                var coin = (int)(pool & 1);
+                pool >>= 1;
+                poolLeft--;
+                fired |= 1 << (match ? carriedBit ^ flip : coin);
             }
         }
         if (background)
@@ -243,32 +232,14 @@ internal sealed class PulseModel
             // Given at least one background count: (first only, second only, both) ∝ (d(1-d), d(1-d), d^2).
             var v = random.NextDouble() * _y0;
             var single = _dark * (1 - _dark);
-            if (v < single)
-            {
-                fire0 = true;
-            }
-            else if (v < 2 * single)
-            {
-                fire1 = true;
-            }
-            else
-            {
-                fire0 = fire1 = true;
-            }
+            fired |= v < single ? 1 : (v < 2 * single ? 2 : 3);
         }
         if (forcedCount)
         {
-            if ((bits & 2) == 0)
-            {
-                fire0 = true;
-            }
-            else
-            {
-                fire1 = true;
-            }
+            fired |= 1 << (int)((bits >> 3) & 1);
         }
         // 6. Squashing: a double click becomes a random bit.
-        int bobBit = fire0 && fire1 ? (int)((bits >> 2) & 1) : (fire1 ? 1 : 0);
+        var bobBit = fired == 3 ? (int)((bits >> 4) & 1) : fired >> 1;
         return new Detection(
             (byte)(k << 2 | aliceBasis << 1 | aliceBit),
             (byte)(bobBasis << 1 | bobBit),
