@@ -1,5 +1,6 @@
-using System.Runtime.CompilerServices;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Qkd.Bits;
 using Qkd.Classical;
 
@@ -99,7 +100,7 @@ public sealed class AliceProtocol
         var statistics = SiftingTally.Build(aliceRecord, 2, roles, bobBasis, _pulsesPerIntensity, disclosedCounts, errorCounts, keyCount);
         Array.Clear(aliceRecord); // held key bits
         Array.Clear(disclosedBits);
-        return new SiftingOutcome(key, keyPositions[..keyCount], statistics);
+        return new SiftingOutcome(key, ImmutableCollectionsMarshal.AsImmutableArray(keyPositions[..keyCount]), statistics);
     }
 
     /// <summary>Applies the sifting rule, draws the disclosed sample of the key set and collects the disclosed bits.</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Qkd.Classical;
 
 namespace Qkd.Bb84;
@@ -102,7 +103,7 @@ public sealed class BobProtocol
         var key = SiftedKeys.Gather(records, keyPositions);
         Array.Clear(records); // held key bits
         var statistics = SiftingTally.Build(intensities, 0, roles, bobBasis, [.. pulses], disclosedCounts, errorCounts, keyCount);
-        return new SiftingOutcome(key, keyPositions, statistics);
+        return new SiftingOutcome(key, ImmutableCollectionsMarshal.AsImmutableArray(keyPositions), statistics);
     }
 
     /// <summary>Applies the sifting rule to every click.</summary>

@@ -32,7 +32,7 @@ public class SiftingProtocolTests
 
         return a.SiftedKey.Length == b.SiftedKey.Length
             && a.Statistics.SameCounts(b.Statistics)
-            && a.KeyPositions.AsSpan().SequenceEqual(b.KeyPositions)
+            && a.KeyPositions.SequenceEqual(b.KeyPositions)
             && a.Statistics.Pulses.Sum() == settings.Pulses
             && a.Statistics.Detections.Sum() == records.Count
             && aliceEnd.Traffic.BytesSent == bobEnd.Traffic.BytesReceived
