@@ -1,0 +1,25 @@
+namespace Qkd.Quantum.Qrng;
+
+/// <summary>Entropy estimates from observed samples.</summary>
+public static class MinEntropyEstimate
+{
+    /// <summary>
+    /// The Most Common Value estimate of NIST SP 800-90B (2018), Sec. 6.3.1: p_hat = (count of the most
+    /// common value) / L, p_u = min(1, p_hat + 2.576 sqrt(p_hat (1 - p_hat) / (L - 1))), H = -log2 p_u
+    /// [bits/sample]. L &gt;= 2 samples.
+    /// </summary>
+    public static double MostCommonValue(ReadOnlySpan<byte> samples)
+    {
+        Guard.InRange(samples.Length, 2, int.MaxValue, "sample count");
+        Span<int> counts = stackalloc int[256];
+        counts.Clear();
+        var max = 0;
+        foreach (var s in samples)
+        {
+            max = Math.Max(max, ++counts[s]);
+        }
+        var p = max / (double)samples.Length;
+        var upper = Math.Min(1, p + 2.576 * Math.Sqrt(p * (1 - p) / (samples.Length - 1)));
+        return -Math.Log2(upper);
+    }
+}
