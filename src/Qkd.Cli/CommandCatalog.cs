@@ -9,5 +9,9 @@ public static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return Commands.InfoCommand.Create();
+        yield return Commands.Quantum.TeleportCommand.Create();
+        yield return Commands.Quantum.E91Command.Create();
+        yield return Commands.Quantum.DecoyCheckCommand.Create();
+        yield return Commands.Quantum.QrngCommand.Create();
     }
 }

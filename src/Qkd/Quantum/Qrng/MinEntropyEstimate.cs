@@ -20,6 +20,7 @@ public static class MinEntropyEstimate
         }
         var p = max / (double)samples.Length;
         var upper = Math.Min(1, p + 2.576 * Math.Sqrt(p * (1 - p) / (samples.Length - 1)));
-        return -Math.Log2(upper);
+        var h = -Math.Log2(upper);
+        return h > 0 ? h : 0;
     }
 }
