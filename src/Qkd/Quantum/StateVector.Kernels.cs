@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Qkd.Quantum;
 
@@ -158,38 +160,104 @@ public sealed partial class StateVector
             }
             return;
         }
-        var count = a.Length >> 1;
-        for (var k = 0; k < count; k++)
+        // Enumerate only the indices with target 0 and every control 1: insert zero bits at the sorted
+        // positions of target and controls into a counter, then set the control bits. No branches.
+        Span<int> positions = stackalloc int[3];
+        var count = SortedBitPositions(controlMask | stride, positions);
+        var iterations = Dimension >> count;
+        for (var k = 0; k < iterations; k++)
         {
-            var i = InsertZeroBit(k, target);
-            if ((i & controlMask) == controlMask)
+            var i = k;
+            for (var p = 0; p < count; p++)
             {
-                (a[i], a[i + stride]) = (a[i + stride], a[i]);
+                i = InsertZeroBit(i, positions[p]);
             }
+            i |= controlMask;
+            (a[i], a[i + stride]) = (a[i + stride], a[i]);
         }
     }
 
-    /// <summary>The general 2x2 kernel on doubles, optionally restricted to indices whose control bits are set.</summary>
+    /// <summary>Writes the set bit positions of <paramref name="mask"/> (at most 3) in increasing order; returns how many.</summary>
+    private static int SortedBitPositions(int mask, Span<int> positions)
+    {
+        var n = 0;
+        while (mask != 0)
+        {
+            positions[n++] = BitOperations.TrailingZeroCount(mask);
+            mask &= mask - 1;
+        }
+        return n;
+    }
+
+    /// <summary>The general 2x2 kernel, optionally restricted to indices whose control bits are set.</summary>
     private void ApplyDense(SingleQubitGate g, int target, int controlMask)
+    {
+        if (controlMask == 0 && target >= 1 && Vector256.IsHardwareAccelerated)
+        {
+            ApplyDenseVector(g, target);
+            return;
+        }
+        ApplyDenseScalar(g, target, controlMask);
+    }
+
+    /// <summary>The scalar reference kernel on doubles: (a0, a1) -> (M00 a0 + M01 a1, M10 a0 + M11 a1).</summary>
+    internal void ApplyDenseScalar(SingleQubitGate g, int target, int controlMask)
     {
         var d = AsDoubles(_amplitudes);
         var stride = 1 << target;
         double ar = g.M00.Real, ai = g.M00.Imaginary, br = g.M01.Real, bi = g.M01.Imaginary;
         double cr = g.M10.Real, ci = g.M10.Imaginary, dr = g.M11.Real, di = g.M11.Imaginary;
+        Span<int> positions = stackalloc int[3];
+        var count = SortedBitPositions(controlMask | stride, positions);
+        var iterations = Dimension >> count;
+        for (var k = 0; k < iterations; k++)
+        {
+            var i = k;
+            for (var p = 0; p < count; p++)
+            {
+                i = InsertZeroBit(i, positions[p]);
+            }
+            i |= controlMask;
+            var j = i + stride;
+            double x0r = d[2 * i], x0i = d[2 * i + 1], x1r = d[2 * j], x1i = d[2 * j + 1];
+            d[2 * i] = ar * x0r - ai * x0i + br * x1r - bi * x1i;
+            d[2 * i + 1] = ar * x0i + ai * x0r + br * x1i + bi * x1r;
+            d[2 * j] = cr * x0r - ci * x0i + dr * x1r - di * x1i;
+            d[2 * j + 1] = cr * x0i + ci * x0r + dr * x1i + di * x1r;
+        }
+    }
+
+    /// <summary>
+    /// The same kernel with 256-bit vectors, two amplitudes [re, im, re, im] per vector (target &gt;= 1, so
+    /// runs of equal target bit hold at least two amplitudes). A complex product c x is
+    /// Re(c) x + Im(c) [-1, 1, -1, 1] swap(x), with swap exchanging re and im.
+    /// </summary>
+    internal void ApplyDenseVector(SingleQubitGate g, int target)
+    {
+        var d = AsDoubles(_amplitudes);
+        ref var origin = ref MemoryMarshal.GetReference(d);
+        var stride = 1 << target;
+        var swap = Vector256.Create(1L, 0L, 3L, 2L);
+        var ar = Vector256.Create(g.M00.Real);
+        var ai = Vector256.Create(-g.M00.Imaginary, g.M00.Imaginary, -g.M00.Imaginary, g.M00.Imaginary);
+        var br = Vector256.Create(g.M01.Real);
+        var bi = Vector256.Create(-g.M01.Imaginary, g.M01.Imaginary, -g.M01.Imaginary, g.M01.Imaginary);
+        var cr = Vector256.Create(g.M10.Real);
+        var ci = Vector256.Create(-g.M10.Imaginary, g.M10.Imaginary, -g.M10.Imaginary, g.M10.Imaginary);
+        var dr = Vector256.Create(g.M11.Real);
+        var di = Vector256.Create(-g.M11.Imaginary, g.M11.Imaginary, -g.M11.Imaginary, g.M11.Imaginary);
         for (var block = 0; block < Dimension; block += stride << 1)
         {
-            for (var i = block; i < block + stride; i++)
+            var end = 2 * (block + stride);
+            for (var i = 2 * block; i < end; i += 4)
             {
-                if ((i & controlMask) != controlMask)
-                {
-                    continue;
-                }
-                var j = i + stride;
-                double x0r = d[2 * i], x0i = d[2 * i + 1], x1r = d[2 * j], x1i = d[2 * j + 1];
-                d[2 * i] = ar * x0r - ai * x0i + br * x1r - bi * x1i;
-                d[2 * i + 1] = ar * x0i + ai * x0r + br * x1i + bi * x1r;
-                d[2 * j] = cr * x0r - ci * x0i + dr * x1r - di * x1i;
-                d[2 * j + 1] = cr * x0i + ci * x0r + dr * x1i + di * x1r;
+                var j = i + 2 * stride;
+                var x0 = Vector256.LoadUnsafe(ref origin, (nuint)i);
+                var x1 = Vector256.LoadUnsafe(ref origin, (nuint)j);
+                var s0 = Vector256.Shuffle(x0, swap);
+                var s1 = Vector256.Shuffle(x1, swap);
+                (ar * x0 + ai * s0 + br * x1 + bi * s1).StoreUnsafe(ref origin, (nuint)i);
+                (cr * x0 + ci * s0 + dr * x1 + di * s1).StoreUnsafe(ref origin, (nuint)j);
             }
         }
     }

@@ -265,4 +265,54 @@ public class StateVectorTests
         Assert.Equal(1.0 / (1 << 20), s.BasisProbability(12345), 15);
         Assert.Equal(0.5, s.Probability(19, 1), 10);
     }
+
+    [Property(MaxTest = 60)]
+    public bool VectorKernel_AgreesWithScalarReference(ulong seed)
+    {
+        var random = new SimRandom(seed);
+        var n = 2 + (int)random.NextBelow(8);
+        var target = 1 + (int)random.NextBelow((ulong)(n - 1));
+        var amplitudes = new Complex[1 << n];
+        StatePreparation.FillHaarRandom(amplitudes, ref random);
+        var gate = SingleQubitGate.Rx(random.NextDouble() * 6).Then(SingleQubitGate.Rz(random.NextDouble() * 6)).Then(SingleQubitGate.T);
+        var vector = StateVector.FromAmplitudes(amplitudes);
+        var scalar = StateVector.FromAmplitudes(amplitudes);
+        vector.ApplyDenseVector(gate, target);
+        scalar.ApplyDenseScalar(gate, target, 0);
+        for (var i = 0; i < amplitudes.Length; i++)
+        {
+            if (Complex.Abs(vector.Amplitudes[i] - scalar.Amplitudes[i]) > 1e-13)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    [Fact]
+    public void ControlledRotation_EqualsBlockDiagonalMatrix()
+    {
+        var random = new SimRandom(4);
+        var amplitudes = new Complex[16];
+        StatePreparation.FillHaarRandom(amplitudes, ref random);
+        var gate = SingleQubitGate.Ry(0.9);
+        var s = StateVector.FromAmplitudes(amplitudes);
+        s.ApplyControlled(gate, control: 3, target: 1);
+        for (var index = 0; index < 16; index++)
+        {
+            Complex expected;
+            if ((index & 8) == 0)
+            {
+                expected = amplitudes[index];
+            }
+            else
+            {
+                var bit = (index >> 1) & 1;
+                var m = bit == 0 ? (gate.M00, gate.M01) : (gate.M10, gate.M11);
+                var i0 = index & ~2;
+                expected = m.Item1 * amplitudes[i0] + m.Item2 * amplitudes[i0 | 2];
+            }
+            Assert.True(Complex.Abs(expected - s.Amplitudes[index]) < 1e-12, $"index {index}");
+        }
+    }
 }
