@@ -160,8 +160,26 @@ public sealed partial class StateVector
             }
             return;
         }
-        // Enumerate only the indices with target 0 and every control 1: insert zero bits at the sorted
-        // positions of target and controls into a counter, then set the control bits. No branches.
+        if (BitOperations.PopCount((uint)controlMask) == 1)
+        {
+            // One control: three nested loops over the bits above, between and below the two qubits,
+            // so the innermost loop runs over contiguous indices.
+            var lowBit = Math.Min(stride, controlMask);
+            var highBit = Math.Max(stride, controlMask);
+            for (var outer = 0; outer < a.Length; outer += highBit << 1)
+            {
+                for (var middle = outer; middle < outer + highBit; middle += lowBit << 1)
+                {
+                    for (var i = middle | controlMask; i < (middle | controlMask) + lowBit; i++)
+                    {
+                        (a[i], a[i + stride]) = (a[i + stride], a[i]);
+                    }
+                }
+            }
+            return;
+        }
+        // Several controls: enumerate only the indices with target 0 and every control 1 by inserting
+        // zero bits at the sorted positions of target and controls into a counter, then setting the controls.
         Span<int> positions = stackalloc int[3];
         var count = SortedBitPositions(controlMask | stride, positions);
         var iterations = Dimension >> count;
