@@ -9,6 +9,7 @@ public static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return Commands.InfoCommand.Create();
+        yield return Commands.KeyrateCommand.Create();
         yield return Commands.Quantum.TeleportCommand.Create();
         yield return Commands.Quantum.E91Command.Create();
         yield return Commands.Quantum.DecoyCheckCommand.Create();

@@ -15,23 +15,32 @@ public static class E91Command
         distance.Required = true;
         var pairs = CliOptions.Long("--pairs", "Entangled pairs emitted (default 1000000)", 1, 1_000_000_000);
         var eve = CliOptions.Choice("--eve", "Eavesdropper on Bob's arm (default none)", "none", "intercept-resend");
-        var attenuation = CliOptions.Double("--attenuation-db-per-km", "Fibre attenuation (default 0.2)", 0, 10, "dB/km");
-        var efficiency = CliOptions.Double("--detector-efficiency", "Detection efficiency of each side (default 0.6)", 1e-6, 1);
-        var dark = CliOptions.Double("--dark-count-probability", "Background click probability per gate and side (default 1e-6)", 0, 0.5);
-        var misalignment = CliOptions.Double("--misalignment", "Misalignment error e_det per photon (default 0.01)", 0, 0.5);
-        var rate = CliOptions.Double("--pair-rate-hz", "Pair emission rate (default 1e7)", 1, 1e11, "Hz");
+        var preset = CliOptions.Choice("--preset", "Take fibre and detectors from a link preset (default: an entangled-source link, 0.2 dB/km, efficiency 0.6, Y0 1e-6, e_det 1 %, 1e7 pairs/s)", [.. LinkPresets.Names]);
+        var attenuation = CliOptions.Double("--alpha-db-per-km", "Fibre attenuation", 0, 10, "dB/km");
+        var extraLoss = CliOptions.Double("--extra-loss-db", "Extra loss (connectors, WDM), split between the arms", 0, 100, "dB");
+        var efficiency = CliOptions.Double("--detector-efficiency", "Detection efficiency of each side", 1e-6, 1);
+        var dark = CliOptions.Double("--dark-count-per-pulse", "Background click probability Y0 per gate and side", 0, 0.5);
+        var misalignment = CliOptions.Double("--misalignment", "Misalignment error e_det per photon", 0, 0.5);
+        var rate = CliOptions.Double("--pair-rate-hz", "Pair emission rate", 1, 1e11, "Hz");
         var seed = CliOptions.Seed();
         var json = CliOptions.Json();
         var cmd = new Command("e91", "E91/BBM92 entanglement-based QKD: CHSH value, QBER and key rate over lossy fibre")
         {
-            distance, pairs, eve, attenuation, efficiency, dark, misalignment, rate, seed, json,
+            distance, pairs, eve, preset, attenuation, extraLoss, efficiency, dark, misalignment, rate, seed, json,
         };
         cmd.SetAction(parse =>
         {
-            var link = new LinkDescription(
-                new Fiber(parse.GetValue(distance)!.Value, parse.GetValue(attenuation) ?? 0.2), 0,
-                new Source(SourceKind.SinglePhoton, 1, ImmutableArray<double>.Empty, parse.GetValue(rate) ?? 1e7),
-                new Detector(parse.GetValue(efficiency) ?? 0.6, parse.GetValue(dark) ?? 1e-6, parse.GetValue(misalignment) ?? 0.01));
+            var baseLink = parse.GetValue(preset) is { } name
+                ? LinkPresets.Get(name)
+                : new LinkDescription(new Fiber(0, 0.2), 0, new Source(SourceKind.SinglePhoton, 1, ImmutableArray<double>.Empty, 1e7),
+                    new Detector(0.6, 1e-6, 0.01));
+            var detector = baseLink.Detector;
+            var link = baseLink.With(
+                fiber: new Fiber(parse.GetValue(distance)!.Value, parse.GetValue(attenuation) ?? baseLink.Fiber.AttenuationDbPerKm),
+                extraLossDb: parse.GetValue(extraLoss),
+                source: baseLink.Source.WithRepetitionRate(parse.GetValue(rate) ?? baseLink.Source.RepetitionRateHz),
+                detector: new Detector(parse.GetValue(efficiency) ?? detector.Efficiency, parse.GetValue(dark) ?? detector.DarkCountProbability,
+                    parse.GetValue(misalignment) ?? detector.Misalignment));
             var attack = parse.GetValue(eve) == "intercept-resend" ? E91Eavesdropper.InterceptResend : E91Eavesdropper.None;
             var n = parse.GetValue(pairs) ?? 1_000_000;
             var s = parse.GetValue(seed) ?? 1;
