@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Qkd.KeyRate;
 using Qkd.Physics;
 
@@ -97,4 +98,27 @@ public sealed record E91Link(LinkDescription Link)
     /// </summary>
     public double SecretFraction(double qber)
         => Math.Max(0, 1 - Link.ErrorCorrectionEfficiency * Entropy.Binary(qber) - Entropy.Binary(qber));
+
+    /// <summary>The analytic figures at this link's distance.</summary>
+    public E91CurvePoint Expected(E91Eavesdropper eve)
+    {
+        var qber = ExpectedQber(eve);
+        var chsh = ExpectedChsh(eve);
+        var sifted = ExpectedSiftedBitsPerPair * Link.Source.RepetitionRateHz;
+        return new E91CurvePoint(Link.Fiber.LengthKm, qber, chsh, sifted, chsh > 2 ? sifted * SecretFraction(qber) : 0);
+    }
+
+    /// <summary>QBER, S and key rates against distance: <paramref name="points"/> distances evenly from 0 to <paramref name="maxDistanceKm"/>.</summary>
+    public static ImmutableArray<E91CurvePoint> Curve(LinkDescription link, double maxDistanceKm, int points, E91Eavesdropper eve)
+    {
+        Guard.NotNull(link);
+        Guard.InRange(maxDistanceKm, 0, 1000, "km", "Largest distance");
+        Guard.InRange(points, 2, 10_000, "curve points");
+        var builder = ImmutableArray.CreateBuilder<E91CurvePoint>(points);
+        for (var i = 0; i < points; i++)
+        {
+            builder.Add(new E91Link(link.WithFiberLength(maxDistanceKm * i / (points - 1))).Expected(eve));
+        }
+        return builder.MoveToImmutable();
+    }
 }

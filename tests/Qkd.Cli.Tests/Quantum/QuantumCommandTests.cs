@@ -111,4 +111,14 @@ public class QuantumCommandTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void E91_CurveMaxKm_AddsAnalyticCurveToJson()
+    {
+        var r = CliHarness.Run("e91", "--distance-km", "10", "--pairs", "100000", "--curve-max-km", "100", "--json");
+        Assert.Equal(0, r.ExitCode);
+        var j = Json(r);
+        Assert.Equal(11, j.GetProperty("curve").GetArrayLength());
+        Assert.True(j.GetProperty("result").GetProperty("chsh").GetDouble() > 2);
+    }
 }

@@ -64,4 +64,19 @@ public class E91ProtocolTests
     public void Simulate_SameSeed_SameResult()
         => Assert.Equal(E91Protocol.Simulate(Link(20, 0.01, 1e-4, 0.3), 50_000, E91Eavesdropper.None, 9),
             E91Protocol.Simulate(Link(20, 0.01, 1e-4, 0.3), 50_000, E91Eavesdropper.None, 9));
+
+    [Fact]
+    public void Curve_QberRisesAndKeyRateFallsWithDistance_AndKeyStopsWhenBellTestFails()
+    {
+        var curve = E91Link.Curve(Link(0, misalignment: 0.01, dark: 1e-4, efficiency: 0.6), 300, 11, E91Eavesdropper.None);
+        Assert.Equal(11, curve.Length);
+        Assert.Equal(300, curve[^1].DistanceKm, 12);
+        for (var i = 1; i < curve.Length; i++)
+        {
+            Assert.True(curve[i].Qber >= curve[i - 1].Qber);
+            Assert.True(curve[i].SiftedKeyRateBitsPerSecond < curve[i - 1].SiftedKeyRateBitsPerSecond);
+        }
+        Assert.All(curve, p => Assert.True(p.Chsh > 2 || p.SecretKeyRateBitsPerSecond == 0));
+        Assert.True(curve[^1].Chsh < 2);
+    }
 }

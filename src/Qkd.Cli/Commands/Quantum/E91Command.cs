@@ -22,11 +22,12 @@ public static class E91Command
         var dark = CliOptions.Double("--dark-count-per-pulse", "Background click probability Y0 per gate and side", 0, 0.5);
         var misalignment = CliOptions.Double("--misalignment", "Misalignment error e_det per photon", 0, 0.5);
         var rate = CliOptions.Double("--pair-rate-hz", "Pair emission rate", 1, 1e11, "Hz");
+        var curveTo = CliOptions.Double("--curve-max-km", "Also print the analytic QBER, S and key rate from 0 to this distance (11 points)", 1, 1000, "km");
         var seed = CliOptions.Seed();
         var json = CliOptions.Json();
         var cmd = new Command("e91", "E91/BBM92 entanglement-based QKD: CHSH value, QBER and key rate over lossy fibre")
         {
-            distance, pairs, eve, preset, attenuation, extraLoss, efficiency, dark, misalignment, rate, seed, json,
+            distance, pairs, eve, preset, attenuation, extraLoss, efficiency, dark, misalignment, rate, curveTo, seed, json,
         };
         cmd.SetAction(parse =>
         {
@@ -48,9 +49,17 @@ public static class E91Command
                 ? CliProgress.Run("e91", _ => E91Protocol.Simulate(link, n, attack, s))
                 : E91Protocol.Simulate(link, n, attack, s);
             var output = parse.InvocationConfiguration.Output;
+            var curve = parse.GetValue(curveTo) is { } maxKm ? E91Link.Curve(link, maxKm, 11, attack) : [];
             if (parse.GetValue(json))
             {
-                JsonOutput.Write(output, r);
+                if (curve.IsEmpty)
+                {
+                    JsonOutput.Write(output, r);
+                }
+                else
+                {
+                    JsonOutput.Write(output, new { result = r, curve });
+                }
             }
             else
             {
@@ -60,6 +69,14 @@ public static class E91Command
                 output.WriteLine(string.Format(c, "  CHSH S = {0:F4} +- {1:F4}  (expected {2:F4}; local bound 2, quantum bound 2.8284)", r.Chsh, r.ChshStandardError, r.ExpectedChsh));
                 output.WriteLine(string.Format(c, "  QBER   = {0:F4}           (expected {1:F4}); visibility {2:F4}", r.Qber, r.ExpectedQber, r.Visibility));
                 output.WriteLine(string.Format(c, "  sifted key rate {0:G4} bit/s, secret key rate {1:G4} bit/s", r.SiftedKeyRateBitsPerSecond, r.SecretKeyRateBitsPerSecond));
+                if (!curve.IsEmpty)
+                {
+                    output.WriteLine("  analytic curve:   km     QBER       S   sifted bit/s   secret bit/s");
+                    foreach (var p in curve)
+                    {
+                        output.WriteLine(string.Format(c, "               {0,6:F1} {1,8:F4} {2,7:F4} {3,14:G4} {4,14:G4}", p.DistanceKm, p.Qber, p.Chsh, p.SiftedKeyRateBitsPerSecond, p.SecretKeyRateBitsPerSecond));
+                    }
+                }
             }
             if (!r.BellViolated)
             {
