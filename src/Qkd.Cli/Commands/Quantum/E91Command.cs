@@ -58,7 +58,10 @@ public static class E91Command
                 }
                 else
                 {
-                    JsonOutput.Write(output, new { result = r, curve });
+                    // Keep the result's fields at the top level (the --json contract) and add the curve beside them.
+                    var node = System.Text.Json.JsonSerializer.SerializeToNode(r, JsonOutput.Options)!.AsObject();
+                    node["curve"] = System.Text.Json.JsonSerializer.SerializeToNode(curve, JsonOutput.Options);
+                    output.WriteLine(node.ToJsonString(JsonOutput.Options));
                 }
             }
             else
