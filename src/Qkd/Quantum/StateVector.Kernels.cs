@@ -210,9 +210,16 @@ public sealed partial class StateVector
     /// <summary>The general 2x2 kernel, optionally restricted to indices whose control bits are set.</summary>
     private void ApplyDense(SingleQubitGate g, int target, int controlMask)
     {
-        if (controlMask == 0 && target >= 1 && Vector256.IsHardwareAccelerated)
+        if (controlMask == 0 && Vector256.IsHardwareAccelerated)
         {
-            ApplyDenseVector(g, target);
+            if (target == 0)
+            {
+                ApplyDenseVectorAdjacent(g);
+            }
+            else
+            {
+                ApplyDenseVector(g, target);
+            }
             return;
         }
         ApplyDenseScalar(g, target, controlMask);
@@ -277,6 +284,32 @@ public sealed partial class StateVector
                 (ar * x0 + ai * s0 + br * x1 + bi * s1).StoreUnsafe(ref origin, (nuint)i);
                 (cr * x0 + ci * s0 + dr * x1 + di * s1).StoreUnsafe(ref origin, (nuint)j);
             }
+        }
+    }
+
+    /// <summary>
+    /// The dense kernel for target 0, where each pair (a0, a1) is one vector [a0r, a0i, a1r, a1i]:
+    /// out = [M00, M00, M10, M10] * [a0, a0] + [M01, M01, M11, M11] * [a1, a1], complex products as in
+    /// <see cref="ApplyDenseVector"/>.
+    /// </summary>
+    internal void ApplyDenseVectorAdjacent(SingleQubitGate g)
+    {
+        var d = AsDoubles(_amplitudes);
+        ref var origin = ref MemoryMarshal.GetReference(d);
+        var low = Vector256.Create(0L, 1L, 0L, 1L);
+        var lowSwapped = Vector256.Create(1L, 0L, 1L, 0L);
+        var high = Vector256.Create(2L, 3L, 2L, 3L);
+        var highSwapped = Vector256.Create(3L, 2L, 3L, 2L);
+        var m1 = Vector256.Create(g.M00.Real, g.M00.Real, g.M10.Real, g.M10.Real);
+        var m1i = Vector256.Create(-g.M00.Imaginary, g.M00.Imaginary, -g.M10.Imaginary, g.M10.Imaginary);
+        var m2 = Vector256.Create(g.M01.Real, g.M01.Real, g.M11.Real, g.M11.Real);
+        var m2i = Vector256.Create(-g.M01.Imaginary, g.M01.Imaginary, -g.M11.Imaginary, g.M11.Imaginary);
+        for (var i = 0; i < d.Length; i += 4)
+        {
+            var x = Vector256.LoadUnsafe(ref origin, (nuint)i);
+            var result = m1 * Vector256.Shuffle(x, low) + m1i * Vector256.Shuffle(x, lowSwapped)
+                + m2 * Vector256.Shuffle(x, high) + m2i * Vector256.Shuffle(x, highSwapped);
+            result.StoreUnsafe(ref origin, (nuint)i);
         }
     }
 }

@@ -270,14 +270,21 @@ public class StateVectorTests
     public bool VectorKernel_AgreesWithScalarReference(ulong seed)
     {
         var random = new SimRandom(seed);
-        var n = 2 + (int)random.NextBelow(8);
-        var target = 1 + (int)random.NextBelow((ulong)(n - 1));
+        var n = 1 + (int)random.NextBelow(9);
+        var target = (int)random.NextBelow((ulong)n);
         var amplitudes = new Complex[1 << n];
         StatePreparation.FillHaarRandom(amplitudes, ref random);
         var gate = SingleQubitGate.Rx(random.NextDouble() * 6).Then(SingleQubitGate.Rz(random.NextDouble() * 6)).Then(SingleQubitGate.T);
         var vector = StateVector.FromAmplitudes(amplitudes);
         var scalar = StateVector.FromAmplitudes(amplitudes);
-        vector.ApplyDenseVector(gate, target);
+        if (target == 0)
+        {
+            vector.ApplyDenseVectorAdjacent(gate);
+        }
+        else
+        {
+            vector.ApplyDenseVector(gate, target);
+        }
         scalar.ApplyDenseScalar(gate, target, 0);
         for (var i = 0; i < amplitudes.Length; i++)
         {
