@@ -1,18 +1,5 @@
 namespace Qkd.Quantum;
 
-/// <summary>Who holds a qubit in the controlled-teleportation channel.</summary>
-public enum Holder
-{
-    /// <summary>The sender.</summary>
-    Alice,
-
-    /// <summary>The receiver.</summary>
-    Bob,
-
-    /// <summary>The controller.</summary>
-    Charlie,
-}
-
 /// <summary>
 /// The nine qubits of the controlled teleportation of a two-qubit state (Lv, Cheng and Song,
 /// "Digital Twins Based on Quantum Networking", IEEE Network 2022, Sec. "Encryption scheme",
