@@ -18,8 +18,16 @@ public static class MinEntropyEstimate
         {
             max = Math.Max(max, ++counts[s]);
         }
-        var p = max / (double)samples.Length;
-        var upper = Math.Min(1, p + 2.576 * Math.Sqrt(p * (1 - p) / (samples.Length - 1)));
+        return MostCommonValue(max, samples.Length);
+    }
+
+    /// <summary>The same estimate from the count of the most common value among <paramref name="sampleCount"/> samples.</summary>
+    public static double MostCommonValue(long mostCommonCount, long sampleCount)
+    {
+        Guard.InRange(sampleCount, 2, long.MaxValue, "sample count");
+        Guard.InRange(mostCommonCount, 1, sampleCount, "count of the most common value");
+        var p = mostCommonCount / (double)sampleCount;
+        var upper = Math.Min(1, p + 2.576 * Math.Sqrt(p * (1 - p) / (sampleCount - 1)));
         var h = -Math.Log2(upper);
         return h > 0 ? h : 0;
     }

@@ -18,6 +18,7 @@ public sealed class QuantumRandomNumberGenerator
     private readonly ulong[] _packed;
     private readonly ulong[] _extracted;
     private readonly byte[] _pending;
+    private readonly long[] _valueCounts = new long[256];
     private int _pendingStart;
     private int _pendingCount;
 
@@ -32,6 +33,20 @@ public sealed class QuantumRandomNumberGenerator
 
     /// <summary>The extractor in use.</summary>
     public ToeplitzExtractor Extractor => _extractor;
+
+    /// <summary>SP 800-90B most-common-value min-entropy estimate over the raw samples read so far [bits/sample]; 0 before two samples.</summary>
+    public double MostCommonValueEstimate
+    {
+        get
+        {
+            var max = 0L;
+            foreach (var c in _valueCounts)
+            {
+                max = Math.Max(max, c);
+            }
+            return SamplesRead >= 2 ? MinEntropyEstimate.MostCommonValue(max, SamplesRead) : 0;
+        }
+    }
 
     /// <summary>Health-test state so far.</summary>
     public HealthTestResult Health => _health.Result;
@@ -100,24 +115,22 @@ public sealed class QuantumRandomNumberGenerator
         Guard.InRange(outputBytes, 1, 1 << 28, "output bytes");
         var qrng = new QuantumRandomNumberGenerator(source, extractorSeed, securityBits, samplesPerBlock);
         var output = new byte[outputBytes];
-        var raw = new List<byte>();
-        qrng.RawSampleObserver = samples => raw.AddRange(samples);
         var ok = qrng.TryFill(output);
-        var mcv = raw.Count >= 2 ? MinEntropyEstimate.MostCommonValue(raw.ToArray()) : 0;
+        var mcv = qrng.MostCommonValueEstimate;
         var tests = ok ? [.. RandomnessTests.RunAll(BitString.FromBytes(output, outputBytes * 8))] : ImmutableArray<StatisticalTestResult>.Empty;
         return new QrngReport(source.Name, source.BitsPerSample, source.ClaimedMinEntropyPerSample, mcv, qrng.SamplesRead, qrng.Health,
             qrng._extractor.InputBits, qrng._extractor.OutputBits, securityBits, ok ? [.. output] : [], tests);
     }
-
-    /// <summary>Sees every raw block (for the report's entropy estimate); null when nobody watches.</summary>
-    private Action<byte[]>? RawSampleObserver { get; set; }
 
     private bool NextBlock()
     {
         var read = _source.ReadSamples(_samples);
         SamplesRead += read;
         _health.Feed(_samples.AsSpan(0, read));
-        RawSampleObserver?.Invoke(_samples[..read]);
+        for (var i = 0; i < read; i++)
+        {
+            _valueCounts[_samples[i]]++;
+        }
         if (read < _samples.Length || !_health.Result.Passed)
         {
             return false;
