@@ -121,4 +121,28 @@ public class QuantumCommandTests
         Assert.Equal(11, j.GetProperty("curve").GetArrayLength());
         Assert.True(j.GetProperty("chsh").GetDouble() > 2);
     }
+
+    [Fact]
+    public void Qrng_FromFileSource_BitsPerSample_KeepsOnlyLowBits()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"qkd-qrng-bits-{Guid.NewGuid():N}.bin");
+        try
+        {
+            var data = new byte[60_000];
+            var random = new Qkd.Bits.SimRandom(6);
+            for (var i = 0; i < data.Length; i++)
+            {
+                data[i] = (byte)(0xF0 | (random.NextBit() ? 1 : 0)); // high bits constant, low bit random
+            }
+            File.WriteAllBytes(path, data);
+            var r = CliHarness.Run("qrng", "--bytes", "1000", "--source", path, "--bits-per-sample", "1", "--min-entropy", "0.8", "--json");
+            Assert.Equal(0, r.ExitCode);
+            Assert.InRange(Json(r).GetProperty("mostCommonValueEstimate").GetDouble(), 0.8, 1.0);
+            Assert.Equal(2, CliHarness.Run("qrng", "--bytes", "10", "--source", path, "--bits-per-sample", "1", "--min-entropy", "3").ExitCode);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -38,7 +38,12 @@ public static class QrngCommand
                     throw new UsageException($"--source must name a readable file or device, but '{path}' does not exist.");
                 }
                 var width = (int)(parse.GetValue(bitsPerSample) ?? 8);
-                source = new StreamEntropySource(File.OpenRead(path), $"device {path}", width, parse.GetValue(minEntropy) ?? width);
+                var claimed = parse.GetValue(minEntropy) ?? width;
+                if (claimed > width)
+                {
+                    throw new UsageException($"--min-entropy must be within [0.01, {width}] bits (the bits per sample), but was {claimed.ToString(CultureInfo.InvariantCulture)} bits.");
+                }
+                source = new StreamEntropySource(File.OpenRead(path), $"device {path}", width, claimed);
             }
             else
             {
@@ -93,7 +98,7 @@ public static class QrngCommand
             {
                 var c = CultureInfo.InvariantCulture;
                 output.WriteLine($"QRNG from {report.SourceName}");
-                output.WriteLine(string.Format(c, "  min-entropy {0:F3} bits/sample (model), most-common-value estimate {1:F3}", report.MinEntropyPerSample, report.MostCommonValueEstimate));
+                output.WriteLine(string.Format(c, "  min-entropy {0:F3} bits/sample (source model or claim), most-common-value estimate {1:F3}", report.MinEntropyPerSample, report.MostCommonValueEstimate));
                 output.WriteLine($"  health tests {(report.HealthTestsPassed ? "passed" : "FAILED")}: repetition count cutoff {report.Health.RepetitionCountCutoff} (longest run {report.Health.LongestRun}), adaptive proportion cutoff {report.Health.AdaptiveProportionCutoff}/{report.Health.AdaptiveProportionWindow} (max {report.Health.MaxWindowCount})");
                 output.WriteLine($"  Toeplitz {report.ExtractorInputBits} -> {report.ExtractorOutputBits} bits per block, epsilon 2^-{report.SecurityBits}; {report.SamplesRead} samples -> {report.Output.Length} bytes{(target is null || report.Output.IsEmpty ? "" : " written to " + target)}, sha256 {fingerprint}...");
                 foreach (var t in report.StatisticalTests)

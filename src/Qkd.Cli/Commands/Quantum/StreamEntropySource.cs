@@ -4,7 +4,7 @@ namespace Qkd.Cli.Commands.Quantum;
 
 /// <summary>
 /// Raw samples from a file or character device (e.g. a hardware QRNG's /dev node): each byte is one
-/// sample, its low <see cref="BitsPerSample"/> bits used. The claimed min-entropy comes from the user
+/// sample, of which only the low <see cref="BitsPerSample"/> bits are kept. The claimed min-entropy comes from the user
 /// (the device's certification), since the program cannot know it.
 /// </summary>
 public sealed class StreamEntropySource(Stream stream, string name, int bitsPerSample, double claimedMinEntropyPerSample) : IEntropySource, IDisposable
@@ -30,6 +30,14 @@ public sealed class StreamEntropySource(Stream stream, string name, int bitsPerS
                 break;
             }
             total += n;
+        }
+        if (bitsPerSample < 8)
+        {
+            var mask = (byte)((1 << bitsPerSample) - 1);
+            for (var i = 0; i < total; i++)
+            {
+                destination[i] &= mask;
+            }
         }
         return total;
     }
