@@ -117,6 +117,11 @@ public sealed partial class StateVector
 
     private void ApplyDiagonal(Complex d0, Complex d1, int target)
     {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ApplyDiagonalVector(d0, d1, target);
+            return;
+        }
         var d = AsDoubles(_amplitudes);
         var stride = 1 << target;
         var skip0 = d0 == Complex.One;
@@ -148,6 +153,11 @@ public sealed partial class StateVector
     {
         var stride = 1 << target;
         var a = _amplitudes;
+        if (controlMask == 0 && Vector256.IsHardwareAccelerated)
+        {
+            SwapHalvesVector(target);
+            return;
+        }
         if (controlMask == 0)
         {
             for (var block = 0; block < a.Length; block += stride << 1)

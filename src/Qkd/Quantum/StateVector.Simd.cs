@@ -66,4 +66,77 @@ public sealed partial class StateVector
             result.StoreUnsafe(ref origin, (nuint)i);
         }
     }
+
+    /// <summary>Pauli X with vectors: swaps whole runs for target &gt;= 1, the two halves of each vector for target 0.</summary>
+    internal void SwapHalvesVector(int target)
+    {
+        var d = AsDoubles(_amplitudes);
+        ref var origin = ref MemoryMarshal.GetReference(d);
+        if (target == 0)
+        {
+            var exchange = Vector256.Create(2L, 3L, 0L, 1L);
+            for (var i = 0; i < d.Length; i += 4)
+            {
+                Vector256.Shuffle(Vector256.LoadUnsafe(ref origin, (nuint)i), exchange).StoreUnsafe(ref origin, (nuint)i);
+            }
+            return;
+        }
+        var stride = 1 << target;
+        for (var block = 0; block < Dimension; block += stride << 1)
+        {
+            var end = 2 * (block + stride);
+            for (var i = 2 * block; i < end; i += 4)
+            {
+                var j = i + 2 * stride;
+                var x0 = Vector256.LoadUnsafe(ref origin, (nuint)i);
+                var x1 = Vector256.LoadUnsafe(ref origin, (nuint)j);
+                x1.StoreUnsafe(ref origin, (nuint)i);
+                x0.StoreUnsafe(ref origin, (nuint)j);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Diagonal gate diag(d0, d1) with vectors: each amplitude is multiplied by d0 or d1 as its target bit
+    /// is 0 or 1 (complex product as in <see cref="ApplyDenseVector"/>); runs multiplied by 1 are skipped.
+    /// </summary>
+    internal void ApplyDiagonalVector(System.Numerics.Complex d0, System.Numerics.Complex d1, int target)
+    {
+        var d = AsDoubles(_amplitudes);
+        ref var origin = ref MemoryMarshal.GetReference(d);
+        var swap = Vector256.Create(1L, 0L, 3L, 2L);
+        if (target == 0)
+        {
+            var m = Vector256.Create(d0.Real, d0.Real, d1.Real, d1.Real);
+            var mi = Vector256.Create(-d0.Imaginary, d0.Imaginary, -d1.Imaginary, d1.Imaginary);
+            for (var i = 0; i < d.Length; i += 4)
+            {
+                var x = Vector256.LoadUnsafe(ref origin, (nuint)i);
+                (m * x + mi * Vector256.Shuffle(x, swap)).StoreUnsafe(ref origin, (nuint)i);
+            }
+            return;
+        }
+        var stride = 1 << target;
+        var skip0 = d0 == System.Numerics.Complex.One;
+        var r0 = Vector256.Create(d0.Real);
+        var i0 = Vector256.Create(-d0.Imaginary, d0.Imaginary, -d0.Imaginary, d0.Imaginary);
+        var r1 = Vector256.Create(d1.Real);
+        var i1 = Vector256.Create(-d1.Imaginary, d1.Imaginary, -d1.Imaginary, d1.Imaginary);
+        for (var block = 0; block < Dimension; block += stride << 1)
+        {
+            if (!skip0)
+            {
+                for (int i = 2 * block, end = 2 * (block + stride); i < end; i += 4)
+                {
+                    var x = Vector256.LoadUnsafe(ref origin, (nuint)i);
+                    (r0 * x + i0 * Vector256.Shuffle(x, swap)).StoreUnsafe(ref origin, (nuint)i);
+                }
+            }
+            for (int i = 2 * (block + stride), end = 2 * (block + 2 * stride); i < end; i += 4)
+            {
+                var x = Vector256.LoadUnsafe(ref origin, (nuint)i);
+                (r1 * x + i1 * Vector256.Shuffle(x, swap)).StoreUnsafe(ref origin, (nuint)i);
+            }
+        }
+    }
 }

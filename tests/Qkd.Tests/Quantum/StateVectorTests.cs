@@ -322,4 +322,25 @@ public class StateVectorTests
             Assert.True(Complex.Abs(expected - s.Amplitudes[index]) < 1e-12, $"index {index}");
         }
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(7)]
+    public void PauliX_OnEveryTarget_PermutesAmplitudesByFlippingThatBit(int n)
+    {
+        var random = new SimRandom(17);
+        var amplitudes = new Complex[1 << n];
+        StatePreparation.FillHaarRandom(amplitudes, ref random);
+        var original = StateVector.FromAmplitudes(amplitudes);
+        for (var target = 0; target < n; target++)
+        {
+            var s = original.Clone();
+            s.X(target);
+            for (var i = 0; i < amplitudes.Length; i++)
+            {
+                Assert.Equal(original.Amplitudes[i ^ (1 << target)], s.Amplitudes[i]);
+            }
+        }
+    }
 }
