@@ -70,8 +70,9 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
         {
             // The other party failed (or the caller cancelled): unfinished blocks stay unfinished.
         }
-        catch (Exception e) when (e is ClassicalAuthenticationException or ArgumentException or InvalidOperationException)
+        catch (Exception e)
         {
+            // Whatever failed here, the other party must not wait for a message that will never come.
             await abort.CancelAsync().ConfigureAwait(false);
             if (e is not ClassicalAuthenticationException)
             {

@@ -18,6 +18,13 @@ namespace Qkd.PostProcessing;
 /// </remarks>
 public static class PostProcessingPipeline
 {
+    /// <summary>
+    /// Distils one sifted key pair (e.g. a whole simulation run, with its decoy counts when the source is a
+    /// weak-coherent laser) as a single block over an in-memory authenticated channel.
+    /// </summary>
+    public static Task<PostProcessingResult> DistillAsync(BitString alice, BitString bob, OneDecoyCounts? counts, PostProcessingOptions options, CancellationToken cancellationToken = default)
+        => RunAsync([new SiftedBlock(Guard.NotNull(alice), Guard.NotNull(bob), counts)], options, null, cancellationToken);
+
     /// <summary>Runs over an in-memory channel with a fresh pre-shared authentication key.</summary>
     public static Task<PostProcessingResult> RunAsync(IReadOnlyList<SiftedBlock> blocks, PostProcessingOptions options, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {

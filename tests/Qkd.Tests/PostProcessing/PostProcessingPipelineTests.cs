@@ -67,7 +67,7 @@ public class PostProcessingPipelineTests
         var alice = BitString.Random((int)counts.DetectionsZ, ref random);
         var bob = alice.Clone();
         BinarySymmetricChannel.Apply(bob, counts.ErrorsZ / counts.DetectionsZ, ref random);
-        var result = await PostProcessingPipeline.RunAsync([new SiftedBlock(alice, bob, counts)], new PostProcessingOptions { ReplenishAuthenticationKey = false });
+        var result = await PostProcessingPipeline.DistillAsync(alice, bob, counts, new PostProcessingOptions { ReplenishAuthenticationKey = false });
         var b = result.Report.Blocks[0];
         var expected = OneDecoyFiniteKey.SecretKeyLength(counts, b.LeakedBits, 1e-10, b.EpsilonCorrectness).SecretBits;
         Assert.Equal(BlockOutcome.Secret, b.Outcome);
