@@ -127,9 +127,10 @@ public class PostProcessingPipelineTests
     public async Task ManyBlocksInFlight_Over1msRoundTrip_ReconcileAbove10MbitPerSecond_OnSimulatedTime()
     {
         // 1 ms round trip (0.5 ms each way). One block in flight pays ~450 round trips per 10^5 bits: below
-        // 0.25 Mbit/s. 128 blocks in flight share every round trip.
+        // 0.25 Mbit/s. 128 blocks in flight share every round trip; 256 blocks so that a new block takes over
+        // each finished slot (a single wave would be bound by its slowest block, ~2x the mean round trips).
         var latency = TimeSpan.FromMilliseconds(0.5);
-        var many = await PostProcessingPipeline.RunAsync(BinarySymmetricChannel.Blocks(100_000, 0.02, 128, 10),
+        var many = await PostProcessingPipeline.RunAsync(BinarySymmetricChannel.Blocks(100_000, 0.02, 256, 10),
             new PostProcessingOptions { MaxBlocksInFlight = 128, SimulatedOneWayLatency = latency });
         var one = await PostProcessingPipeline.RunAsync(BinarySymmetricChannel.Blocks(100_000, 0.02, 2, 10),
             new PostProcessingOptions { MaxBlocksInFlight = 1, SimulatedOneWayLatency = latency });
