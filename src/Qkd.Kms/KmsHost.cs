@@ -26,6 +26,7 @@ public sealed class KmsHost : IAsyncDisposable
     private readonly CancellationTokenSource _stop;
     private readonly Task _sweeper;
     private readonly IDisposable[] _owned;
+    private int _disposed;
 
     private KmsHost(WebApplication app, KeyService keys, IKeyStore store, KmsMetrics metrics, Uri url, CancellationTokenSource stop, Task sweeper, IDisposable[] owned)
     {
@@ -165,6 +166,10 @@ public sealed class KmsHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         await _stop.CancelAsync();
         await _sweeper;
         await _app.StopAsync();

@@ -37,6 +37,9 @@ public sealed record DevNetworkOptions
     public byte[]? KeyWrapKey { get; init; }
 
     public KeyPolicyConfig Keys { get; init; } = new();
+
+    /// <summary>SAEs per KME: SAE_A, then SAE_A2, SAE_A3... (extra SAEs let tests try an SAE that was not named).</summary>
+    public int SaesPerKme { get; init; } = 1;
 }
 
 /// <summary>
@@ -88,7 +91,8 @@ public sealed class DevNetwork : IAsyncDisposable
         var dir = Path.GetFullPath(o.Directory);
         System.IO.Directory.CreateDirectory(dir);
         var kmes = KmeIds(o.Kmes);
-        var saes = kmes.Select(k => "SAE_" + k[^1]).ToList();
+        var saesOf = kmes.Select(k => Enumerable.Range(1, o.SaesPerKme).Select(j => "SAE_" + k[^1] + (j == 1 ? "" : j.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList()).ToList();
+        var saes = saesOf.SelectMany(x => x).ToList();
         var links = Enumerable.Range(0, kmes.Count - 1).Select(i => $"LINK_{kmes[i][^1]}_{kmes[i + 1][^1]}").ToList();
         var certs = DevCertificates.Create(Path.Combine(dir, "certs"), kmes, saes, links, now);
         var ports = kmes.Select(_ => FreePort()).ToList();
@@ -99,18 +103,18 @@ public sealed class DevNetwork : IAsyncDisposable
             var peers = new List<PeerConfig>();
             if (i > 0)
             {
-                peers.Add(new PeerConfig(kmes[i - 1], urls[i - 1], [saes[i - 1]], links[i - 1]));
+                peers.Add(new PeerConfig(kmes[i - 1], urls[i - 1], saesOf[i - 1], links[i - 1]));
             }
             if (i < kmes.Count - 1)
             {
-                peers.Add(new PeerConfig(kmes[i + 1], urls[i + 1], [saes[i + 1]], links[i]));
+                peers.Add(new PeerConfig(kmes[i + 1], urls[i + 1], saesOf[i + 1], links[i]));
             }
             var routes = new List<RouteConfig>();
             for (var j = 0; j < kmes.Count; j++)
             {
                 if (Math.Abs(j - i) > 1)
                 {
-                    routes.Add(new RouteConfig(kmes[j], kmes[j < i ? i - 1 : i + 1], [saes[j]]));
+                    routes.Add(new RouteConfig(kmes[j], kmes[j < i ? i - 1 : i + 1], saesOf[j]));
                 }
             }
             var kme = certs.Kmes[i];
@@ -119,7 +123,7 @@ public sealed class DevNetwork : IAsyncDisposable
                 KmeId = kmes[i],
                 Listen = urls[i],
                 Tls = new TlsConfig(certs.CaCertPath, kme.CertPath, kme.KeyPath),
-                Saes = [new SaeConfig(saes[i])],
+                Saes = saesOf[i].Select(x => new SaeConfig(x)).ToList(),
                 Peers = peers,
                 Routes = routes,
                 Store = o.PostgresConnectionString is null
@@ -135,7 +139,7 @@ public sealed class DevNetwork : IAsyncDisposable
         }
         var description = new Description(certs.CaCertPath,
             kmes.Select((k, i) => new KmeEntry(k, urls[i])).ToList(),
-            certs.Saes.Select((s, i) => new SaeEntry(s.Name, kmes[i], s.CertPath, s.KeyPath)).ToList());
+            certs.Saes.Select(s => new SaeEntry(s.Name, "KME_" + s.Name[4], s.CertPath, s.KeyPath)).ToList());
         File.WriteAllText(Path.Combine(dir, "dev.json"), JsonSerializer.Serialize(description, Indented));
         return (description, paths);
     }

@@ -19,7 +19,7 @@ public sealed class TestNetwork : IAsyncDisposable
     public string Dir => _dir.Path;
 
     public static async Task<TestNetwork> StartAsync(int kmes = 2, CapturedLogs? logs = null, string? postgres = null, KeyPolicyConfig? keys = null,
-        byte[]? wrapKey = null, TimeProvider? time = null)
+        byte[]? wrapKey = null, TimeProvider? time = null, int saesPerKme = 1)
     {
         var dir = new TempDir();
         try
@@ -34,6 +34,7 @@ public sealed class TestNetwork : IAsyncDisposable
                 SchemaPrefix = "t" + Guid.NewGuid().ToString("N")[..10],
                 Keys = keys ?? new KeyPolicyConfig(),
                 KeyWrapKey = wrapKey,
+                SaesPerKme = saesPerKme,
             }, logs is null ? null : logs.Configure, time);
             return new TestNetwork(dir, net);
         }
