@@ -25,7 +25,7 @@ public static class KmsDevCommand
                 RateBitsPerSecond = parse.GetValue(rate) ?? SimulatedKeySupply.TurinTestbedRateBitsPerSecond,
                 PrefillBits = parse.GetValue(prefill) ?? 256 * 64,
             };
-            await using var net = await DevNetwork.StartAsync(options, b => b.AddFilter("Microsoft", LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true), ct: ct);
+            await using var net = await DevNetwork.StartAsync(options, b => b.AddFilter("Microsoft", LogLevel.Warning).AddFilter("Qkd.Kms.Audit", LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true), ct: ct);
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {
