@@ -9,6 +9,7 @@ public static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return Commands.InfoCommand.Create();
+        yield return Commands.KeyrateCommand.Create();
         yield return Commands.KmsCommand.Create();
         yield return Commands.CertsCommand.Create();
     }

@@ -1,0 +1,26 @@
+using System.Collections.Immutable;
+
+namespace Qkd.KeyRate;
+
+/// <summary>The registry of analytic key-rate models by command-line name.</summary>
+public static class KeyRateModels
+{
+    /// <summary>The model names, in help order.</summary>
+    public static ImmutableArray<string> Names { get; } =
+        ["single-photon", "gllp", "decoy-infinite", "decoy-vacuum-weak", "decoy-one-finite", "seed-simple"];
+
+    /// <summary>
+    /// The model called <paramref name="name"/>; <paramref name="finiteKey"/> configures `decoy-one-finite`
+    /// (defaults when null). Throws an <see cref="ArgumentException"/> naming the valid models otherwise.
+    /// </summary>
+    public static IKeyRateModel Get(string name, FiniteKeyParameters? finiteKey = null) => name switch
+    {
+        "single-photon" => new SinglePhotonModel(),
+        "gllp" => new GllpModel(),
+        "decoy-infinite" => new DecoyInfiniteModel(),
+        "decoy-vacuum-weak" => new DecoyVacuumWeakModel(),
+        "decoy-one-finite" => new DecoyOneFiniteModel(finiteKey ?? FiniteKeyParameters.Default),
+        "seed-simple" => new SeedSimpleModel(),
+        _ => throw new ArgumentException($"Model must be one of {string.Join(", ", Names)}, but was '{name}'.", nameof(name)),
+    };
+}
