@@ -77,6 +77,7 @@ public sealed class KmsHost : IAsyncDisposable
             logging(builder.Logging);
         }
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
         builder.Services.AddOpenApi();
         builder.Services.AddRoutingCore();
         builder.WebHost.ConfigureKestrel(k =>

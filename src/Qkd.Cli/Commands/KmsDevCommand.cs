@@ -45,13 +45,7 @@ public static class KmsDevCommand
                 output.WriteLine("Ctrl-C stops the network.");
             }
             output.Flush();
-            try
-            {
-                await Task.Delay(Timeout.Infinite, ct);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            await ShutdownSignal.WaitAsync(ct);
             return ExitCodes.Ok;
         });
         return cmd;

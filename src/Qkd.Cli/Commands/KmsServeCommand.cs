@@ -31,13 +31,7 @@ public static class KmsServeCommand
                 output.WriteLine($"KME {cfg.KmeId} serving ETSI GS QKD 014 on {host.Url} (store {cfg.Store.Kind}); Ctrl-C stops it.");
             }
             output.Flush();
-            try
-            {
-                await Task.Delay(Timeout.Infinite, ct);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            await ShutdownSignal.WaitAsync(ct);
             return ExitCodes.Ok;
         });
         return cmd;
