@@ -10,6 +10,14 @@ public static class CommandCatalog
     {
         yield return Commands.InfoCommand.Create();
         yield return Commands.KeyrateCommand.Create();
+        yield return Commands.SweepCommand.Create();
+        yield return Commands.ReproduceCommand.Create();
+        yield return Commands.PlanCommand.Create();
+        yield return Commands.Network.NetworkCommand.Create();
+        yield return Commands.Quantum.TeleportCommand.Create();
+        yield return Commands.Quantum.E91Command.Create();
+        yield return Commands.Quantum.DecoyCheckCommand.Create();
+        yield return Commands.Quantum.QrngCommand.Create();
         yield return Commands.KmsCommand.Create();
         yield return Commands.CertsCommand.Create();
     }

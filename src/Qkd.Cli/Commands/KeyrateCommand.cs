@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Qkd.KeyRate;
+using Qkd.Physics;
 
 namespace Qkd.Cli.Commands;
 
@@ -23,19 +24,48 @@ public static class KeyrateCommand
         {
             var description = link.BuildLink(parse, parse.GetValue(distance));
             var model = link.BuildModel(parse);
+            var wdm = link.BuildWdm(parse);
+            double? maxDbm = null;
+            if (wdm is { } w)
+            {
+                maxDbm = w.Channels.Length > 0 ? WdmLink.MaxTolerableLaunchPowerDbm(model, description, w.Wdm, w.Channels) : null;
+                description = WdmLink.Apply(description, w.Wdm, w.Channels);
+            }
             var result = KeyRateAnalysis.Analyse(model, description, parse.GetValue(link.Mu));
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {
-                JsonOutput.Write(output, result);
+                JsonOutput.Write(output, new KeyrateOutput(result, description.NoiseCountProbability, maxDbm));
             }
             else
             {
                 Render(output, result);
+                if (wdm is not null)
+                {
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"WDM noise          {description.NoiseCountProbability:E3} counts per pulse"));
+                    if (maxDbm is { } m)
+                    {
+                        output.WriteLine(double.IsNaN(m)
+                            ? "classical power    no key even at -40 dBm"
+                            : string.Create(CultureInfo.InvariantCulture, $"classical power    key up to {m:F1} dBm launch per channel"));
+                    }
+                }
             }
             return ExitCodes.Ok;
         });
         return cmd;
+    }
+
+    /// <summary>The --json object: every field of the result, plus the WDM noise and tolerable classical power.</summary>
+    private sealed record KeyrateOutput(string Model, double DistanceKm, double ChannelLossDb, double Mu, bool MuOptimised, double Gain, double Qber,
+        double KeyRatePerPulse, double DeadTimeFactor, double SecretKeyRateBps, double Aes256KeysPerSecond, double MaxDistanceKm,
+        double NoiseCountPerPulse, double? MaxClassicalLaunchDbm)
+    {
+        public KeyrateOutput(KeyRateResult r, double noise, double? maxDbm)
+            : this(r.Model, r.DistanceKm, r.ChannelLossDb, r.Mu, r.MuOptimised, r.Gain, r.Qber, r.KeyRatePerPulse, r.DeadTimeFactor,
+                r.SecretKeyRateBps, r.Aes256KeysPerSecond, r.MaxDistanceKm, noise, maxDbm)
+        {
+        }
     }
 
     private static void Render(TextWriter o, KeyRateResult r)

@@ -25,6 +25,10 @@ internal sealed class LinkOptions
     public Option<double?> DecoyMu { get; } = CliOptions.Double("--decoy-mu", "Weak decoy mean photon number nu", 1e-6, 10, "photons/pulse");
     public Option<double?> BlockBits { get; } = CliOptions.Double("--block-bits", "Finite-key block size n_Z (decoy-one-finite)", 1e3, 1e15, "bits");
     public Option<double?> EpsilonSec { get; } = CliOptions.Double("--epsilon-sec", "Finite-key secrecy parameter eps_sec", 1e-30, 0.1);
+    public Option<string?> Wdm { get; } = CliOptions.Choice("--wdm", "Share the fibre with classical channels through WDM", "none", "passive", "active");
+    public Option<double?> ClassicalDbm { get; } = CliOptions.Double("--classical-launch-dbm", "Launch power of one classical channel (with --wdm)", -40, 27, "dBm");
+    public Option<double?> ClassicalNm { get; } = CliOptions.Double("--classical-wavelength-nm", "Wavelength of the classical channel (with --wdm; default 1530.33)", 1260, 1675, "nm");
+    public Option<string?> ClassicalDirection { get; } = CliOptions.Choice("--classical-direction", "Classical channel direction relative to the quantum signal (default co)", "co", "counter");
 
     public LinkOptions(bool modelRequired)
     {
@@ -49,6 +53,30 @@ internal sealed class LinkOptions
         yield return DecoyMu;
         yield return BlockBits;
         yield return EpsilonSec;
+        yield return Wdm;
+        yield return ClassicalDbm;
+        yield return ClassicalNm;
+        yield return ClassicalDirection;
+    }
+
+    /// <summary>The WDM set-up given by --wdm and the classical-channel flags (null without --wdm).</summary>
+    public (WdmConfiguration Wdm, ClassicalChannel[] Channels)? BuildWdm(ParseResult parse)
+    {
+        var kind = parse.GetValue(Wdm);
+        if (kind is null)
+        {
+            if (parse.GetValue(ClassicalDbm) is not null)
+            {
+                throw new UsageException("--classical-launch-dbm needs --wdm passive or --wdm active (the classical channel shares the fibre through WDM).");
+            }
+            return null;
+        }
+        var config = WdmConfiguration.For(kind switch { "passive" => WdmKind.Passive, "active" => WdmKind.Active, _ => WdmKind.None });
+        ClassicalChannel[] channels = parse.GetValue(ClassicalDbm) is { } dbm
+            ? [new ClassicalChannel(dbm, parse.GetValue(ClassicalNm) ?? 1530.33,
+                parse.GetValue(ClassicalDirection) == "counter" ? PropagationDirection.CounterPropagating : PropagationDirection.CoPropagating)]
+            : [];
+        return (config, channels);
     }
 
     /// <summary>The preset named by --preset (gys by default) with every given flag applied.</summary>

@@ -17,11 +17,18 @@ public sealed record DecoyBounds(double Y1Lower, double E1Upper, double Q1Lower)
     {
         Guard.InRange(nu, 1e-9, mu, "photons/pulse", "Weak decoy intensity nu");
         _ = qberMu;
+        var (y1, e1, q1) = Compute(mu, nu, gainMu, gainNu, qberNu, y0);
+        return new DecoyBounds(y1, e1, q1);
+    }
+
+    /// <summary>The same bounds as a value tuple (Y1^L, e1^U, Q1^L), without allocation, for the key-rate models' hot path.</summary>
+    internal static (double Y1Lower, double E1Upper, double Q1Lower) Compute(double mu, double nu, double gainMu, double gainNu, double qberNu, double y0)
+    {
         var y1 = mu / (mu * nu - nu * nu)
             * (gainNu * Math.Exp(nu) - gainMu * Math.Exp(mu) * nu * nu / (mu * mu) - (mu * mu - nu * nu) / (mu * mu) * y0);
         y1 = Math.Max(0, y1);
         var e1 = y1 > 0 ? (qberNu * gainNu * Math.Exp(nu) - ChannelStatistics.BackgroundErrorRate * y0) / (y1 * nu) : 0.5;
         e1 = Math.Clamp(e1, 0, 0.5);
-        return new DecoyBounds(y1, e1, y1 * mu * Math.Exp(-mu));
+        return (y1, e1, y1 * mu * Math.Exp(-mu));
     }
 }

@@ -72,13 +72,15 @@ public sealed class DecoyOneFiniteModel(FiniteKeyParameters parameters) : IKeyRa
         var pX = (1 - pB) * (1 - pB);
         var detZPerPulse = pZ * (p1 * q1 + p2 * q2);
         var pulses = Parameters.BlockBits / detZPerPulse;
-        var counts = new OneDecoyCounts(mu, mu2, p1,
-            pulses * pZ * p1 * q1, pulses * pZ * p2 * q2, pulses * pZ * p1 * q1 * e1, pulses * pZ * p2 * q2 * e2,
-            pulses * pX * p1 * q1, pulses * pX * p2 * q2, pulses * pX * p1 * q1 * e1, pulses * pX * p2 * q2 * e2);
-        var qberZ = counts.ErrorsZ / counts.DetectionsZ;
-        var leak = link.ErrorCorrectionEfficiency * counts.DetectionsZ * Entropy.Binary(qberZ);
-        var result = OneDecoyFiniteKey.SecretKeyLength(counts, leak, Parameters.EpsilonSecrecy, Parameters.EpsilonCorrectness);
+        double nZ1 = pulses * pZ * p1 * q1, nZ2 = pulses * pZ * p2 * q2;
+        double mZ1 = nZ1 * e1, mZ2 = nZ2 * e2;
+        double nX1 = pulses * pX * p1 * q1, nX2 = pulses * pX * p2 * q2;
+        var nZ = nZ1 + nZ2;
+        var qberZ = (mZ1 + mZ2) / nZ;
+        var leak = link.ErrorCorrectionEfficiency * nZ * Entropy.Binary(qberZ);
+        var bound = OneDecoyFiniteKey.Compute(mu, mu2, p1, nZ1, nZ2, mZ1, mZ2, nX1, nX2, nX1 * e1, nX2 * e2, leak,
+            Parameters.EpsilonSecrecy, Parameters.EpsilonCorrectness);
         // Total gain over both intensities (what the detectors see), QBER of the key basis.
-        return new KeyRatePoint(mu, p1 * q1 + p2 * q2, qberZ, result.RawBound / pulses);
+        return new KeyRatePoint(mu, p1 * q1 + p2 * q2, qberZ, bound.Length / pulses);
     }
 }

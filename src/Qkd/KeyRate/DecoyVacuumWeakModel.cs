@@ -54,8 +54,8 @@ public sealed class DecoyVacuumWeakModel : IKeyRateModel
         {
             var qNu = ChannelStatistics.Gain(nu, eta, y0);
             var eNu = ChannelStatistics.Qber(nu, eta, y0, ed);
-            var b = DecoyBounds.VacuumPlusWeak(mu, nu, q, e, qNu, eNu, y0);
-            rate += b.Q1Lower * (1 - Entropy.Binary(b.E1Upper));
+            var (_, e1, q1) = DecoyBounds.Compute(mu, nu, q, qNu, eNu, y0);
+            rate += q1 * (1 - Entropy.Binary(e1));
         }
         return new KeyRatePoint(mu, q, e, link.SiftingFactor * rate);
     }

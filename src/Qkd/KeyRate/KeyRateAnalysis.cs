@@ -29,8 +29,8 @@ public static class KeyRateAnalysis
     }
 
     /// <summary>
-    /// The model at <paramref name="mu"/> when given; otherwise at the optimal mu for models that optimise it,
-    /// else at the source's signal intensity.
+    /// The model at <paramref name="mu"/> when given; otherwise at the optimal mu for models that optimise it
+    /// (at the source's intensity where no mu gives a key), else at the source's signal intensity.
     /// </summary>
     public static KeyRatePoint Point(IKeyRateModel model, LinkDescription link, double? mu)
     {
@@ -39,7 +39,20 @@ public static class KeyRateAnalysis
             Guard.InRange(m, 1e-6, 10, "photons/pulse", "Signal mean photon number mu");
             return model.Evaluate(link, m);
         }
-        return model.OptimisesMu ? OptimalPoint(model, link) : model.Evaluate(link, link.Source.SignalMeanPhotonNumber);
+        if (!model.OptimisesMu)
+        {
+            return model.Evaluate(link, link.Source.SignalMeanPhotonNumber);
+        }
+        var best = OptimalPoint(model, link);
+        if (best.RawKeyRatePerPulse > 0)
+        {
+            return best;
+        }
+        // No key at any mu: an "optimal" mu means nothing there; report the statistics at the source's own intensity
+        // (within the model's range) so that gain and QBER stay continuous beyond the cut-off.
+        var (min, max) = model.MuSearchRange(link);
+        var fallback = model.Evaluate(link, Math.Clamp(link.Source.SignalMeanPhotonNumber, min, max));
+        return fallback with { RawKeyRatePerPulse = Math.Min(fallback.RawKeyRatePerPulse, best.RawKeyRatePerPulse) };
     }
 
     /// <summary>
@@ -100,17 +113,18 @@ public static class KeyRateAnalysis
     /// <summary>
     /// Largest fibre length [km] at which the key rate is still positive, by bisection on the sign of the raw rate
     /// (which falls monotonically with length); 0 when there is no key at 0 km, <see cref="DistanceSearchLimitKm"/>
-    /// when there is key even there. Tolerance 1e-3 km.
+    /// when there is key even there. Tolerance 1e-3 km. <paramref name="atLength"/>, when given, completes the link at
+    /// each trial length (e.g. adds WDM Raman noise, which depends on the length).
     /// </summary>
-    public static double MaxDistanceKm(IKeyRateModel model, LinkDescription link, double? mu = null)
+    public static double MaxDistanceKm(IKeyRateModel model, LinkDescription link, double? mu = null, Func<LinkDescription, LinkDescription>? atLength = null)
     {
         Guard.NotNull(model);
         Guard.NotNull(link);
-        if (RawRateAt(model, link, 0, mu) <= 0)
+        if (RawRateAt(model, link, 0, mu, atLength) <= 0)
         {
             return 0;
         }
-        if (RawRateAt(model, link, DistanceSearchLimitKm, mu) > 0)
+        if (RawRateAt(model, link, DistanceSearchLimitKm, mu, atLength) > 0)
         {
             return DistanceSearchLimitKm;
         }
@@ -118,7 +132,7 @@ public static class KeyRateAnalysis
         while (hi - lo > 1e-3)
         {
             var mid = 0.5 * (lo + hi);
-            if (RawRateAt(model, link, mid, mu) > 0)
+            if (RawRateAt(model, link, mid, mu, atLength) > 0)
             {
                 lo = mid;
             }
@@ -144,6 +158,9 @@ public static class KeyRateAnalysis
 
     private static double Objective(LinkDescription link, KeyRatePoint p) => p.RawKeyRatePerPulse * DeadTimeFactor(link, p.Gain);
 
-    private static double RawRateAt(IKeyRateModel model, LinkDescription link, double km, double? mu)
-        => Point(model, link.WithFiberLength(km), mu).RawKeyRatePerPulse;
+    private static double RawRateAt(IKeyRateModel model, LinkDescription link, double km, double? mu, Func<LinkDescription, LinkDescription>? atLength)
+    {
+        var at = link.WithFiberLength(km);
+        return Point(model, atLength is null ? at : atLength(at), mu).RawKeyRatePerPulse;
+    }
 }

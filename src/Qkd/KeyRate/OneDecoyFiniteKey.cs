@@ -30,9 +30,22 @@ public static class OneDecoyFiniteKey
     public static OneDecoyFiniteKeyResult SecretKeyLength(OneDecoyCounts counts, double leakedBitsEc, double epsilonSecrecy, double epsilonCorrectness)
     {
         Guard.NotNull(counts);
-        var mu1 = Guard.InRange(counts.Mu1, 1e-6, 10, "photons/pulse", "Signal intensity mu1");
-        var mu2 = Guard.InRange(counts.Mu2, 1e-9, mu1 - 1e-9, "photons/pulse", "Decoy intensity mu2");
-        var p1 = Guard.InRange(counts.ProbabilityMu1, 1e-9, 1 - 1e-9, "", "Signal probability p_mu1");
+        var b = Compute(counts.Mu1, counts.Mu2, counts.ProbabilityMu1, counts.DetectionsZMu1, counts.DetectionsZMu2, counts.ErrorsZMu1,
+            counts.ErrorsZMu2, counts.DetectionsXMu1, counts.DetectionsXMu2, counts.ErrorsXMu1, counts.ErrorsXMu2, leakedBitsEc, epsilonSecrecy,
+            epsilonCorrectness);
+        return new OneDecoyFiniteKeyResult(Math.Max(0, Math.Floor(b.Length)), b.Length, b.SZ0, b.SZ0Upper, b.SZ1, b.SX1, b.VX1, b.PhiZ);
+    }
+
+    /// <summary>Intermediate bounds of <see cref="Compute"/> (a value, so the key-rate model's hot path does not allocate).</summary>
+    internal readonly record struct Bounds(double Length, double SZ0, double SZ0Upper, double SZ1, double SX1, double VX1, double PhiZ);
+
+    /// <summary>The bound of <see cref="SecretKeyLength"/> on raw counts (same validation, no allocation).</summary>
+    internal static Bounds Compute(double mu1In, double mu2In, double p1In, double nZMu1, double nZMu2, double mZMu1, double mZMu2,
+        double nXMu1, double nXMu2, double mXMu1, double mXMu2, double leakedBitsEc, double epsilonSecrecy, double epsilonCorrectness)
+    {
+        var mu1 = Guard.InRange(mu1In, 1e-6, 10, "photons/pulse", "Signal intensity mu1");
+        var mu2 = Guard.InRange(mu2In, 1e-9, mu1 - 1e-9, "photons/pulse", "Decoy intensity mu2");
+        var p1 = Guard.InRange(p1In, 1e-9, 1 - 1e-9, "", "Signal probability p_mu1");
         var p2 = 1 - p1;
         Guard.InRange(epsilonSecrecy, 1e-300, 1 - 1e-12, "", "eps_sec");
         Guard.InRange(epsilonCorrectness, 1e-300, 1 - 1e-12, "", "eps_cor");
@@ -43,31 +56,31 @@ public static class OneDecoyFiniteKey
         var tau1 = Tau(1, mu1, mu2, p1);
 
         // Hoeffding-corrected, intensity-normalised counts: n^±_{k} = (e^{mu_k}/p_k)(n_k ± sqrt(n/2 ln(19/eps_sec))).
-        var dZ = Math.Sqrt(counts.DetectionsZ / 2 * lnTerm);
-        var dX = Math.Sqrt(counts.DetectionsX / 2 * lnTerm);
-        var dmZ = Math.Sqrt(counts.ErrorsZ / 2 * lnTerm);
-        var dmX = Math.Sqrt(counts.ErrorsX / 2 * lnTerm);
+        var dZ = Math.Sqrt((nZMu1 + nZMu2) / 2 * lnTerm);
+        var dX = Math.Sqrt((nXMu1 + nXMu2) / 2 * lnTerm);
+        var dmZ = Math.Sqrt((mZMu1 + mZMu2) / 2 * lnTerm);
+        var dmX = Math.Sqrt((mXMu1 + mXMu2) / 2 * lnTerm);
         double Plus(double n, double d, double mu, double p) => Math.Exp(mu) / p * (n + d);
         double Minus(double n, double d, double mu, double p) => Math.Exp(mu) / p * (n - d);
 
-        var nZ1Plus = Plus(counts.DetectionsZMu1, dZ, mu1, p1);
-        var nZ2Minus = Minus(counts.DetectionsZMu2, dZ, mu2, p2);
-        var nX1Plus = Plus(counts.DetectionsXMu1, dX, mu1, p1);
-        var nX2Minus = Minus(counts.DetectionsXMu2, dX, mu2, p2);
+        var nZ1Plus = Plus(nZMu1, dZ, mu1, p1);
+        var nZ2Minus = Minus(nZMu2, dZ, mu2, p2);
+        var nX1Plus = Plus(nXMu1, dX, mu1, p1);
+        var nX2Minus = Minus(nXMu2, dX, mu2, p2);
 
         // Eq. (2): vacuum events in Z, lower bound.
         var sZ0 = Math.Max(0, tau0 / (mu1 - mu2) * (mu1 * nZ2Minus - mu2 * nZ1Plus));
         // Eq. (4): vacuum events, upper bound from the decoy errors (each vacuum event errs with probability 1/2).
-        var sZ0Upper = 2 * (tau0 * Math.Exp(mu2) / p2 * (counts.ErrorsZMu2 + dmZ) + dZ);
-        var sX0Upper = 2 * (tau0 * Math.Exp(mu2) / p2 * (counts.ErrorsXMu2 + dmX) + dX);
+        var sZ0Upper = 2 * (tau0 * Math.Exp(mu2) / p2 * (mZMu2 + dmZ) + dZ);
+        var sX0Upper = 2 * (tau0 * Math.Exp(mu2) / p2 * (mXMu2 + dmX) + dX);
 
         // Eq. (3): single-photon events, lower bound.
         var sZ1 = SingleLower(tau0, tau1, mu1, mu2, nZ1Plus, nZ2Minus, sZ0Upper);
         var sX1 = SingleLower(tau0, tau1, mu1, mu2, nX1Plus, nX2Minus, sX0Upper);
 
         // Eq. (5): single-photon errors in X, upper bound.
-        var mX1Plus = Plus(counts.ErrorsXMu1, dmX, mu1, p1);
-        var mX2Minus = Minus(counts.ErrorsXMu2, dmX, mu2, p2);
+        var mX1Plus = Plus(mXMu1, dmX, mu1, p1);
+        var mX2Minus = Minus(mXMu2, dmX, mu2, p2);
         var vX1 = Math.Max(0, tau1 / (mu1 - mu2) * (mX1Plus - mX2Minus));
 
         // Eq. (6): phase error rate in Z, upper bound, from the X-basis single-photon error rate.
@@ -84,7 +97,7 @@ public static class OneDecoyFiniteKey
 
         var length = sZ0 + sZ1 * (1 - Entropy.Binary(phiZ)) - leakedBitsEc
             - 6 * Math.Log2(19 / epsilonSecrecy) - Math.Log2(2 / epsilonCorrectness);
-        return new OneDecoyFiniteKeyResult(Math.Max(0, Math.Floor(length)), length, sZ0, sZ0Upper, sZ1, sX1, vX1, phiZ);
+        return new Bounds(length, sZ0, sZ0Upper, sZ1, sX1, vX1, phiZ);
     }
 
     /// <summary>

@@ -73,3 +73,26 @@ public class KeyrateCommandTests
         Assert.Contains("Detector efficiency", r.Stderr);
     }
 }
+
+public class KeyrateWdmTests
+{
+    [Fact]
+    public void Wdm_AddsNoise_AndReportsTolerableClassicalPower()
+    {
+        var r = CliHarness.Run("keyrate", "--model", "decoy-vacuum-weak", "--preset", "seed-001", "--distance-km", "20",
+            "--wdm", "passive", "--classical-launch-dbm", "-20", "--json");
+        Assert.Equal(0, r.ExitCode);
+        using var d = System.Text.Json.JsonDocument.Parse(r.Stdout);
+        Assert.True(d.RootElement.GetProperty("noiseCountPerPulse").GetDouble() > 0);
+        var max = d.RootElement.GetProperty("maxClassicalLaunchDbm").GetDouble();
+        Assert.InRange(max, -20, 27);
+    }
+
+    [Fact]
+    public void ClassicalPower_WithoutWdm_Exits2()
+    {
+        var r = CliHarness.Run("keyrate", "--model", "gllp", "--classical-launch-dbm", "-5");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--wdm", r.Stderr, StringComparison.Ordinal);
+    }
+}

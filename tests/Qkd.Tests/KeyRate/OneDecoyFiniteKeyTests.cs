@@ -50,4 +50,27 @@ public class OneDecoyFiniteKeyTests
     [Fact]
     public void Tau_SumsPoissonWeights()
         => Assert.Equal(0.7 * Math.Exp(-0.5) * 0.5 + 0.3 * Math.Exp(-0.15) * 0.15, OneDecoyFiniteKey.Tau(1, 0.5, 0.15, 0.7), 12);
+
+    [Fact]
+    public void Model_OnExpectedCounts_MatchesTheBoundFromCounts()
+    {
+        // The model's allocation-free path and the public count-based bound give the same key length.
+        var link = Qkd.Physics.LinkPresets.Turin();
+        var model = new DecoyOneFiniteModel(new FiniteKeyParameters(1e7));
+        var point = model.Evaluate(link, 0.5);
+        var eta = link.OverallTransmittance;
+        var y0 = link.BackgroundYield;
+        var q1 = ChannelStatistics.Gain(0.5, eta, y0);
+        var q2 = ChannelStatistics.Gain(0.15, eta, y0);
+        var e1 = ChannelStatistics.Qber(0.5, eta, y0, 0.015);
+        var e2 = ChannelStatistics.Qber(0.15, eta, y0, 0.015);
+        var pulses = 1e7 / (0.25 * (0.7 * q1 + 0.3 * q2));
+        var c = new OneDecoyCounts(0.5, 0.15, 0.7,
+            pulses * 0.25 * 0.7 * q1, pulses * 0.25 * 0.3 * q2, pulses * 0.25 * 0.7 * q1 * e1, pulses * 0.25 * 0.3 * q2 * e2,
+            pulses * 0.25 * 0.7 * q1, pulses * 0.25 * 0.3 * q2, pulses * 0.25 * 0.7 * q1 * e1, pulses * 0.25 * 0.3 * q2 * e2);
+        var leak = 1.16 * c.DetectionsZ * Entropy.Binary(c.ErrorsZ / c.DetectionsZ);
+        var bound = OneDecoyFiniteKey.SecretKeyLength(c, leak, 1e-9, 1e-15);
+        Assert.Equal(bound.RawBound / pulses, point.RawKeyRatePerPulse, 10);
+        Assert.True(bound.SecretBits > 0);
+    }
 }

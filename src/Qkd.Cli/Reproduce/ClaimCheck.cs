@@ -1,0 +1,22 @@
+namespace Qkd.Cli.Reproduce;
+
+/// <summary>How a paper's claim fares against the physics.</summary>
+public enum ClaimVerdict
+{
+    /// <summary>The physics reproduces the claim.</summary>
+    Agrees,
+
+    /// <summary>True in part (a range, a reading of the axes) and false elsewhere.</summary>
+    PartlyAgrees,
+
+    /// <summary>The physics says the opposite.</summary>
+    Contradicts,
+}
+
+/// <summary>One claim of a seed paper, what our models compute, and the verdict.</summary>
+/// <param name="Seed">seed-000, seed-001 or seed-002.</param>
+/// <param name="Where">Figure or section of the paper.</param>
+/// <param name="Claim">The paper's statement, paraphrased.</param>
+/// <param name="Verdict">Our verdict.</param>
+/// <param name="Evidence">The numbers behind the verdict.</param>
+public sealed record ClaimCheck(string Seed, string Where, string Claim, ClaimVerdict Verdict, string Evidence);
