@@ -131,9 +131,12 @@ internal static class BlockProtocol
             var options = shared.Options;
             var n = ReconciledBits;
             var leaked = CascadeParityBits + ErrorVerification.TagBits;
-            var length = block.Counts is null
-                ? Bb84FiniteKey.SecretKeyLength(n, SampleBits, (double)SampleErrors / SampleBits, leaked, options.EpsilonSecrecy, EpsilonCorrectness)
-                : OneDecoyFiniteKey.SecretKeyLength(block.Counts, leaked, options.EpsilonSecrecy, EpsilonCorrectness).SecretBits;
+            var length = block switch
+            {
+                { Counts: { } counts } => OneDecoyFiniteKey.SecretKeyLength(counts, leaked, options.EpsilonSecrecy, EpsilonCorrectness).SecretBits,
+                { SinglePhoton: { } single } => DecoyKeyLength.SecretKeyLength(n, single, leaked, options.EpsilonSecrecy, EpsilonCorrectness),
+                _ => Bb84FiniteKey.SecretKeyLength(n, SampleBits, (double)SampleErrors / SampleBits, leaked, options.EpsilonSecrecy, EpsilonCorrectness),
+            };
             var secretBits = (int)Math.Clamp(length, 0, n);
             var seed = new BitString(ToeplitzHash.SeedBits(n, secretBits));
             CryptoRandom.Shared.Fill(seed.MutableWords);

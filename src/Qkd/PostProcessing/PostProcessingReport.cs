@@ -6,7 +6,7 @@ namespace Qkd.PostProcessing;
 /// <param name="Method">Cascade variant name.</param>
 /// <param name="Blocks">One report per block, in order.</param>
 /// <param name="InputBits">Sifted bits in.</param>
-/// <param name="SecretBits">Secret bits out (before replenishing the authentication key).</param>
+/// <param name="SecretBits">Secret bits delivered, after the authentication pool was replenished from them (see AuthenticationKeyReplenishedBits).</param>
 /// <param name="FrameErrors">Blocks discarded after verification.</param>
 /// <param name="FrameErrorRate">Frame errors / reconciled blocks.</param>
 /// <param name="MeanEfficiency">Mean f over blocks with QBER above 0.</param>

@@ -11,4 +11,6 @@ namespace Qkd.PostProcessing;
 /// <param name="Alice">Alice's sifted bits.</param>
 /// <param name="Bob">Bob's sifted bits.</param>
 /// <param name="Counts">Decoy statistics of the block, or null for a binary-symmetric-channel block.</param>
-public sealed record SiftedBlock(BitString Alice, BitString Bob, OneDecoyCounts? Counts = null);
+/// <param name="SinglePhoton">Vacuum+weak decoy bounds on the key bits' single-photon content (four-state BB84 with a
+/// weak-coherent source), or null; used when <paramref name="Counts"/> is null (<see cref="DecoyKeyLength"/>).</param>
+public sealed record SiftedBlock(BitString Alice, BitString Bob, OneDecoyCounts? Counts = null, SinglePhotonEstimate? SinglePhoton = null);
