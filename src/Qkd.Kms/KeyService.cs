@@ -13,7 +13,7 @@ namespace Qkd.Kms;
 /// route confirmed the reservation, serve slaves all-or-nothing from pending keys, receive transfers
 /// and relay them hop by hop with one-time-pad encryption. Endpoints call this; this calls the store.
 /// </summary>
-public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wrapper, PeerClient peers, KmsMetrics metrics, AuditLog audit, TimeProvider time, ILogger<KeyService> logger)
+public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wrapper, PeerClient peers, KmsMetrics metrics, AuditLog audit, TimeProvider time, ILogger<KeyService> logger) : IDisposable
 {
     private readonly int _unitBytes = config.Keys.UnitBits / 8;
 
@@ -49,44 +49,211 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
     public async Task<long> StoredKeyCountAsync(string peer, int sizeBits, CancellationToken ct)
         => KeyUnits.KeysAvailable(await store.AvailableUnitsAsync(peer, ct), sizeBits, config.Keys.UnitBits);
 
-    /// <summary><c>enc_keys</c>: reserve, tell the next KME, then hand out (or discard on any doubt).</summary>
-    public async Task<EncOutcome> GetKeysAsync(string masterSae, string slaveSae, int number, int sizeBits, CancellationToken ct)
+    /// <summary>
+    /// <c>enc_keys</c>: reserve, tell the next KME, then hand out (or discard on any doubt). Concurrent
+    /// requests for the same (master, slave) pair are coalesced (group commit, docs/kms.md "Group
+    /// commit"): one reservation transaction, one KME-to-KME call and one finishing transaction serve
+    /// the whole group, with the same guarantees as one request. An idle KME serves a lone request at
+    /// once (a group of one); groups only grow while earlier ones are in flight.
+    /// </summary>
+    public Task<EncOutcome> GetKeysAsync(string masterSae, string slaveSae, int number, int sizeBits, CancellationToken ct)
     {
         var destination = KmeOfSae(slaveSae) ?? throw new InvalidOperationException("slave SAE was validated by the endpoint");
         var next = NextHop(destination)!;
-        var unitsPerKey = KeyUnits.UnitsPerKey(sizeBits, config.Keys.UnitBits);
+        var request = new EncRequest(masterSae, slaveSae, number, sizeBits);
+        var batcher = _batchers.GetOrAdd((masterSae, slaveSae), static (_, s) => new EncBatcher(s), this);
+        return batcher.SubmitAsync(request, next, destination, ct);
+    }
+
+    /// <summary>Most keys one group carries to the peer (bounds the transfer body and the transaction).</summary>
+    internal const int MaxKeysPerGroup = 256;
+
+    /// <summary>Groups in flight at once per SAE pair: keeps a lone request from waiting for another group's round trip.</summary>
+    internal const int GroupsInFlight = 4;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Master, string Slave), EncBatcher> _batchers = new();
+
+    /// <summary>Stops the group workers once the queued requests are served (the host stopped taking requests).</summary>
+    public void Dispose()
+    {
+        foreach (var b in _batchers.Values)
+        {
+            b.Complete();
+        }
+    }
+
+    private sealed record EncRequest(string MasterSae, string SlaveSae, int Number, int SizeBits);
+
+    private sealed record QueuedRequest(EncRequest Request, TaskCompletionSource<EncOutcome> Done);
+
+    /// <summary>Queue of <c>enc_keys</c> requests of one SAE pair, drained by <see cref="GroupsInFlight"/> workers.</summary>
+    private sealed class EncBatcher
+    {
+        private readonly KeyService _service;
+        private readonly System.Threading.Channels.Channel<QueuedRequest> _queue = System.Threading.Channels.Channel.CreateUnbounded<QueuedRequest>(
+            new System.Threading.Channels.UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
+        private string _next = "";
+        private string _destination = "";
+
+        public EncBatcher(KeyService service)
+        {
+            _service = service;
+        }
+
+        public Task<EncOutcome> SubmitAsync(EncRequest request, string next, string destination, CancellationToken ct)
+        {
+            // The route of an SAE pair is fixed by the configuration, so every request of this queue has the same hops.
+            lock (_queue)
+            {
+                if (_next.Length == 0)
+                {
+                    _next = next;
+                    _destination = destination;
+                    for (var i = 0; i < GroupsInFlight; i++)
+                    {
+                        _ = Task.Run(WorkAsync, CancellationToken.None);
+                    }
+                }
+            }
+            ct.ThrowIfCancellationRequested();
+            var done = new TaskCompletionSource<EncOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (!_queue.Writer.TryWrite(new QueuedRequest(request, done)))
+            {
+                throw new ObjectDisposedException(nameof(KeyService), "the KME is stopping");
+            }
+            return done.Task;
+        }
+
+        public void Complete() => _queue.Writer.TryComplete();
+
+        private async Task WorkAsync()
+        {
+            var group = new List<QueuedRequest>();
+            while (await _queue.Reader.WaitToReadAsync())
+            {
+                group.Clear();
+                var keys = 0;
+                while (keys < MaxKeysPerGroup && _queue.Reader.TryPeek(out var head)
+                       && (group.Count == 0 || keys + head.Request.Number <= MaxKeysPerGroup) && _queue.Reader.TryRead(out var item))
+                {
+                    group.Add(item);
+                    keys += item.Request.Number;
+                }
+                if (group.Count == 0)
+                {
+                    continue;
+                }
+                try
+                {
+                    var outcomes = await _service.ServeGroupAsync(group.ConvertAll(q => q.Request), _next, _destination);
+                    for (var i = 0; i < group.Count; i++)
+                    {
+                        group[i].Done.TrySetResult(outcomes[i]);
+                    }
+                }
+                catch (Exception e)
+                {
+                    foreach (var q in group)
+                    {
+                        q.Done.TrySetException(e);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Serves a group of requests of one SAE pair: one reservation of all their units, one transfer, one
+    /// finishing transaction. If the pool cannot cover the whole group, each request is served alone
+    /// (so a short pool answers exactly as it would without grouping).
+    /// </summary>
+    private async Task<IReadOnlyList<EncOutcome>> ServeGroupAsync(IReadOnlyList<EncRequest> group, string next, string destination)
+    {
+        if (group.Count > 1)
+        {
+            var grouped = await ServeAsync(group, next, destination);
+            if (grouped is not null)
+            {
+                return grouped;
+            }
+        }
+        var outcomes = new List<EncOutcome>(group.Count);
+        foreach (var r in group)
+        {
+            outcomes.Add((await ServeAsync([r], next, destination))![0]);
+        }
+        return outcomes;
+    }
+
+    /// <summary>
+    /// Reserve the units of every request in one transaction, send one transfer, mark delivered only on
+    /// the peer's 200. Returns null (nothing reserved) when the pool is too short for a group of several.
+    /// </summary>
+    private async Task<IReadOnlyList<EncOutcome>?> ServeAsync(IReadOnlyList<EncRequest> group, string next, string destination)
+    {
+        var ct = CancellationToken.None; // a group serves several callers: one caller leaving must not abort the others
+        var unitsPerKey = group.Select(r => KeyUnits.UnitsPerKey(r.SizeBits, config.Keys.UnitBits)).ToList();
+        var needed = 0;
+        for (var j = 0; j < group.Count; j++)
+        {
+            needed += group[j].Number * unitsPerKey[j];
+        }
         var reservation = Guid.NewGuid();
-        var units = await store.ReserveUnitsAsync(next, number * unitsPerKey, TakesNewestFrom(next), reservation, time.GetUtcNow(), ct);
+        var units = await store.ReserveUnitsAsync(next, needed, TakesNewestFrom(next), reservation, time.GetUtcNow(), ct);
         if (units is null)
         {
-            return new EncOutcome.Unavailable($"not enough key material towards {next}: {number} keys of {sizeBits} bits need {number * unitsPerKey} units of {config.Keys.UnitBits} bits");
+            if (group.Count > 1)
+            {
+                return null;
+            }
+            var r = group[0];
+            return [new EncOutcome.Unavailable($"not enough key material towards {next}: {r.Number} keys of {r.SizeBits} bits need {needed} units of {config.Keys.UnitBits} bits")];
         }
-        var keys = new List<DeliveredKey>(number);
-        var transfer = new List<TransferKeyDto>(number);
-        for (var i = 0; i < number; i++)
+        var keysPerRequest = new List<List<DeliveredKey>>(group.Count);
+        var transfer = new List<TransferKeyDto>();
+        var offset = 0;
+        for (var j = 0; j < group.Count; j++)
         {
-            var slice = units.Skip(i * unitsPerKey).Take(unitsPerKey).ToList();
-            var id = Guid.NewGuid();
-            keys.Add(new DeliveredKey(id, Compose(next, slice.Select(u => (u.Ref, u.Material)).ToList(), sizeBits / 8)));
-            transfer.Add(new TransferKeyDto(id, sizeBits, slice.Select(u => new UnitDto(u.Ref.BlockId, u.Ref.Index)).ToList(), null));
+            var r = group[j];
+            var keys = new List<DeliveredKey>(r.Number);
+            for (var i = 0; i < r.Number; i++)
+            {
+                var slice = units.Skip(offset).Take(unitsPerKey[j]).ToList();
+                offset += unitsPerKey[j];
+                var id = Guid.NewGuid();
+                keys.Add(new DeliveredKey(id, Compose(next, slice.Select(u => (u.Ref, u.Material)).ToList(), r.SizeBits / 8)));
+                transfer.Add(new TransferKeyDto(id, r.SizeBits, slice.Select(u => new UnitDto(u.Ref.BlockId, u.Ref.Index)).ToList(), null));
+            }
+            keysPerRequest.Add(keys);
         }
-        var (status, reason) = await peers.SendAsync(next, new KeyTransferDto(masterSae, [slaveSae], destination, transfer), ct);
+        var (status, reason) = await peers.SendAsync(next, new KeyTransferDto(group[0].MasterSae, [group[0].SlaveSae], destination, transfer), ct);
         var delivered = status == TransferStatus.Accepted;
-        await store.FinishReservationAsync(reservation, delivered, time.GetUtcNow(), CancellationToken.None);
+        await store.FinishReservationAsync(reservation, delivered, time.GetUtcNow(), ct);
+        metrics.GroupRequests.WithLabels(next).Observe(group.Count);
+        var outcomes = new List<EncOutcome>(group.Count);
         if (!delivered)
         {
-            foreach (var k in keys)
+            foreach (var k in keysPerRequest.SelectMany(k => k))
             {
                 CryptographicOperations.ZeroMemory(k.Material);
             }
             metrics.ReservationsDiscarded.WithLabels(next).Inc(units.Count);
             Log.PeerTransferFailed(logger, next, reason, units.Count);
-            return new EncOutcome.Unavailable($"KME {next} did not confirm the key reservation ({reason}); no key was served");
+            foreach (var _ in group)
+            {
+                outcomes.Add(new EncOutcome.Unavailable($"KME {next} did not confirm the key reservation ({reason}); no key was served"));
+            }
+            return outcomes;
         }
-        metrics.KeysServed.WithLabels("master").Inc(number);
         metrics.UnitsConsumed.WithLabels(next, "delivery").Inc(units.Count);
-        audit.Delivered("enc_keys", keys.Select(k => k.KeyId).ToList(), masterSae, masterSae, [slaveSae], destination == next ? next : $"{next}->{destination}");
-        return new EncOutcome.Served(keys);
+        for (var j = 0; j < group.Count; j++)
+        {
+            var r = group[j];
+            metrics.KeysServed.WithLabels("master").Inc(r.Number);
+            audit.Delivered("enc_keys", keysPerRequest[j].ConvertAll(k => k.KeyId), r.MasterSae, r.MasterSae, [r.SlaveSae], destination == next ? next : $"{next}->{destination}");
+            outcomes.Add(new EncOutcome.Served(keysPerRequest[j]));
+        }
+        return outcomes;
     }
 
     /// <summary><c>dec_keys</c>: all keys or none, only to a named slave, each at most once.</summary>

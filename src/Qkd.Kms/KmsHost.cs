@@ -152,7 +152,7 @@ public sealed class KmsHost : IAsyncDisposable
         Log.Started(logger, config.KmeId, url.ToString(), config.Store.Kind, wrapper.Enabled);
         var stop = new CancellationTokenSource();
         var sweeper = RunSweeperAsync(keys, config, time, stop.Token);
-        return new KmsHost(app, keys, store, metrics, url, stop, sweeper, [peers, wrapper, trust, own, audit]);
+        return new KmsHost(app, keys, store, metrics, url, stop, sweeper, [keys, peers, wrapper, trust, own, audit]);
     }
 
     /// <summary>Expiry and crash-recovery sweep every min(reservation timeout, max age)/2, clamped to [1, 60] s.</summary>

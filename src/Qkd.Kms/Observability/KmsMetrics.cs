@@ -18,6 +18,7 @@ public sealed class KmsMetrics
     public Counter ReservationsDiscarded { get; }
     public Gauge PoolUnits { get; }
     public Histogram RequestDuration { get; }
+    public Histogram GroupRequests { get; }
 
     public KmsMetrics(string kmeId)
     {
@@ -33,6 +34,11 @@ public sealed class KmsMetrics
         {
             LabelNames = ["route", "code"],
             Buckets = Histogram.ExponentialBuckets(0.0002, 2, 16),
+        });
+        GroupRequests = f.CreateHistogram("qkd_kms_enc_group_requests", "enc_keys requests served by one reservation and one KME-to-KME transfer (group commit), per next hop.", new HistogramConfiguration
+        {
+            LabelNames = ["next_hop"],
+            Buckets = [1, 2, 4, 8, 16, 32, 64, 128, 256],
         });
     }
 }
