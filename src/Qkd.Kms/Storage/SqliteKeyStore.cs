@@ -13,6 +13,11 @@ public sealed class SqliteKeyStore : IKeyStore
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private SqliteConnection? _writer;
     private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+    private Task _checkpointer = Task.CompletedTask;
+
+    /// <summary>Period of the background WAL checkpoint (the writer connection never checkpoints itself).</summary>
+    internal static readonly TimeSpan CheckpointPeriod = TimeSpan.FromMilliseconds(200);
 
     public SqliteKeyStore(string path)
     {
@@ -41,6 +46,31 @@ public sealed class SqliteKeyStore : IKeyStore
         if (recoverAllReservations)
         {
             await ExecAsync(c, null, "UPDATE units SET state=3, material=NULL WHERE state=1", ct);
+        }
+        _checkpointer = CheckpointLoopAsync(_stop.Token);
+    }
+
+    /// <summary>
+    /// Copies the WAL into the database file off the request path. SQLite's automatic checkpoint runs
+    /// inside the committing writer (holding the write gate) and, with synchronous=NORMAL, is the one
+    /// step that fsyncs: every 1,000 WAL pages it stalled all key requests (docs/kms.md "Measured").
+    /// A PASSIVE checkpoint on its own connection never blocks the writer; committed transactions are
+    /// durable in the WAL either way (a kill -9 replays it on the next open).
+    /// </summary>
+    private async Task CheckpointLoopAsync(CancellationToken token)
+    {
+        await Task.Yield();
+        try
+        {
+            await using var c = await OpenAsync(token);
+            using var timer = new PeriodicTimer(CheckpointPeriod);
+            while (await timer.WaitForNextTickAsync(token))
+            {
+                await ExecAsync(c, null, "PRAGMA wal_checkpoint(PASSIVE);", token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -270,6 +300,9 @@ public sealed class SqliteKeyStore : IKeyStore
 
     public async ValueTask DisposeAsync()
     {
+        await _stop.CancelAsync();
+        await _checkpointer;
+        _stop.Dispose();
         foreach (var cmd in _prepared.Values)
         {
             await cmd.DisposeAsync();
@@ -298,7 +331,12 @@ public sealed class SqliteKeyStore : IKeyStore
         await _writeGate.WaitAsync(ct);
         try
         {
-            var c = _writer ??= await OpenAsync(ct);
+            if (_writer is null)
+            {
+                _writer = await OpenAsync(ct);
+                await ExecAsync(_writer, null, "PRAGMA wal_autocheckpoint=0;", ct);
+            }
+            var c = _writer;
             await using var tx = c.BeginTransaction(deferred: false);
             var (result, commit) = await work(c, tx);
             if (commit)
