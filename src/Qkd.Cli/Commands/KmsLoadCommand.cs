@@ -51,6 +51,8 @@ public static class KmsLoadCommand
                     $"enc_keys {m.Id}->{s}: {result.Requests} requests in {result.DurationSeconds:F1} s = {result.AchievedRequestsPerSecond:F0} req/s (target {result.TargetRatePerSecond:F0}), ok {result.Ok}, errors {result.Errors} (503: {result.Unavailable})"));
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"latency from scheduled start: p50 {result.P50Ms:F2} ms, p90 {result.P90Ms:F2} ms, p99 {result.P99Ms:F2} ms, max {result.MaxMs:F2} ms"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"of which the generator's dispatch lag: p50 {result.DispatchLagP50Ms:F2} ms, p99 {result.DispatchLagP99Ms:F2} ms"));
             }
             return result.Errors == 0 ? ExitCodes.Ok : ExitCodes.DomainAbort;
         });

@@ -11,9 +11,14 @@ namespace Qkd.Kms.Load;
 public sealed record LoadOptions(Uri KmeUrl, string CaPem, string CertPem, string KeyPem, string SlaveSae,
     double RatePerSecond, TimeSpan Duration, int Number, int SizeBits, int Connections);
 
-/// <summary>Result of a load run; latencies in milliseconds, measured from each request's scheduled start.</summary>
+/// <summary>
+/// Result of a load run; latencies in milliseconds, measured from each request's scheduled start.
+/// DispatchLag* is the generator's own part of them: from the scheduled start to the moment the
+/// request was handed to the HTTP client (timer granularity and this process's thread pool).
+/// </summary>
 public sealed record LoadResult(long Requests, long Ok, long Errors, long Unavailable, double DurationSeconds, double AchievedRequestsPerSecond,
-    double P50Ms, double P90Ms, double P99Ms, double MaxMs, double TargetRatePerSecond, int Connections);
+    double P50Ms, double P90Ms, double P99Ms, double MaxMs, double TargetRatePerSecond, int Connections,
+    double DispatchLagP50Ms, double DispatchLagP99Ms);
 
 /// <summary>
 /// Open-loop load generator: request i is scheduled at t0 + i / rate whatever the server does, and
@@ -46,29 +51,50 @@ public static class LoadGenerator
         var total = (long)Math.Round(o.RatePerSecond * o.Duration.TotalSeconds);
         var latencies = new double[total];
         var statuses = new int[total];
+        var lags = new double[total];
         var tasks = new List<Task>((int)total);
         var start = Stopwatch.GetTimestamp();
         var ticksPerRequest = Stopwatch.Frequency / o.RatePerSecond;
         long next = 0;
-        while (next < total && !ct.IsCancellationRequested)
+        // A dedicated thread dispatches: Task.Delay(1) on the thread pool woke 1-3 ms late under load
+        // (the pool is busy with the responses), and that lag is counted in every latency.
+        var dispatcher = new Thread(() =>
         {
-            var due = Math.Min(total, (long)((Stopwatch.GetTimestamp() - start) / ticksPerRequest) + 1);
-            for (; next < due; next++)
+            while (next < total && !ct.IsCancellationRequested)
             {
-                var i = next;
-                var scheduled = start + (long)(i * ticksPerRequest);
-                tasks.Add(Task.Run(async () =>
+                var now = Stopwatch.GetTimestamp();
+                var due = Math.Min(total, (long)((now - start) / ticksPerRequest) + 1);
+                for (; next < due; next++)
                 {
-                    statuses[i] = await SendAsync(http, path, body, ct);
-                    latencies[i] = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
-                }, ct));
+                    var i = next;
+                    var scheduled = start + (long)(i * ticksPerRequest);
+                    lags[i] = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
+                    tasks.Add(SendTimedAsync(i, scheduled));
+                }
+                if (next < total)
+                {
+                    // Whole milliseconds, at least one: a shorter sleep is a yield, and a spinning generator would take the server's CPU.
+                    var waitMs = (start + (next * ticksPerRequest) - Stopwatch.GetTimestamp()) * 1000.0 / Stopwatch.Frequency;
+                    Thread.Sleep(Math.Max(1, (int)Math.Ceiling(waitMs)));
+                }
             }
-            await Task.Delay(1, ct);
+        })
+        { IsBackground = true, Name = "kms-load-dispatch" };
+        dispatcher.Start();
+        await Task.Run(dispatcher.Join, CancellationToken.None);
+
+        async Task SendTimedAsync(long i, long scheduled)
+        {
+            statuses[i] = await SendAsync(http, path, body, ct);
+            latencies[i] = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
         }
+
         await Task.WhenAll(tasks);
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var done = latencies.AsSpan(0, (int)next).ToArray();
         Array.Sort(done);
+        var lag = lags.AsSpan(0, (int)next).ToArray();
+        Array.Sort(lag);
         long ok = 0, unavailable = 0;
         for (var i = 0; i < next; i++)
         {
@@ -76,7 +102,8 @@ public static class LoadGenerator
             unavailable += statuses[i] == 503 ? 1 : 0;
         }
         return new LoadResult(next, ok, next - ok, unavailable, elapsed, next / elapsed,
-            Percentile(done, 0.50), Percentile(done, 0.90), Percentile(done, 0.99), done.Length > 0 ? done[^1] : 0, o.RatePerSecond, o.Connections);
+            Percentile(done, 0.50), Percentile(done, 0.90), Percentile(done, 0.99), done.Length > 0 ? done[^1] : 0, o.RatePerSecond, o.Connections,
+            Percentile(lag, 0.50), Percentile(lag, 0.99));
     }
 
     /// <summary>Nearest-rank percentile of sorted values: x[ceil(p * n) - 1].</summary>
