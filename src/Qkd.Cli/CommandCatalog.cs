@@ -18,5 +18,7 @@ public static class CommandCatalog
         yield return Commands.Quantum.E91Command.Create();
         yield return Commands.Quantum.DecoyCheckCommand.Create();
         yield return Commands.Quantum.QrngCommand.Create();
+        yield return Commands.KmsCommand.Create();
+        yield return Commands.CertsCommand.Create();
     }
 }

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Qkd.Kms.Dev;
+using Qkd.Kms.Load;
+
+namespace Qkd.Cli.Commands;
+
+/// <summary>`qkd kms load --dev DIR/dev.json`: open-loop enc_keys load against a KME; prints rate and latency percentiles.</summary>
+public static class KmsLoadCommand
+{
+    public static Command Create()
+    {
+        var dev = new Option<string>("--dev") { Description = "dev.json written by `qkd kms dev`", Required = true };
+        var master = new Option<string>("--master") { Description = "Master SAE (default: the first SAE in dev.json)" };
+        var slave = new Option<string>("--slave") { Description = "Slave SAE (default: the last SAE in dev.json)" };
+        var rate = CliOptions.Double("--rate", "Requests per second (default 1000)", 1, 100_000, "1/s");
+        var duration = CliOptions.Double("--duration", "Measured duration (default 10)", 0.1, 3600, "s");
+        var size = CliOptions.Long("--size", "Key size per key (default 256)", 8, 1 << 20);
+        var number = CliOptions.Long("--number", "Keys per request (default 1)", 1, 10_000);
+        var connections = CliOptions.Long("--connections", "HTTP connections (default 16)", 1, 1024);
+        var json = CliOptions.Json();
+        var cmd = new Command("load", "Load-test enc_keys over mutual TLS: requests/s and p50/p90/p99 latency")
+        {
+            dev, master, slave, rate, duration, size, number, connections, json,
+        };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var path = parse.GetValue(dev)!;
+            if (!File.Exists(path))
+            {
+                throw new UsageException($"--dev file '{path}' does not exist; start `qkd kms dev --dir DIR` first.");
+            }
+            var info = JsonSerializer.Deserialize<DevNetwork.Description>(File.ReadAllText(path))
+                ?? throw new UsageException($"--dev file '{path}' is empty.");
+            var m = info.Saes.FirstOrDefault(s => s.Id == (parse.GetValue(master) ?? info.Saes[0].Id))
+                ?? throw new UsageException($"--master must be one of {string.Join(", ", info.Saes.Select(s => s.Id))}.");
+            var s = parse.GetValue(slave) ?? info.Saes[^1].Id;
+            var url = info.Kmes.Single(k => k.Id == m.Kme).Url;
+            var result = await LoadGenerator.RunAsync(new LoadOptions(new Uri(url), info.Ca, m.Cert, m.Key, s,
+                parse.GetValue(rate) ?? 1000, TimeSpan.FromSeconds(parse.GetValue(duration) ?? 10), (int)(parse.GetValue(number) ?? 1),
+                (int)(parse.GetValue(size) ?? 256), (int)(parse.GetValue(connections) ?? 16)), ct);
+            var output = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(output, result);
+            }
+            else
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"enc_keys {m.Id}->{s}: {result.Requests} requests in {result.DurationSeconds:F1} s = {result.AchievedRequestsPerSecond:F0} req/s (target {result.TargetRatePerSecond:F0}), ok {result.Ok}, errors {result.Errors} (503: {result.Unavailable})"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"latency from scheduled start: p50 {result.P50Ms:F2} ms, p90 {result.P90Ms:F2} ms, p99 {result.P99Ms:F2} ms, max {result.MaxMs:F2} ms"));
+            }
+            return result.Errors == 0 ? ExitCodes.Ok : ExitCodes.DomainAbort;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,230 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Qkd.Kms.Observability;
+using Qkd.Kms.Tls;
+
+namespace Qkd.Kms.Etsi;
+
+/// <summary>The ETSI GS QKD 014 V1.1.1 routes (clause 5) and the decisions on what the spec leaves open (docs/kms.md).</summary>
+public static class EtsiEndpoints
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
+    public static void MapEtsiEndpoints(this IEndpointRouteBuilder app, KeyService keys, ILogger logger)
+    {
+        var api = app.MapGroup("/api/v1/keys").WithTags("ETSI GS QKD 014");
+
+        api.MapGet("/{slave_SAE_ID}/status", async (HttpContext ctx, string slave_SAE_ID) =>
+        {
+            if (Caller(ctx, keys, logger) is not { } master)
+            {
+                return Unauthorized(ctx, logger);
+            }
+            if (CheckSlave(keys, master, slave_SAE_ID) is { } bad)
+            {
+                return bad;
+            }
+            var target = keys.KmeOfSae(slave_SAE_ID)!;
+            var next = keys.NextHop(target)!;
+            var p = keys.Config.Keys;
+            var stored = await keys.StoredKeyCountAsync(next, p.DefaultSizeBits, ctx.RequestAborted);
+            var max = Qkd.KeyManagement.KeyUnits.KeysAvailable(p.MaxPoolUnits, p.DefaultSizeBits, p.UnitBits);
+            return Results.Json(new EtsiStatus(keys.Config.KmeId, target, master, slave_SAE_ID, p.DefaultSizeBits, stored, max,
+                p.MaxKeysPerRequest, p.MaxSizeBits, p.MinSizeBits, 0));
+        }).WithName("getStatus").Produces<EtsiStatus>().Produces<EtsiError>(400).Produces<EtsiError>(401).Produces<EtsiError>(503);
+
+        api.MapPost("/{slave_SAE_ID}/enc_keys", async (HttpContext ctx, string slave_SAE_ID) =>
+        {
+            EtsiKeyRequest? request;
+            try
+            {
+                request = await JsonSerializer.DeserializeAsync<EtsiKeyRequest>(ctx.Request.Body, Json, ctx.RequestAborted);
+            }
+            catch (JsonException e)
+            {
+                return Error(400, $"request body is not a valid Key request JSON object: {e.Message}");
+            }
+            request ??= new EtsiKeyRequest();
+            if (request.ExtensionMandatory is { Count: > 0 })
+            {
+                return Error(400, EtsiMessages.ExtensionMandatoryUnsupported);
+            }
+            if (request.AdditionalSlaveSaeIds is { Count: > 0 })
+            {
+                return Error(400, "additional_slave_SAE_IDs is not supported by this KME (max_SAE_ID_count is 0)");
+            }
+            var number = request.Number is { } n ? ParseJsonInt(n) : 1;
+            var size = request.Size is { } s ? ParseJsonInt(s) : keys.Config.Keys.DefaultSizeBits;
+            return await EncKeysAsync(ctx, keys, logger, slave_SAE_ID, number, size, request.Number?.ToString(), request.Size?.ToString());
+        }).WithName("getKeyPost").Accepts<EtsiKeyRequest>("application/json")
+          .Produces<EtsiKeyContainer>().Produces<EtsiError>(400).Produces<EtsiError>(401).Produces<EtsiError>(503);
+
+        api.MapGet("/{slave_SAE_ID}/enc_keys", async (HttpContext ctx, string slave_SAE_ID) =>
+        {
+            var q = ctx.Request.Query;
+            if (q.Any(kv => kv.Key is not ("number" or "size") || kv.Value.Count > 1))
+            {
+                return Error(400, "GET enc_keys takes only the query parameters number and size, each at most once");
+            }
+            int? number = q.TryGetValue("number", out var nv) ? ParseText(nv.ToString()) : 1;
+            int? size = q.TryGetValue("size", out var sv) ? ParseText(sv.ToString()) : keys.Config.Keys.DefaultSizeBits;
+            return await EncKeysAsync(ctx, keys, logger, slave_SAE_ID, number, size, nv.ToString(), sv.ToString());
+        }).WithName("getKeyGet").Produces<EtsiKeyContainer>().Produces<EtsiError>(400).Produces<EtsiError>(401).Produces<EtsiError>(503);
+
+        api.MapPost("/{master_SAE_ID}/dec_keys", async (HttpContext ctx, string master_SAE_ID) =>
+        {
+            EtsiKeyIds? request;
+            try
+            {
+                request = await JsonSerializer.DeserializeAsync<EtsiKeyIds>(ctx.Request.Body, Json, ctx.RequestAborted);
+            }
+            catch (JsonException e)
+            {
+                return Error(400, $"request body is not a valid Key IDs JSON object: {e.Message}");
+            }
+            if (request?.KeyIds is not { Count: > 0 } ids)
+            {
+                return Error(400, "key_IDs must be a non-empty array");
+            }
+            var texts = ids.Select(i => i.KeyId is { ValueKind: JsonValueKind.String } e ? e.GetString()! : i.KeyId?.ToString() ?? "").ToList();
+            return await DecKeysAsync(ctx, keys, logger, master_SAE_ID, texts);
+        }).WithName("getKeyWithKeyIdsPost").Accepts<EtsiKeyIds>("application/json")
+          .Produces<EtsiKeyContainer>().Produces<EtsiError>(400).Produces<EtsiError>(401).Produces<EtsiError>(503);
+
+        api.MapGet("/{master_SAE_ID}/dec_keys", async (HttpContext ctx, string master_SAE_ID) =>
+        {
+            var q = ctx.Request.Query;
+            if (q.Count != 1 || !q.TryGetValue("key_ID", out var id) || id.Count != 1)
+            {
+                return Error(400, "GET dec_keys takes exactly one query parameter key_ID");
+            }
+            return await DecKeysAsync(ctx, keys, logger, master_SAE_ID, [id.ToString()]);
+        }).WithName("getKeyWithKeyIdsGet").Produces<EtsiKeyContainer>().Produces<EtsiError>(400).Produces<EtsiError>(401).Produces<EtsiError>(503);
+    }
+
+    private static async Task<IResult> EncKeysAsync(HttpContext ctx, KeyService keys, ILogger logger, string slave, int? number, int? size, string? numberText, string? sizeText)
+    {
+        if (Caller(ctx, keys, logger) is not { } master)
+        {
+            return Unauthorized(ctx, logger);
+        }
+        if (CheckSlave(keys, master, slave) is { } bad)
+        {
+            return bad;
+        }
+        var p = keys.Config.Keys;
+        if (number is not { } n || n < 1 || n > p.MaxKeysPerRequest)
+        {
+            return Error(400, $"number must be an integer within [1, {p.MaxKeysPerRequest}] (max_key_per_request), but was '{numberText}'");
+        }
+        if (size is not { } s || s < 1)
+        {
+            return Error(400, $"size must be a positive integer number of bits, but was '{sizeText}'");
+        }
+        if (s % 8 != 0)
+        {
+            return Error(400, EtsiMessages.SizeNotMultipleOf8);
+        }
+        if (s < p.MinSizeBits || s > p.MaxSizeBits)
+        {
+            return Error(400, $"size must be within [{p.MinSizeBits}, {p.MaxSizeBits}] bits (min_key_size, max_key_size), but was {s} bits");
+        }
+        var outcome = await keys.GetKeysAsync(master, slave, n, s, ctx.RequestAborted);
+        return outcome switch
+        {
+            EncOutcome.Served served => Container(served.Keys),
+            EncOutcome.Unavailable u => Error(503, u.Reason),
+            _ => throw new InvalidOperationException("unknown outcome"),
+        };
+    }
+
+    private static async Task<IResult> DecKeysAsync(HttpContext ctx, KeyService keys, ILogger logger, string master, List<string> idTexts)
+    {
+        if (Caller(ctx, keys, logger) is not { } caller)
+        {
+            return Unauthorized(ctx, logger);
+        }
+        var ids = new List<Guid>(idTexts.Count);
+        foreach (var t in idTexts)
+        {
+            if (!Guid.TryParseExact(t, "D", out var g))
+            {
+                return Error(400, EtsiMessages.KeysNotFound, [new Dictionary<string, string> { ["key_ID"] = t, ["reason"] = "not a UUID (RFC 4122 text form)" }]);
+            }
+            ids.Add(g);
+        }
+        if (ids.Distinct().Count() != ids.Count)
+        {
+            return Error(400, EtsiMessages.KeysNotFound, [new Dictionary<string, string> { ["reason"] = "a key_ID is listed twice; each key is delivered once" }]);
+        }
+        var outcome = await keys.GetKeysWithIdsAsync(caller, master, ids, ctx.RequestAborted);
+        switch (outcome)
+        {
+            case DecOutcome.Served served:
+                return Container(served.Keys);
+            case DecOutcome.NotAuthorized na:
+                Log.Rejected(logger, caller, "dec_keys", 401, $"not a slave SAE of {na.Refused.Count} keys");
+                return Error(401, $"SAE {caller} is not a slave SAE of the requested keys");
+            case DecOutcome.NotFound nf:
+                return Error(400, EtsiMessages.KeysNotFound, nf.Missing.Select(m => (IReadOnlyDictionary<string, string>)new Dictionary<string, string> { ["key_ID"] = m.ToString("D") }).ToList());
+            default:
+                throw new InvalidOperationException("unknown outcome");
+        }
+    }
+
+    /// <summary>The calling SAE (client certificate CN mapped in the config), or null.</summary>
+    private static string? Caller(HttpContext ctx, KeyService keys, ILogger logger)
+    {
+        var cert = ctx.Connection.ClientCertificate;
+        return cert is null ? null : keys.LocalSaeByCn(CertificateTrust.CommonName(cert));
+    }
+
+    private static IResult Unauthorized(HttpContext ctx, ILogger logger)
+    {
+        var cn = ctx.Connection.ClientCertificate is { } c ? CertificateTrust.CommonName(c) : "(none)";
+        Log.Rejected(logger, cn, ctx.Request.Path, 401, "certificate CN is not an SAE of this KME");
+        return Error(401, $"client certificate CN '{cn}' is not an SAE registered at this KME");
+    }
+
+    private static IResult? CheckSlave(KeyService keys, string master, string slave)
+    {
+        if (slave == master)
+        {
+            return Error(400, "slave_SAE_ID must differ from the calling master SAE");
+        }
+        var kme = keys.KmeOfSae(slave);
+        if (kme is null)
+        {
+            return Error(400, $"slave_SAE_ID '{slave}' is not known to KME {keys.Config.KmeId}");
+        }
+        if (kme == keys.Config.KmeId)
+        {
+            return Error(400, $"slave_SAE_ID '{slave}' is attached to this KME; keys are only served across a QKD link");
+        }
+        return null;
+    }
+
+    private static IResult Container(IReadOnlyList<DeliveredKey> keys)
+    {
+        var container = new EtsiKeyContainer(keys.Select(k => new EtsiKey(k.KeyId.ToString("D"), Convert.ToBase64String(k.Material))).ToList());
+        foreach (var k in keys)
+        {
+            CryptographicOperations.ZeroMemory(k.Material);
+        }
+        return Results.Json(container, Json);
+    }
+
+    internal static IResult Error(int status, string message, IReadOnlyList<IReadOnlyDictionary<string, string>>? details = null)
+        => Results.Json(new EtsiError(message, details), Json, statusCode: status);
+
+    private static int? ParseJsonInt(JsonElement e)
+        => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var v) ? v : null;
+
+    private static int? ParseText(string text)
+        => int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : null;
+}

@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Net;
+using System.Security.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Qkd.Kms.Config;
+using Qkd.Kms.Etsi;
+using Qkd.Kms.Observability;
+using Qkd.Kms.Peering;
+using Qkd.Kms.Storage;
+using Qkd.Kms.Tls;
+
+namespace Qkd.Kms;
+
+/// <summary>One running KME: Kestrel with mutual TLS, the key store, the peer client and the expiry sweeper.</summary>
+public sealed class KmsHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly CancellationTokenSource _stop;
+    private readonly Task _sweeper;
+    private readonly IDisposable[] _owned;
+    private int _disposed;
+
+    private KmsHost(WebApplication app, KeyService keys, IKeyStore store, KmsMetrics metrics, Uri url, CancellationTokenSource stop, Task sweeper, IDisposable[] owned)
+    {
+        _stop = stop;
+        _app = app;
+        Keys = keys;
+        Store = store;
+        Metrics = metrics;
+        Url = url;
+        _sweeper = sweeper;
+        _owned = owned;
+    }
+
+    public KeyService Keys { get; }
+    public IKeyStore Store { get; }
+    public KmsMetrics Metrics { get; }
+
+    /// <summary>The bound URL (with the real port when the config asked for port 0).</summary>
+    public Uri Url { get; }
+
+    /// <summary>Opens the store, binds the port and starts serving.</summary>
+    public static async Task<KmsHost> StartAsync(KmsConfig config, Action<ILoggingBuilder>? logging = null, TimeProvider? time = null, CancellationToken ct = default)
+    {
+        config.Validate();
+        time ??= TimeProvider.System;
+        var trust = CertificateTrust.FromPem(config.Resolve(config.Tls.CaCert));
+        var own = DevCertificates.LoadWithKey(config.Resolve(config.Tls.Cert), config.Resolve(config.Tls.Key));
+        if (CertificateTrust.CommonName(own) != config.KmeId || !trust.IsValidServer(own))
+        {
+            throw new ArgumentException($"tls.cert must be a server certificate for CN={config.KmeId} issued by tls.caCert, but its CN is '{CertificateTrust.CommonName(own)}'.");
+        }
+        IKeyStore store = config.Store.Kind == "postgres"
+            ? new PostgresKeyStore(config.Store.ConnectionString!, config.Store.Schema)
+            : new SqliteKeyStore(config.Resolve(config.Store.Path!));
+        // A SQLite file belongs to one process, so reservations found at start-up are a crash's leftovers.
+        await store.InitializeAsync(recoverAllReservations: config.Store.Kind == "sqlite", ct);
+        var wrapper = new KeyWrapper(config.KeyWrapKey is null ? null : Convert.FromBase64String(config.KeyWrapKey));
+
+        var listen = new Uri(config.Listen);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        if (logging is null)
+        {
+            builder.Logging.AddJsonConsole(o => o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ");
+        }
+        else
+        {
+            logging(builder.Logging);
+        }
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
+        builder.Services.AddOpenApi();
+        builder.Services.AddRoutingCore();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Listen(IPAddress.Parse(listen.Host), listen.Port, l => l.UseHttps(new HttpsConnectionAdapterOptions
+            {
+                ServerCertificate = own,
+                SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                ClientCertificateMode = ClientCertificateMode.RequireCertificate,
+                CheckCertificateRevocation = false,
+                ClientCertificateValidation = (cert, _, _) => trust.IsValidClient(cert),
+            }));
+        });
+        var app = builder.Build();
+        var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
+        var metrics = new KmsMetrics(config.KmeId);
+        var auditPath = config.AuditLog is null ? null : config.Resolve(config.AuditLog);
+        var audit = new AuditLog(loggerFactory.CreateLogger("Qkd.Kms.Audit"), auditPath, time);
+        var peers = new PeerClient(config, own, trust, TimeSpan.FromSeconds(10));
+        var keys = new KeyService(config, store, wrapper, peers, metrics, audit, time, loggerFactory.CreateLogger<KeyService>());
+        var logger = loggerFactory.CreateLogger("Qkd.Kms");
+
+        metrics.Registry.AddBeforeCollectCallback(async cancel =>
+        {
+            foreach (var p in config.Peers)
+            {
+                metrics.PoolUnits.WithLabels(p.KmeId).Set(await store.AvailableUnitsAsync(p.KmeId, cancel));
+            }
+        });
+        app.Use(async (ctx, next) =>
+        {
+            var start = Stopwatch.GetTimestamp();
+            ctx.Response.Headers.CacheControl = "no-store";
+            await next(ctx);
+            var route = (ctx.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+            metrics.RequestDuration.WithLabels(route, ctx.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Observe(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        });
+        app.MapEtsiEndpoints(keys, logger);
+        app.MapKmeEndpoints(keys, logger);
+        app.MapOpenApi("/openapi/v1.json");
+        app.MapGet("/healthz", async (CancellationToken cancel) =>
+        {
+            var pools = new Dictionary<string, long>();
+            foreach (var p in config.Peers)
+            {
+                pools[p.KmeId] = await store.AvailableUnitsAsync(p.KmeId, cancel);
+            }
+            return Results.Json(new { status = "ok", kme_ID = config.KmeId, pool_units = pools });
+        }).ExcludeFromDescription();
+        app.MapGet("/metrics", async (HttpContext ctx) =>
+        {
+            ctx.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await metrics.Registry.CollectAndExportAsTextAsync(ctx.Response.Body, ctx.RequestAborted);
+        }).ExcludeFromDescription();
+
+        await app.StartAsync(ct);
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var url = new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        Log.Started(logger, config.KmeId, url.ToString(), config.Store.Kind, wrapper.Enabled);
+        var stop = new CancellationTokenSource();
+        var sweeper = RunSweeperAsync(keys, config, time, stop.Token);
+        return new KmsHost(app, keys, store, metrics, url, stop, sweeper, [peers, wrapper, trust, own, audit]);
+    }
+
+    /// <summary>Expiry and crash-recovery sweep every min(reservation timeout, max age)/2, clamped to [1, 60] s.</summary>
+    private static async Task RunSweeperAsync(KeyService keys, KmsConfig config, TimeProvider time, CancellationToken token)
+    {
+        await Task.Yield();
+        var period = TimeSpan.FromSeconds(Math.Clamp(Math.Min(config.Keys.ReservationTimeoutSeconds, config.Keys.MaxAgeSeconds) / 2, 1, 60));
+        using var timer = new PeriodicTimer(period, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(token))
+            {
+                await keys.SweepAsync(token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Blocks until the host is asked to stop (Ctrl-C or <paramref name="ct"/>).</summary>
+    public Task WaitForShutdownAsync(CancellationToken ct) => Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.WaitForShutdownAsync(_app, ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        await _stop.CancelAsync();
+        await _sweeper;
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await Store.DisposeAsync();
+        foreach (var d in _owned)
+        {
+            d.Dispose();
+        }
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,38 @@
+using Prometheus;
+
+namespace Qkd.Kms.Observability;
+
+/// <summary>
+/// Prometheus metrics of one KME in its own registry (several KMEs can share a process in tests and
+/// `kms dev`). Counts and IDs only, never key material.
+/// </summary>
+public sealed class KmsMetrics
+{
+    public CollectorRegistry Registry { get; } = Metrics.NewCustomRegistry();
+
+    public Counter UnitsStored { get; }
+    public Counter KeysServed { get; }
+    public Counter KeysExpired { get; }
+    public Counter KeysRelayed { get; }
+    public Counter UnitsConsumed { get; }
+    public Counter ReservationsDiscarded { get; }
+    public Gauge PoolUnits { get; }
+    public Histogram RequestDuration { get; }
+
+    public KmsMetrics(string kmeId)
+    {
+        var f = Metrics.WithCustomRegistry(Registry).WithLabels(new Dictionary<string, string> { ["kme"] = kmeId });
+        UnitsStored = f.CreateCounter("qkd_kms_units_stored_total", "Key units stored from QKD link blocks, per link pool.", ["peer"]);
+        KeysServed = f.CreateCounter("qkd_kms_keys_served_total", "Keys delivered to SAEs; role master (enc_keys) or slave (dec_keys).", ["role"]);
+        KeysExpired = f.CreateCounter("qkd_kms_keys_expired_total", "Pending keys and unused units expired by age; kind key or unit.", ["kind"]);
+        KeysRelayed = f.CreateCounter("qkd_kms_keys_relayed_total", "Keys forwarded by this KME as a trusted relay, per outgoing hop.", ["next_hop"]);
+        UnitsConsumed = f.CreateCounter("qkd_kms_units_consumed_total", "Link key units consumed, per link pool and purpose (delivery, relay).", ["peer", "purpose"]);
+        ReservationsDiscarded = f.CreateCounter("qkd_kms_units_discarded_total", "Reserved units discarded because the peer did not confirm, per link pool.", ["peer"]);
+        PoolUnits = f.CreateGauge("qkd_kms_pool_units", "Available key units per link pool (KME pair), refreshed at scrape.", ["peer"]);
+        RequestDuration = f.CreateHistogram("qkd_kms_request_duration_seconds", "Request latency per route.", new HistogramConfiguration
+        {
+            LabelNames = ["route", "code"],
+            Buckets = Histogram.ExponentialBuckets(0.0002, 2, 16),
+        });
+    }
+}

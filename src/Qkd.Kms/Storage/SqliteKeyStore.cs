@@ -1,0 +1,352 @@
+using Microsoft.Data.Sqlite;
+
+namespace Qkd.Kms.Storage;
+
+/// <summary>
+/// Embedded key store: one SQLite file in WAL mode, synchronous=NORMAL (a committed transaction survives
+/// the process being killed; an OS crash may lose the last commits but never un-delivers a key, see docs/kms.md).
+/// Writers take BEGIN IMMEDIATE and an in-process gate, so every state change is serialised.
+/// </summary>
+public sealed class SqliteKeyStore : IKeyStore
+{
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private SqliteConnection? _writer;
+
+    public SqliteKeyStore(string path)
+    {
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
+    }
+
+    public async Task InitializeAsync(bool recoverAllReservations, CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        await ExecAsync(c, null, """
+            PRAGMA journal_mode=WAL;
+            CREATE TABLE IF NOT EXISTS units(
+              seq INTEGER PRIMARY KEY AUTOINCREMENT, peer TEXT NOT NULL, block_id TEXT NOT NULL, idx INTEGER NOT NULL,
+              state INTEGER NOT NULL, reservation TEXT, arrived_ms INTEGER NOT NULL, changed_ms INTEGER NOT NULL, material BLOB,
+              UNIQUE(peer, block_id, idx));
+            CREATE INDEX IF NOT EXISTS units_pool ON units(peer, state, seq);
+            CREATE INDEX IF NOT EXISTS units_age ON units(state, arrived_ms);
+            CREATE INDEX IF NOT EXISTS units_reservation ON units(reservation) WHERE reservation IS NOT NULL;
+            CREATE TABLE IF NOT EXISTS blocks(peer TEXT NOT NULL, block_id TEXT NOT NULL, arrived_ms INTEGER NOT NULL, units INTEGER NOT NULL,
+              PRIMARY KEY(peer, block_id));
+            CREATE TABLE IF NOT EXISTS keys(
+              key_id TEXT PRIMARY KEY, master TEXT NOT NULL, slaves TEXT NOT NULL, size_bits INTEGER NOT NULL,
+              state INTEGER NOT NULL, created_ms INTEGER NOT NULL, changed_ms INTEGER NOT NULL, material BLOB);
+            CREATE INDEX IF NOT EXISTS keys_age ON keys(state, created_ms);
+            """, ct);
+        if (recoverAllReservations)
+        {
+            await ExecAsync(c, null, "UPDATE units SET state=3, material=NULL WHERE state=1", ct);
+        }
+    }
+
+    public async Task<AddBlockResult> AddBlockAsync(string peer, Guid blockId, IReadOnlyList<byte[]> wrappedUnits, long maxPoolUnits, DateTimeOffset now, CancellationToken ct)
+    {
+        var ms = now.ToUnixTimeMilliseconds();
+        return await WriteAsync(async (c, tx) =>
+        {
+            if (await ScalarAsync(c, tx, "SELECT COUNT(*) FROM blocks WHERE peer=$p AND block_id=$b", ct, ("$p", peer), ("$b", blockId.ToString("D"))) > 0)
+            {
+                return (AddBlockResult.Duplicate, false);
+            }
+            if (await ScalarAsync(c, tx, "SELECT COUNT(*) FROM units WHERE peer=$p AND state=0", ct, ("$p", peer)) + wrappedUnits.Count > maxPoolUnits)
+            {
+                return (AddBlockResult.PoolFull, false);
+            }
+            await ExecAsync(c, tx, "INSERT INTO blocks(peer, block_id, arrived_ms, units) VALUES($p, $b, $t, $n)", ct,
+                ("$p", peer), ("$b", blockId.ToString("D")), ("$t", ms), ("$n", wrappedUnits.Count));
+            await using var insert = c.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText = "INSERT INTO units(peer, block_id, idx, state, arrived_ms, changed_ms, material) VALUES($p, $b, $i, 0, $t, $t, $m)";
+            insert.Parameters.AddWithValue("$p", peer);
+            insert.Parameters.AddWithValue("$b", blockId.ToString("D"));
+            var idx = insert.Parameters.Add("$i", SqliteType.Integer);
+            insert.Parameters.AddWithValue("$t", ms);
+            var material = insert.Parameters.Add("$m", SqliteType.Blob);
+            for (var i = 0; i < wrappedUnits.Count; i++)
+            {
+                idx.Value = i;
+                material.Value = wrappedUnits[i];
+                await insert.ExecuteNonQueryAsync(ct);
+            }
+            return (AddBlockResult.Added, true);
+        }, ct);
+    }
+
+    public async Task<IReadOnlyList<StoredUnit>?> ReserveUnitsAsync(string peer, int count, bool newestFirst, Guid reservationId, DateTimeOffset now, CancellationToken ct)
+    {
+        return await WriteAsync<IReadOnlyList<StoredUnit>?>(async (c, tx) =>
+        {
+            await using var cmd = c.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = $"""
+                UPDATE units SET state=1, reservation=$r, changed_ms=$t
+                WHERE seq IN (SELECT seq FROM units WHERE peer=$p AND state=0 ORDER BY seq {(newestFirst ? "DESC" : "ASC")} LIMIT $n)
+                RETURNING seq, block_id, idx, material
+                """;
+            cmd.Parameters.AddWithValue("$r", reservationId.ToString("D"));
+            cmd.Parameters.AddWithValue("$t", now.ToUnixTimeMilliseconds());
+            cmd.Parameters.AddWithValue("$p", peer);
+            cmd.Parameters.AddWithValue("$n", count);
+            var units = new List<StoredUnit>(count);
+            await using (var r = await cmd.ExecuteReaderAsync(ct))
+            {
+                while (await r.ReadAsync(ct))
+                {
+                    units.Add(new StoredUnit(new UnitRef(Guid.Parse(r.GetString(1)), r.GetInt32(2)), r.GetInt64(0), (byte[])r.GetValue(3)));
+                }
+            }
+            if (units.Count < count)
+            {
+                return (null, false);
+            }
+            units.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+            return (units, true);
+        }, ct);
+    }
+
+    public async Task FinishReservationAsync(Guid reservationId, bool delivered, DateTimeOffset now, CancellationToken ct)
+    {
+        await WriteAsync(async (c, tx) =>
+        {
+            await ExecAsync(c, tx, "UPDATE units SET state=$s, material=NULL, changed_ms=$t WHERE reservation=$r AND state=1", ct,
+                ("$s", (int)(delivered ? UnitState.Delivered : UnitState.Discarded)), ("$t", now.ToUnixTimeMilliseconds()), ("$r", reservationId.ToString("D")));
+            return (0, true);
+        }, ct);
+    }
+
+    public async Task<IReadOnlyList<byte[]>?> TakeUnitsAsync(string peer, IReadOnlyList<UnitRef> units, Func<IReadOnlyList<byte[]>, IReadOnlyList<PendingKey>> keysFromUnits, DateTimeOffset now, CancellationToken ct)
+    {
+        var ms = now.ToUnixTimeMilliseconds();
+        return await WriteAsync<IReadOnlyList<byte[]>?>(async (c, tx) =>
+        {
+            var materials = new List<byte[]>(units.Count);
+            await using (var select = c.CreateCommand())
+            {
+                select.Transaction = tx;
+                select.CommandText = "SELECT material FROM units WHERE peer=$p AND block_id=$b AND idx=$i AND state=0";
+                select.Parameters.AddWithValue("$p", peer);
+                var b = select.Parameters.Add("$b", SqliteType.Text);
+                var i = select.Parameters.Add("$i", SqliteType.Integer);
+                foreach (var u in units)
+                {
+                    b.Value = u.BlockId.ToString("D");
+                    i.Value = u.Index;
+                    if (await select.ExecuteScalarAsync(ct) is not byte[] m)
+                    {
+                        return (null, false);
+                    }
+                    materials.Add(m);
+                }
+            }
+            await using (var update = c.CreateCommand())
+            {
+                update.Transaction = tx;
+                update.CommandText = "UPDATE units SET state=5, material=NULL, changed_ms=$t WHERE peer=$p AND block_id=$b AND idx=$i AND state=0";
+                update.Parameters.AddWithValue("$t", ms);
+                update.Parameters.AddWithValue("$p", peer);
+                var b = update.Parameters.Add("$b", SqliteType.Text);
+                var i = update.Parameters.Add("$i", SqliteType.Integer);
+                foreach (var u in units)
+                {
+                    b.Value = u.BlockId.ToString("D");
+                    i.Value = u.Index;
+                    await update.ExecuteNonQueryAsync(ct);
+                }
+            }
+            var keys = keysFromUnits(materials);
+            if (keys.Count > 0)
+            {
+                await using var insert = c.CreateCommand();
+                insert.Transaction = tx;
+                insert.CommandText = "INSERT INTO keys(key_id, master, slaves, size_bits, state, created_ms, changed_ms, material) VALUES($k, $m, $s, $z, 0, $t, $t, $x)";
+                var k = insert.Parameters.Add("$k", SqliteType.Text);
+                var m = insert.Parameters.Add("$m", SqliteType.Text);
+                var s = insert.Parameters.Add("$s", SqliteType.Text);
+                var z = insert.Parameters.Add("$z", SqliteType.Integer);
+                insert.Parameters.AddWithValue("$t", ms);
+                var x = insert.Parameters.Add("$x", SqliteType.Blob);
+                foreach (var key in keys)
+                {
+                    k.Value = key.KeyId.ToString("D");
+                    m.Value = key.MasterSae;
+                    s.Value = string.Join('\n', key.SlaveSaes);
+                    z.Value = key.SizeBits;
+                    x.Value = key.Material;
+                    await insert.ExecuteNonQueryAsync(ct);
+                }
+            }
+            return (materials, true);
+        }, ct);
+    }
+
+    public async Task<TakeKeysResult> TakeKeysAsync(IReadOnlyList<Guid> keyIds, string masterSae, string callerSae, DateTimeOffset now, CancellationToken ct)
+    {
+        return await WriteAsync<TakeKeysResult>(async (c, tx) =>
+        {
+            var found = new List<PendingKey>(keyIds.Count);
+            var missing = new List<Guid>();
+            var refused = new List<Guid>();
+            await using (var select = c.CreateCommand())
+            {
+                select.Transaction = tx;
+                select.CommandText = "SELECT master, slaves, size_bits, material FROM keys WHERE key_id=$k AND state=0";
+                var k = select.Parameters.Add("$k", SqliteType.Text);
+                foreach (var id in keyIds)
+                {
+                    k.Value = id.ToString("D");
+                    await using var r = await select.ExecuteReaderAsync(ct);
+                    if (!await r.ReadAsync(ct) || r.GetString(0) != masterSae)
+                    {
+                        missing.Add(id);
+                        continue;
+                    }
+                    var slaves = r.GetString(1).Split('\n');
+                    if (Array.IndexOf(slaves, callerSae) < 0)
+                    {
+                        refused.Add(id);
+                        continue;
+                    }
+                    found.Add(new PendingKey(id, masterSae, slaves, r.GetInt32(2), (byte[])r.GetValue(3)));
+                }
+            }
+            if (refused.Count > 0)
+            {
+                return (new TakeKeysResult.NotAuthorized(refused), false);
+            }
+            if (missing.Count > 0)
+            {
+                return (new TakeKeysResult.NotFound(missing), false);
+            }
+            await using (var update = c.CreateCommand())
+            {
+                update.Transaction = tx;
+                update.CommandText = "UPDATE keys SET state=1, material=NULL, changed_ms=$t WHERE key_id=$k AND state=0";
+                update.Parameters.AddWithValue("$t", now.ToUnixTimeMilliseconds());
+                var k = update.Parameters.Add("$k", SqliteType.Text);
+                foreach (var id in keyIds)
+                {
+                    k.Value = id.ToString("D");
+                    await update.ExecuteNonQueryAsync(ct);
+                }
+            }
+            return (new TakeKeysResult.Taken(found), true);
+        }, ct);
+    }
+
+    public async Task<long> AvailableUnitsAsync(string peer, CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        return await ScalarAsync(c, null, "SELECT COUNT(*) FROM units WHERE peer=$p AND state=0", ct, ("$p", peer));
+    }
+
+    public async Task<ExpiryResult> ExpireAsync(DateTimeOffset maxAgeCutoff, DateTimeOffset reservationCutoff, CancellationToken ct)
+    {
+        return await WriteAsync(async (c, tx) =>
+        {
+            var age = maxAgeCutoff.ToUnixTimeMilliseconds();
+            var units = await ExecAsync(c, tx, "UPDATE units SET state=4, material=NULL WHERE state=0 AND arrived_ms < $a", ct, ("$a", age));
+            var keys = await ExecAsync(c, tx, "UPDATE keys SET state=2, material=NULL WHERE state=0 AND created_ms < $a", ct, ("$a", age));
+            var res = await ExecAsync(c, tx, "UPDATE units SET state=3, material=NULL WHERE state=1 AND changed_ms < $r", ct, ("$r", reservationCutoff.ToUnixTimeMilliseconds()));
+            return (new ExpiryResult(units, keys, res), true);
+        }, ct);
+    }
+
+    public async Task<StoreCounts> CountsAsync(CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        var units = new Dictionary<(string, UnitState), long>();
+        var keys = new Dictionary<KeyState, long>();
+        await using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "SELECT peer, state, COUNT(*) FROM units GROUP BY peer, state";
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                units[(r.GetString(0), (UnitState)r.GetInt32(1))] = r.GetInt64(2);
+            }
+        }
+        await using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "SELECT state, COUNT(*) FROM keys GROUP BY state";
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                keys[(KeyState)r.GetInt32(0)] = r.GetInt64(1);
+            }
+        }
+        return new StoreCounts(units, keys);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync();
+        }
+        _writeGate.Dispose();
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
+    {
+        var c = new SqliteConnection(_connectionString);
+        await c.OpenAsync(ct);
+        await ExecAsync(c, null, "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;", ct);
+        return c;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one BEGIN IMMEDIATE transaction on the one writer connection
+    /// (writes are serialised anyway; keeping it open saves an open and two pragmas per transaction).
+    /// </summary>
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<(T Result, bool Commit)>> work, CancellationToken ct)
+    {
+        await _writeGate.WaitAsync(ct);
+        try
+        {
+            var c = _writer ??= await OpenAsync(ct);
+            await using var tx = c.BeginTransaction(deferred: false);
+            var (result, commit) = await work(c, tx);
+            if (commit)
+            {
+                await tx.CommitAsync(ct);
+            }
+            else
+            {
+                await tx.RollbackAsync(ct);
+            }
+            return result;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private static async Task<int> ExecAsync(SqliteConnection c, SqliteTransaction? tx, string sql, CancellationToken ct, params (string Name, object Value)[] args)
+    {
+        await using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        foreach (var (name, value) in args)
+        {
+            cmd.Parameters.AddWithValue(name, value);
+        }
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<long> ScalarAsync(SqliteConnection c, SqliteTransaction? tx, string sql, CancellationToken ct, params (string Name, object Value)[] args)
+    {
+        await using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        foreach (var (name, value) in args)
+        {
+            cmd.Parameters.AddWithValue(name, value);
+        }
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,160 @@
+using Qkd.Kms.Storage;
+
+namespace Qkd.Kms.Tests.Storage;
+
+/// <summary>The one test suite every key store passes (SQLite and PostgreSQL).</summary>
+public abstract class KeyStoreContract : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    protected IKeyStore Store { get; private set; } = null!;
+
+    protected abstract Task<IKeyStore> CreateAsync();
+
+    public async Task InitializeAsync()
+    {
+        Store = await CreateAsync();
+        await Store.InitializeAsync(recoverAllReservations: false, default);
+    }
+
+    public virtual async Task DisposeAsync() => await Store.DisposeAsync();
+
+    private static List<byte[]> Units(int n, byte tag) => Enumerable.Range(0, n).Select(i => new byte[] { tag, (byte)i, 0, 0 }).ToList();
+
+    private async Task<Guid> AddAsync(string peer, int units, byte tag = 1)
+    {
+        var id = Guid.NewGuid();
+        Assert.Equal(AddBlockResult.Added, await Store.AddBlockAsync(peer, id, Units(units, tag), 1000, T0, default));
+        return id;
+    }
+
+    [Fact]
+    public async Task AddBlock_SameBlockTwice_IsDuplicateAndStoredOnce()
+    {
+        var id = await AddAsync("P", 5);
+        Assert.Equal(AddBlockResult.Duplicate, await Store.AddBlockAsync("P", id, Units(5, 1), 1000, T0, default));
+        Assert.Equal(5, await Store.AvailableUnitsAsync("P", default));
+    }
+
+    [Fact]
+    public async Task AddBlock_AboveMaxPool_IsRefused()
+    {
+        await AddAsync("P", 8);
+        Assert.Equal(AddBlockResult.PoolFull, await Store.AddBlockAsync("P", Guid.NewGuid(), Units(3, 2), 10, T0, default));
+        Assert.Equal(8, await Store.AvailableUnitsAsync("P", default));
+    }
+
+    [Fact]
+    public async Task Reserve_ShortPool_ReturnsNullAndChangesNothing()
+    {
+        await AddAsync("P", 3);
+        Assert.Null(await Store.ReserveUnitsAsync("P", 4, false, Guid.NewGuid(), T0, default));
+        Assert.Equal(3, await Store.AvailableUnitsAsync("P", default));
+    }
+
+    [Fact]
+    public async Task Reserve_OldestOrNewestFirst_TakesFromTheRightEnd()
+    {
+        var first = await AddAsync("P", 2, 1);
+        var second = await AddAsync("P", 2, 2);
+        var oldest = await Store.ReserveUnitsAsync("P", 1, false, Guid.NewGuid(), T0, default);
+        var newest = await Store.ReserveUnitsAsync("P", 1, true, Guid.NewGuid(), T0, default);
+        Assert.Equal(new UnitRef(first, 0), oldest![0].Ref);
+        Assert.Equal(new UnitRef(second, 1), newest![0].Ref);
+        Assert.Equal(new byte[] { 2, 1, 0, 0 }, newest[0].Material);
+    }
+
+    [Fact]
+    public async Task FinishReservation_DeliveredOrDiscarded_IsCountedAndNeverReservedAgain()
+    {
+        await AddAsync("P", 4);
+        var r1 = Guid.NewGuid();
+        var r2 = Guid.NewGuid();
+        await Store.ReserveUnitsAsync("P", 1, false, r1, T0, default);
+        await Store.ReserveUnitsAsync("P", 2, false, r2, T0, default);
+        await Store.FinishReservationAsync(r1, true, T0, default);
+        await Store.FinishReservationAsync(r2, false, T0, default);
+        var c = await Store.CountsAsync(default);
+        Assert.Equal(1, c.UnitsIn("P", UnitState.Delivered));
+        Assert.Equal(2, c.UnitsIn("P", UnitState.Discarded));
+        Assert.Equal(1, c.UnitsIn("P", UnitState.Available));
+        Assert.NotNull(await Store.ReserveUnitsAsync("P", 1, false, Guid.NewGuid(), T0, default));
+        Assert.Null(await Store.ReserveUnitsAsync("P", 1, false, Guid.NewGuid(), T0, default));
+    }
+
+    [Fact]
+    public async Task TakeUnits_ThenTakeKeys_DeliversOnceAllOrNothingToNamedSlaveOnly()
+    {
+        var block = await AddAsync("P", 3);
+        var k1 = Guid.NewGuid();
+        var k2 = Guid.NewGuid();
+        var taken = await Store.TakeUnitsAsync("P", [new UnitRef(block, 0), new UnitRef(block, 2)],
+            m => [new PendingKey(k1, "M", ["S"], 32, m[0]), new PendingKey(k2, "M", ["S"], 32, m[1])], T0, default);
+        Assert.Equal(2, taken!.Count);
+        Assert.Null(await Store.TakeUnitsAsync("P", [new UnitRef(block, 1), new UnitRef(block, 2)], _ => [], T0, default));
+        Assert.Equal(1, await Store.AvailableUnitsAsync("P", default));
+
+        Assert.IsType<TakeKeysResult.NotAuthorized>(await Store.TakeKeysAsync([k1], "M", "X", T0, default));
+        Assert.IsType<TakeKeysResult.NotFound>(await Store.TakeKeysAsync([k1], "OTHER", "S", T0, default));
+        Assert.IsType<TakeKeysResult.NotFound>(await Store.TakeKeysAsync([k1, Guid.NewGuid()], "M", "S", T0, default));
+        var ok = Assert.IsType<TakeKeysResult.Taken>(await Store.TakeKeysAsync([k2, k1], "M", "S", T0, default));
+        Assert.Equal([k2, k1], ok.Keys.Select(k => k.KeyId));
+        Assert.Equal(new byte[] { 1, 2, 0, 0 }, ok.Keys[0].Material);
+        Assert.IsType<TakeKeysResult.NotFound>(await Store.TakeKeysAsync([k1], "M", "S", T0, default));
+        var c = await Store.CountsAsync(default);
+        Assert.Equal(2, c.KeysIn(KeyState.Delivered));
+        Assert.Equal(2, c.UnitsIn("P", UnitState.Transferred));
+    }
+
+    [Fact]
+    public async Task Expire_OldUnitsKeysAndStaleReservations_AreMovedOutAndCounted()
+    {
+        var block = await AddAsync("P", 4);
+        var k = Guid.NewGuid();
+        await Store.TakeUnitsAsync("P", [new UnitRef(block, 0)], m => [new PendingKey(k, "M", ["S"], 32, m[0])], T0, default);
+        await Store.ReserveUnitsAsync("P", 1, false, Guid.NewGuid(), T0, default);
+        var r = await Store.ExpireAsync(T0.AddSeconds(1), T0.AddSeconds(1), default);
+        Assert.Equal(new ExpiryResult(2, 1, 1), r);
+        Assert.IsType<TakeKeysResult.NotFound>(await Store.TakeKeysAsync([k], "M", "S", T0, default));
+        Assert.Equal(0, await Store.AvailableUnitsAsync("P", default));
+    }
+
+    [Fact]
+    public async Task Initialize_WithRecovery_DiscardsReservationsLeftByACrash()
+    {
+        await AddAsync("P", 2);
+        await Store.ReserveUnitsAsync("P", 1, false, Guid.NewGuid(), T0, default);
+        await Store.InitializeAsync(recoverAllReservations: true, default);
+        var c = await Store.CountsAsync(default);
+        Assert.Equal(1, c.UnitsIn("P", UnitState.Discarded));
+        Assert.Equal(0, c.UnitsIn("P", UnitState.Reserved));
+    }
+
+    [Fact]
+    public async Task Reserve_ManyConcurrentCallers_EachUnitReservedExactlyOnce()
+    {
+        await AddAsync("P", 200);
+        var tasks = Enumerable.Range(0, 40).Select(i => Task.Run(async () =>
+        {
+            var got = new List<UnitRef>();
+            while (await Store.ReserveUnitsAsync("P", 1 + (i % 3), i % 2 == 0, Guid.NewGuid(), T0, default) is { } units)
+            {
+                got.AddRange(units.Select(u => u.Ref));
+            }
+            return got;
+        })).ToList();
+        var all = (await Task.WhenAll(tasks)).SelectMany(x => x).ToList();
+        Assert.Equal(all.Count, all.Distinct().Count());
+        Assert.InRange(all.Count, 198, 200);
+    }
+
+    [Fact]
+    public async Task TakeKeys_ConcurrentCallersForTheSameKey_ExactlyOneWins()
+    {
+        var block = await AddAsync("P", 1);
+        var k = Guid.NewGuid();
+        await Store.TakeUnitsAsync("P", [new UnitRef(block, 0)], m => [new PendingKey(k, "M", ["S"], 32, m[0])], T0, default);
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => Store.TakeKeysAsync([k], "M", "S", T0, default))));
+        Assert.Single(results.OfType<TakeKeysResult.Taken>());
+        Assert.Equal(15, results.OfType<TakeKeysResult.NotFound>().Count());
+    }
+}
