@@ -20,5 +20,6 @@ public static class CommandCatalog
         yield return Commands.Quantum.QrngCommand.Create();
         yield return Commands.KmsCommand.Create();
         yield return Commands.CertsCommand.Create();
+        yield return Commands.Gateway.DemoCommand.Create();
     }
 }

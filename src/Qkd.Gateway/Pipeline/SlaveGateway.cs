@@ -52,7 +52,7 @@ public sealed class SlaveGateway(EtsiKeyClient kme, MessageOpener opener, EdgeSt
                     Stats.OnRejected(RejectReason.Malformed);
                     break;
                 }
-                var now = _time.GetUtcNow().ToUnixTimeMilliseconds() * 1000L;
+                var now = SensorDriver.UnixMicroseconds(_time);
                 store.Write(opened.Header.DeviceId, sample.Value, now, opened.Header.KeyId);
                 Stats.OnStored((now - sample.Value.TimestampUnixUs) / 1000.0);
                 break;
