@@ -8,7 +8,13 @@ public sealed class ReceiverStats
     private readonly Lock _gate = new();
     private readonly Dictionary<RejectReason, long> _rejected = [];
     private readonly List<double> _latenciesMs = [];
-    private long _received, _decrypted, _stored, _bytes, _keysFetched;
+    private long _processed, _received, _decrypted, _stored, _bytes, _keysFetched;
+
+    /// <summary>Pulsed after every processed message.</summary>
+    public ChangeSignal Changed { get; } = new();
+
+    /// <summary>Messages fully handled (stored or rejected).</summary>
+    public long Processed => Interlocked.Read(ref _processed);
 
     public long Received => Interlocked.Read(ref _received);
     public long Decrypted => Interlocked.Read(ref _decrypted);
@@ -44,6 +50,12 @@ public sealed class ReceiverStats
     {
         Interlocked.Increment(ref _received);
         Interlocked.Add(ref _bytes, bytes);
+    }
+
+    internal void OnProcessed()
+    {
+        Interlocked.Increment(ref _processed);
+        Changed.Pulse();
     }
 
     internal void OnKeyFetched() => Interlocked.Increment(ref _keysFetched);

@@ -5,6 +5,9 @@ public sealed class SenderStats
 {
     private long _submitted, _sent, _bytesPlain, _bytesSealed, _dropped, _keyRefusals, _kmeErrors;
 
+    /// <summary>Pulsed on every counter change.</summary>
+    public ChangeSignal Changed { get; } = new();
+
     public long Submitted => Interlocked.Read(ref _submitted);
     public long Sent => Interlocked.Read(ref _sent);
     public long PlaintextBytes => Interlocked.Read(ref _bytesPlain);
@@ -19,15 +22,36 @@ public sealed class SenderStats
     /// <summary>enc_keys requests that failed at the transport level.</summary>
     public long KmeErrors => Interlocked.Read(ref _kmeErrors);
 
-    internal void OnSubmitted() => Interlocked.Increment(ref _submitted);
-    internal void OnDropped() => Interlocked.Increment(ref _dropped);
-    internal void OnKeyRefused() => Interlocked.Increment(ref _keyRefusals);
-    internal void OnKmeError() => Interlocked.Increment(ref _kmeErrors);
+    internal void OnSubmitted()
+    {
+        Interlocked.Increment(ref _submitted);
+        Changed.Pulse();
+    }
+
+    internal void OnDropped()
+    {
+        Interlocked.Increment(ref _dropped);
+        Changed.Pulse();
+    }
+
+    internal void OnKeyRefused()
+    {
+        Interlocked.Increment(ref _keyRefusals);
+        Changed.Pulse();
+    }
+
+    internal void OnKmeError()
+    {
+        Interlocked.Increment(ref _kmeErrors);
+        Changed.Pulse();
+    }
+
 
     internal void OnSent(int plaintextBytes, int sealedBytes)
     {
         Interlocked.Increment(ref _sent);
         Interlocked.Add(ref _bytesPlain, plaintextBytes);
         Interlocked.Add(ref _bytesSealed, sealedBytes);
+        Changed.Pulse();
     }
 }

@@ -61,6 +61,7 @@ public sealed class SlaveGateway(EtsiKeyClient kme, MessageOpener opener, EdgeSt
                 Log.Rejected(_logger, r.Header?.SenderSaeId ?? "?", r.Header?.DeviceId ?? "?", r.Header?.KeyId ?? Guid.Empty, r.Header?.Sequence ?? 0, r.Reason);
                 break;
         }
+        Stats.OnProcessed();
         return outcome;
     }
 

@@ -92,10 +92,10 @@ public static class DemoRun
             await gwStop.CancelAsync();
             await IgnoreCancellation(Task.WhenAll(gwTasks));
             var sent = masters.Sum(m => m.Gateway.Stats.Sent);
-            var deadline = clock.Elapsed + TimeSpan.FromSeconds(5);
-            while (slave.Stats.Received < sent && clock.Elapsed < deadline)
+            using (var drain = CancellationTokenSource.CreateLinkedTokenSource(ct))
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(20), time, ct);
+                drain.CancelAfter(TimeSpan.FromSeconds(5));
+                await IgnoreCancellation(slave.Stats.Changed.WaitUntilAsync(() => slave.Stats.Processed >= sent, drain.Token));
             }
             await pollStop.CancelAsync();
             await IgnoreCancellation(pollTask);
