@@ -21,5 +21,6 @@ public static class CommandCatalog
         yield return Commands.KmsCommand.Create();
         yield return Commands.CertsCommand.Create();
         yield return Commands.Gateway.DemoCommand.Create();
+        yield return Commands.Gateway.GatewayCommand.Create();
     }
 }
