@@ -80,6 +80,12 @@ public sealed class MasterGateway
     {
         await foreach (var plaintext in _queue.Reader.ReadAllAsync(ct).ConfigureAwait(false))
         {
+            if (!_sealer.CanEverSeal(plaintext.Length))
+            {
+                // An OTP message longer than a whole key could never be sealed: drop it rather than burn keys.
+                Stats.OnDropped();
+                continue;
+            }
             while (_sealer.NeedsKey(_time.GetUtcNow(), plaintext.Length))
             {
                 if (!await TryInstallKeyAsync(ct).ConfigureAwait(false))

@@ -12,6 +12,9 @@ namespace Qkd.Gateway.Sealing;
 /// </summary>
 public sealed class MessageOpener : IDisposable
 {
+    /// <summary>Superseded key IDs remembered per stream.</summary>
+    public const int RetiredMemory = 1024;
+
     private readonly MlKem768? _kem;
     private readonly Dictionary<(string Sender, string Device), StreamState> _streams = [];
 
@@ -170,13 +173,24 @@ public sealed class MessageOpener : IDisposable
     {
         public Epoch? Current { get; set; }
         public Epoch? Candidate { get; set; }
+        /// <summary>
+        /// The last <see cref="RetiredMemory"/> superseded key IDs. Older ones are forgotten: a message under such a
+        /// key asks the KME again, which refuses because it delivers every key once (ETSI 014 exactly-once, docs/kms.md).
+        /// </summary>
         public HashSet<Guid> Retired { get; } = [];
+
+        private readonly Queue<Guid> _retiredOrder = new();
 
         public void Promote()
         {
             if (Current is not null)
             {
                 Retired.Add(Current.KeyId);
+                _retiredOrder.Enqueue(Current.KeyId);
+                if (_retiredOrder.Count > RetiredMemory)
+                {
+                    Retired.Remove(_retiredOrder.Dequeue());
+                }
                 Current.Dispose();
             }
             Current = Candidate;

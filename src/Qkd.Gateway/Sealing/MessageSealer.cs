@@ -68,6 +68,9 @@ public sealed class MessageSealer : IDisposable
     /// <summary>Bytes a message of <paramref name="plaintextLength"/> bytes takes from an OTP key.</summary>
     public static int OtpBytesPerMessage(int plaintextLength) => plaintextLength + OneTimeMac.KeyLength;
 
+    /// <summary>False when a message of <paramref name="plaintextLength"/> bytes can never be sealed (OTP: pad and MAC longer than a whole key).</summary>
+    public bool CanEverSeal(int plaintextLength) => Mode != SealingMode.Otp || OtpBytesPerMessage(plaintextLength) <= KeyRequestBits / 8;
+
     /// <summary>True when a fresh key must be installed before a message of <paramref name="plaintextLength"/> bytes can be sealed at <paramref name="now"/>.</summary>
     public bool NeedsKey(DateTimeOffset now, int plaintextLength)
     {
