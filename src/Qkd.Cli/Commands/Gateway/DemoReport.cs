@@ -59,9 +59,10 @@ public static class DemoReport
         Row(b, "latency sample -> edge store p50 / p99", $"{r.LatencyP50Ms:0.##} ms / {r.LatencyP99Ms:0.##} ms");
         Row(b, "plaintext bytes / bytes on the wire", $"{r.PlaintextBytes} / {r.BytesOnWire}");
         b.AppendLine();
-        var verdict = r.KeyDemandBitsPerSecond <= r.KeyRateBudgetBitsPerSecond && r.MessagesDropped == 0
+        var verdict = r.KeyRequestsRefused == 0 && r.MessagesDropped == 0
             ? "The link's key rate covers the demand."
-            : "The demand exceeds what the link supplies: the senders held and dropped messages instead of sending them in clear.";
+            : $"The demand exceeded what the link could supply: the KME refused {r.KeyRequestsRefused} key requests, and the senders held "
+              + $"messages (dropped {r.MessagesDropped}, {r.MessagesHeldAtEnd} still held at the end) instead of sending anything in clear.";
         b.AppendLine(verdict + " Seed 002's claim, one AES-256 key per 30 s per device, needs 8.5 bit/s per device, so 1.3 kbit/s serves about 150 devices.");
         b.AppendLine();
         b.AppendLine("![signal at the edge](edge-signal.png)");
