@@ -10,6 +10,7 @@ public static class CommandCatalog
     {
         yield return Commands.InfoCommand.Create();
         yield return Commands.KeyrateCommand.Create();
+        yield return Commands.SimulateCommand.Create();
         yield return Commands.SweepCommand.Create();
         yield return Commands.ReproduceCommand.Create();
         yield return Commands.PlanCommand.Create();

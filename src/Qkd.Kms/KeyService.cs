@@ -132,6 +132,10 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
         }
         if (transfer.DestinationKmeId == config.KmeId)
         {
+            if (transfer.SlaveSaeIds.Any(s => !config.Saes.Any(l => l.Id == s)))
+            {
+                return new TransferOutcome.Invalid($"a slave SAE of this transfer is not attached to {config.KmeId}");
+            }
             var taken = await store.TakeUnitsAsync(fromKme, allUnits, materials => BuildPendingKeys(fromKme, transfer, allUnits, materials), time.GetUtcNow(), ct);
             if (taken is null)
             {

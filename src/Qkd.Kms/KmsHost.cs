@@ -112,7 +112,18 @@ public sealed class KmsHost : IAsyncDisposable
         {
             var start = Stopwatch.GetTimestamp();
             ctx.Response.Headers.CacheControl = "no-store";
-            await next(ctx);
+            try
+            {
+                await next(ctx);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && !ctx.Response.HasStarted)
+            {
+                // A store or runtime failure: the ETSI "error on the server side", with an Error body.
+                // Only the exception type is logged: messages of lower layers are not trusted to be key-free.
+                Log.Failed(logger, ctx.Request.Path, e.GetType().Name);
+                ctx.Response.Clear();
+                await EtsiEndpoints.Error(503, "the KME failed to process the request; no key was served").ExecuteAsync(ctx);
+            }
             var route = (ctx.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
             metrics.RequestDuration.WithLabels(route, ctx.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 .Observe(Stopwatch.GetElapsedTime(start).TotalSeconds);

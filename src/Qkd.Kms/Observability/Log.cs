@@ -26,6 +26,9 @@ public static partial class Log
     [LoggerMessage(7, LogLevel.Information, "Relayed {KeyCount} keys from {FromKmeId} to {NextKmeId} towards {DestinationKmeId}")]
     public static partial void Relayed(ILogger logger, int keyCount, string fromKmeId, string nextKmeId, string destinationKmeId);
 
+    [LoggerMessage(9, LogLevel.Error, "Request {Route} failed with {ExceptionType}; answered 503")]
+    public static partial void Failed(ILogger logger, string route, string exceptionType);
+
     [LoggerMessage(8, LogLevel.Information, "AUDIT {Operation} {KeyCount} keys [{KeyIds}] to {CallerSae} (master {MasterSae}, slaves {SlaveSaes}) via {Route}")]
     public static partial void Audit(ILogger logger, string operation, int keyCount, string keyIds, string callerSae, string masterSae, string slaveSaes, string route);
 }

@@ -12,6 +12,7 @@ public sealed class SqliteKeyStore : IKeyStore
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private SqliteConnection? _writer;
+    private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
 
     public SqliteKeyStore(string path)
     {
@@ -58,9 +59,7 @@ public sealed class SqliteKeyStore : IKeyStore
             }
             await ExecAsync(c, tx, "INSERT INTO blocks(peer, block_id, arrived_ms, units) VALUES($p, $b, $t, $n)", ct,
                 ("$p", peer), ("$b", blockId.ToString("D")), ("$t", ms), ("$n", wrappedUnits.Count));
-            await using var insert = c.CreateCommand();
-            insert.Transaction = tx;
-            insert.CommandText = "INSERT INTO units(peer, block_id, idx, state, arrived_ms, changed_ms, material) VALUES($p, $b, $i, 0, $t, $t, $m)";
+            var insert = Prepared(c, tx, "INSERT INTO units(peer, block_id, idx, state, arrived_ms, changed_ms, material) VALUES($p, $b, $i, 0, $t, $t, $m)");
             insert.Parameters.AddWithValue("$p", peer);
             insert.Parameters.AddWithValue("$b", blockId.ToString("D"));
             var idx = insert.Parameters.Add("$i", SqliteType.Integer);
@@ -80,13 +79,11 @@ public sealed class SqliteKeyStore : IKeyStore
     {
         return await WriteAsync<IReadOnlyList<StoredUnit>?>(async (c, tx) =>
         {
-            await using var cmd = c.CreateCommand();
-            cmd.Transaction = tx;
-            cmd.CommandText = $"""
+            var cmd = Prepared(c, tx, $"""
                 UPDATE units SET state=1, reservation=$r, changed_ms=$t
                 WHERE seq IN (SELECT seq FROM units WHERE peer=$p AND state=0 ORDER BY seq {(newestFirst ? "DESC" : "ASC")} LIMIT $n)
                 RETURNING seq, block_id, idx, material
-                """;
+                """);
             cmd.Parameters.AddWithValue("$r", reservationId.ToString("D"));
             cmd.Parameters.AddWithValue("$t", now.ToUnixTimeMilliseconds());
             cmd.Parameters.AddWithValue("$p", peer);
@@ -124,10 +121,8 @@ public sealed class SqliteKeyStore : IKeyStore
         return await WriteAsync<IReadOnlyList<byte[]>?>(async (c, tx) =>
         {
             var materials = new List<byte[]>(units.Count);
-            await using (var select = c.CreateCommand())
+            var select = Prepared(c, tx, "SELECT material FROM units WHERE peer=$p AND block_id=$b AND idx=$i AND state=0");
             {
-                select.Transaction = tx;
-                select.CommandText = "SELECT material FROM units WHERE peer=$p AND block_id=$b AND idx=$i AND state=0";
                 select.Parameters.AddWithValue("$p", peer);
                 var b = select.Parameters.Add("$b", SqliteType.Text);
                 var i = select.Parameters.Add("$i", SqliteType.Integer);
@@ -142,10 +137,8 @@ public sealed class SqliteKeyStore : IKeyStore
                     materials.Add(m);
                 }
             }
-            await using (var update = c.CreateCommand())
+            var update = Prepared(c, tx, "UPDATE units SET state=5, material=NULL, changed_ms=$t WHERE peer=$p AND block_id=$b AND idx=$i AND state=0");
             {
-                update.Transaction = tx;
-                update.CommandText = "UPDATE units SET state=5, material=NULL, changed_ms=$t WHERE peer=$p AND block_id=$b AND idx=$i AND state=0";
                 update.Parameters.AddWithValue("$t", ms);
                 update.Parameters.AddWithValue("$p", peer);
                 var b = update.Parameters.Add("$b", SqliteType.Text);
@@ -160,9 +153,7 @@ public sealed class SqliteKeyStore : IKeyStore
             var keys = keysFromUnits(materials);
             if (keys.Count > 0)
             {
-                await using var insert = c.CreateCommand();
-                insert.Transaction = tx;
-                insert.CommandText = "INSERT INTO keys(key_id, master, slaves, size_bits, state, created_ms, changed_ms, material) VALUES($k, $m, $s, $z, 0, $t, $t, $x)";
+                var insert = Prepared(c, tx, "INSERT INTO keys(key_id, master, slaves, size_bits, state, created_ms, changed_ms, material) VALUES($k, $m, $s, $z, 0, $t, $t, $x)");
                 var k = insert.Parameters.Add("$k", SqliteType.Text);
                 var m = insert.Parameters.Add("$m", SqliteType.Text);
                 var s = insert.Parameters.Add("$s", SqliteType.Text);
@@ -190,10 +181,8 @@ public sealed class SqliteKeyStore : IKeyStore
             var found = new List<PendingKey>(keyIds.Count);
             var missing = new List<Guid>();
             var refused = new List<Guid>();
-            await using (var select = c.CreateCommand())
+            var select = Prepared(c, tx, "SELECT master, slaves, size_bits, material FROM keys WHERE key_id=$k AND state=0");
             {
-                select.Transaction = tx;
-                select.CommandText = "SELECT master, slaves, size_bits, material FROM keys WHERE key_id=$k AND state=0";
                 var k = select.Parameters.Add("$k", SqliteType.Text);
                 foreach (var id in keyIds)
                 {
@@ -221,10 +210,8 @@ public sealed class SqliteKeyStore : IKeyStore
             {
                 return (new TakeKeysResult.NotFound(missing), false);
             }
-            await using (var update = c.CreateCommand())
+            var update = Prepared(c, tx, "UPDATE keys SET state=1, material=NULL, changed_ms=$t WHERE key_id=$k AND state=0");
             {
-                update.Transaction = tx;
-                update.CommandText = "UPDATE keys SET state=1, material=NULL, changed_ms=$t WHERE key_id=$k AND state=0";
                 update.Parameters.AddWithValue("$t", now.ToUnixTimeMilliseconds());
                 var k = update.Parameters.Add("$k", SqliteType.Text);
                 foreach (var id in keyIds)
@@ -283,6 +270,10 @@ public sealed class SqliteKeyStore : IKeyStore
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var cmd in _prepared.Values)
+        {
+            await cmd.DisposeAsync();
+        }
         if (_writer is not null)
         {
             await _writer.DisposeAsync();
@@ -326,27 +317,57 @@ public sealed class SqliteKeyStore : IKeyStore
         }
     }
 
-    private static async Task<int> ExecAsync(SqliteConnection c, SqliteTransaction? tx, string sql, CancellationToken ct, params (string Name, object Value)[] args)
+    /// <summary>A statement prepared once on the writer connection and reused (callers hold the write gate).</summary>
+    private SqliteCommand Prepared(SqliteConnection c, SqliteTransaction tx, string sql)
     {
-        await using var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
-        foreach (var (name, value) in args)
+        if (!_prepared.TryGetValue(sql, out var cmd))
         {
-            cmd.Parameters.AddWithValue(name, value);
+            cmd = c.CreateCommand();
+            cmd.CommandText = sql;
+            _prepared[sql] = cmd;
         }
-        return await cmd.ExecuteNonQueryAsync(ct);
+        cmd.Transaction = tx;
+        cmd.Parameters.Clear();
+        return cmd;
     }
 
-    private static async Task<long> ScalarAsync(SqliteConnection c, SqliteTransaction? tx, string sql, CancellationToken ct, params (string Name, object Value)[] args)
+    private async Task<int> ExecAsync(SqliteConnection c, SqliteTransaction? tx, string sql, CancellationToken ct, params (string Name, object Value)[] args)
     {
-        await using var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
-        foreach (var (name, value) in args)
+        var cmd = tx is null ? new SqliteCommand(sql, c) : Prepared(c, tx, sql);
+        try
         {
-            cmd.Parameters.AddWithValue(name, value);
+            foreach (var (name, value) in args)
+            {
+                cmd.Parameters.AddWithValue(name, value);
+            }
+            return await cmd.ExecuteNonQueryAsync(ct);
         }
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        finally
+        {
+            if (tx is null)
+            {
+                await cmd.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task<long> ScalarAsync(SqliteConnection c, SqliteTransaction? tx, string sql, CancellationToken ct, params (string Name, object Value)[] args)
+    {
+        var cmd = tx is null ? new SqliteCommand(sql, c) : Prepared(c, tx, sql);
+        try
+        {
+            foreach (var (name, value) in args)
+            {
+                cmd.Parameters.AddWithValue(name, value);
+            }
+            return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        finally
+        {
+            if (tx is null)
+            {
+                await cmd.DisposeAsync();
+            }
+        }
     }
 }
