@@ -21,6 +21,7 @@ public static class CommandCatalog
         yield return Commands.Quantum.QrngCommand.Create();
         yield return Commands.KmsCommand.Create();
         yield return Commands.CertsCommand.Create();
+        yield return Commands.PostprocessCommand.Create();
         yield return Commands.Gateway.DemoCommand.Create();
         yield return Commands.Gateway.GatewayCommand.Create();
     }

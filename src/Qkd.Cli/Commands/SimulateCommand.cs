@@ -3,7 +3,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Qkd.Bb84;
+using Qkd.Distillation;
 using Qkd.Physics;
+using Qkd.PostProcessing;
 
 namespace Qkd.Cli.Commands;
 
@@ -32,9 +34,11 @@ public static class SimulateCommand
         var threads = CliOptions.Long("--threads", "Worker threads (default: all cores; the result does not depend on it)", 1, 256);
         var seed = CliOptions.Seed();
         var json = CliOptions.Json();
+        var distill = new Option<bool>("--distill") { Description = "Carry the sifted keys through post-processing (Cascade, verification, privacy amplification, authentication) to secret key" };
+        var method = CliOptions.Choice("--method", $"Cascade variant for --distill (default {CascadeVariant.Default.Name})", [.. CascadeVariant.Names]);
         var cmd = new Command("simulate", "Pulse-level Monte Carlo of a QKD link: sifted keys, gains, QBERs, decoy bounds, secure verdict")
         {
-            preset, distance, pulses, seconds, protocol, decoy, eve, eveFraction, sample, threads, seed, json,
+            preset, distance, pulses, seconds, protocol, decoy, eve, eveFraction, sample, threads, seed, json, distill, method,
         };
         cmd.SetAction(parse =>
         {
@@ -71,6 +75,10 @@ public static class SimulateCommand
                 ? CliProgress.Run("simulating", progress => LinkSimulator.Run(settings, maxThreads, progress))
                 : LinkSimulator.Run(settings, maxThreads);
             var report = SimulateReport.From(presetName, result, watch.Elapsed.TotalSeconds);
+            if (parse.GetValue(distill))
+            {
+                report = report with { Distill = Distill(result, parse.GetValue(method)) };
+            }
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {
@@ -83,6 +91,26 @@ public static class SimulateCommand
             return ExitCodes.Ok;
         });
         return cmd;
+    }
+
+    private static DistillReport Distill(SimulationResult result, string? methodName)
+    {
+        if (result.SiftedBits < 64)
+        {
+            throw new UsageException($"--distill needs at least 64 sifted key bits, but the block has {result.SiftedBits}; simulate more --seconds or --pulses.");
+        }
+        var options = new PostProcessingOptions { Variant = CascadeVariant.FromName(methodName ?? CascadeVariant.Default.Name)! };
+        var distilled = KeyDistillation.DistillAsync(result, options).GetAwaiter().GetResult();
+        var report = DistillReport.From(distilled);
+        foreach (var key in distilled.PostProcessing.AliceKeys)
+        {
+            key?.Wipe();
+        }
+        foreach (var key in distilled.PostProcessing.BobKeys)
+        {
+            key?.Wipe();
+        }
+        return report;
     }
 
     /// <summary>Parses name=mu[:probability],...; missing probabilities share the remainder (signal 0.7 when none is given).</summary>

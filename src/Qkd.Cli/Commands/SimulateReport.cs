@@ -11,6 +11,10 @@ internal sealed record SimulateReport(
     ImmutableArray<IntensityReport> PerIntensity, string EstimationMethod, double Y1Lower, double E1Upper, double Q1Lower,
     double SecretBits, bool Secure, long EveKnownKeyBits, long ClassicalBytes, long ClassicalMessages, double ElapsedSeconds, double SpeedRatio)
 {
+    /// <summary>The whole chain to secret key (only with --distill).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public DistillReport? Distill { get; init; }
+
     public static SimulateReport From(string preset, SimulationResult r, double elapsedSeconds)
     {
         var s = r.Settings;
@@ -48,6 +52,12 @@ internal sealed record SimulateReport(
         o.WriteLine(string.Create(c, $"{EstimationMethod}: Y1 >= {Y1Lower:E3}, e1 <= {E1Upper:P2}, secret bits {SecretBits:N0} -> {(Secure ? "SECURE" : "NOT SECURE")}"));
         o.WriteLine(string.Create(c, $"classical channel {ClassicalBytes:N0} bytes in {ClassicalMessages} messages; Eve knows {EveKnownKeyBits:N0} key bits"));
         o.WriteLine(string.Create(c, $"elapsed {ElapsedSeconds:F3} s ({SpeedRatio:G4}x real time)"));
+        if (Distill is { } d)
+        {
+            o.WriteLine(string.Create(c, $"distilled with {d.Method}: {d.SecretBits:N0} secret bits, keys equal {(d.KeysEqual ? "yes" : "no")}, f = {d.Efficiency:F3}, leaked {d.LeakedBits:N0} bits, {d.RoundTrips} round trips"));
+            o.WriteLine(string.Create(c, $"secret key rate {d.GrossSecretKeyRateBps:G4} bit/s (simulated chain) vs {d.AnalyticSecretKeyRateBps:G4} bit/s ({d.AnalyticModel}, analytic)"));
+            o.WriteLine(string.Create(c, $"authentication paid {d.AuthenticationKeyReplenishedBits:N0} bits back into the tag-key pool: net {d.SecretKeyRateBps:G4} bit/s"));
+        }
     }
 }
 
@@ -55,3 +65,33 @@ internal sealed record SimulateReport(
 internal sealed record IntensityReport(
     string Name, double MeanPhotonNumber, double Probability, long Pulses, long Detections, double Gain,
     long SiftedZ, long SiftedX, long Disclosed, long Errors, double Qber, double QberZ, double QberX);
+
+/// <summary>The --distill part of `qkd simulate --json`: pulses carried to secret key beside the analytic model.</summary>
+/// <remarks>
+/// secretBits / secretKeyRateBps are net of the authentication key the run consumed (Wegman-Carter tags are paid
+/// with generated key before anything is delivered); grossSecretBits / grossSecretKeyRateBps are the privacy
+/// amplification output before that payment, which is what the analytic model describes.
+/// </remarks>
+internal sealed record DistillReport(
+    string Method, bool KeysEqual, long SecretBits, double SecretKeyRateBps, long GrossSecretBits, double GrossSecretKeyRateBps,
+    long AuthenticationKeyReplenishedBits, string AnalyticModel, double AnalyticSecretKeyRateBps,
+    double Efficiency, long LeakedBits, int FrameErrors, long RoundTrips, long ClassicalBytes, long AuthenticationKeySpentBits,
+    double EpsilonSecrecy, double EpsilonCorrectness, double ElapsedSeconds)
+{
+    public static DistillReport From(Qkd.Distillation.DistillationResult r)
+    {
+        var post = r.PostProcessing;
+        var equal = post.AliceKeys.Length > 0;
+        for (var i = 0; i < post.AliceKeys.Length; i++)
+        {
+            equal &= post.AliceKeys[i] is { } a && post.BobKeys[i] is { } b && a.Equals(b);
+        }
+        var rep = post.Report;
+        var gross = rep.SecretBits + rep.AuthenticationKeyReplenishedBits;
+        var seconds = r.Simulation.LinkSeconds;
+        return new DistillReport(rep.Method, equal, rep.SecretBits, r.SecretKeyRateBps, gross, gross / seconds,
+            rep.AuthenticationKeyReplenishedBits, r.AnalyticModel, r.AnalyticSecretKeyRateBps,
+            rep.MeanEfficiency, rep.LeakedBits, rep.FrameErrors, rep.RoundTrips, rep.BytesExchanged, rep.AuthenticationKeySpentBits,
+            rep.EpsilonSecrecy, rep.EpsilonCorrectness, rep.ElapsedSeconds);
+    }
+}

@@ -95,6 +95,10 @@ public static class OneDecoyFiniteKey
             phiZ = Math.Min(0.5, ratio + Gamma(epsilonSecrecy, ratio, sZ1, sX1));
         }
 
+        // Lower bounds on event counts cannot exceed the events observed: s_{Z,0} + s_{Z,1} <= n_Z. Inconsistent
+        // counts (e.g. a decoy gain above the signal's from a tiny sample) could otherwise claim more key than detections.
+        sZ0 = Math.Min(sZ0, nZMu1 + nZMu2);
+        sZ1 = Math.Min(sZ1, nZMu1 + nZMu2 - sZ0);
         var length = sZ0 + sZ1 * (1 - Entropy.Binary(phiZ)) - leakedBitsEc
             - 6 * Math.Log2(19 / epsilonSecrecy) - Math.Log2(2 / epsilonCorrectness);
         return new Bounds(length, sZ0, sZ0Upper, sZ1, sX1, vX1, phiZ);

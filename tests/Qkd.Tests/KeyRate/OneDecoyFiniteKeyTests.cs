@@ -74,3 +74,15 @@ public class OneDecoyFiniteKeyTests
         Assert.True(bound.SecretBits > 0);
     }
 }
+
+public class OneDecoyFiniteKeyConsistencyTests
+{
+    [Fact]
+    public void InconsistentCounts_NeverClaimMoreKeyThanDetections()
+    {
+        // A decoy gain far above the signal's (impossible physically, possible in a tiny or tampered sample).
+        var c = new OneDecoyCounts(0.5, 0.15, 0.7, 1000, 200_000, 10, 100, 1000, 200_000, 10, 100);
+        var r = OneDecoyFiniteKey.SecretKeyLength(c, 0, 1e-9, 1e-15);
+        Assert.True(r.SecretBits <= c.DetectionsZ, $"{r.SecretBits} > {c.DetectionsZ}");
+    }
+}

@@ -1,0 +1,16 @@
+using Qkd.Bits;
+using Qkd.KeyRate;
+
+namespace Qkd.PostProcessing;
+
+/// <summary>
+/// One block of sifted key as the two parties hold it (equal length), with the one-decoy counts of the block
+/// when the source is a weak-coherent laser (then the output length follows Rusca et al. 2018 instead of the
+/// single-photon bound).
+/// </summary>
+/// <param name="Alice">Alice's sifted bits.</param>
+/// <param name="Bob">Bob's sifted bits.</param>
+/// <param name="Counts">Decoy statistics of the block, or null for a binary-symmetric-channel block.</param>
+/// <param name="SinglePhoton">Vacuum+weak decoy bounds on the key bits' single-photon content (four-state BB84 with a
+/// weak-coherent source), or null; used when <paramref name="Counts"/> is null (<see cref="DecoyKeyLength"/>).</param>
+public sealed record SiftedBlock(BitString Alice, BitString Bob, OneDecoyCounts? Counts = null, SinglePhotonEstimate? SinglePhoton = null);

@@ -1,0 +1,36 @@
+using System.Text.Json;
+
+namespace Qkd.Cli.Tests;
+
+public class SimulateDistillTests
+{
+    [Fact]
+    public void Distill_Json_ReportsSecretKeyBesideAnalyticModel()
+    {
+        var r = CliHarness.Run("simulate", "--preset", "gys", "--distance-km", "25", "--seconds", "10", "--seed", "4", "--distill", "--json");
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        var d = doc.RootElement.GetProperty("distill");
+        Assert.True(d.GetProperty("keysEqual").GetBoolean());
+        Assert.True(d.GetProperty("grossSecretKeyRateBps").GetDouble() > 0);
+        Assert.Equal("decoy-vacuum-weak", d.GetProperty("analyticModel").GetString());
+        Assert.True(d.GetProperty("analyticSecretKeyRateBps").GetDouble() > 0);
+        Assert.Equal("cascade-opt8", d.GetProperty("method").GetString());
+    }
+
+    [Fact]
+    public void Distill_UnknownMethod_Exits2()
+    {
+        var r = CliHarness.Run("simulate", "--preset", "gys", "--seconds", "1", "--distill", "--method", "ldpc");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--method", r.Stderr);
+    }
+
+    [Fact]
+    public void Distill_TooFewSiftedBits_Exits2WithHint()
+    {
+        var r = CliHarness.Run("simulate", "--preset", "gys", "--pulses", "1000", "--seed", "1", "--distill");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--seconds", r.Stderr);
+    }
+}
