@@ -80,10 +80,7 @@ public sealed class MessageOpener : IDisposable
             {
                 return new OpenOutcome.Rejected(RejectReason.Forged, header);
             }
-            for (var i = 0; i < bodyLength; i++)
-            {
-                plaintext[i] = (byte)(ciphertext[i] ^ pad[i]);
-            }
+            PadXor.Xor(ciphertext, pad, plaintext);
         }
         else
         {

@@ -139,10 +139,7 @@ public sealed class MessageSealer : IDisposable
         if (Mode == SealingMode.Otp)
         {
             var pad = key.Material.Slice((int)_otpOffset, OtpBytesPerMessage(plaintext.Length));
-            for (var i = 0; i < plaintext.Length; i++)
-            {
-                ciphertext[i] = (byte)(plaintext[i] ^ pad[i]);
-            }
+            PadXor.Xor(plaintext, pad, ciphertext);
             OneTimeMac.Compute(pad[plaintext.Length..], span[..(headerLength + plaintext.Length)], tag);
             _otpOffset += (uint)pad.Length;
             KeyBitsConsumed += pad.Length * 8L;
