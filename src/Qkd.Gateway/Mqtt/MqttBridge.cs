@@ -41,7 +41,15 @@ public sealed class MqttBridge : IAsyncDisposable
             return Task.CompletedTask;
         };
         var options = new MqttClientOptionsBuilder().WithTcpServer(broker.Host, broker.Port).WithClientId(clientId).WithCleanSession().Build();
-        await client.ConnectAsync(options, ct).ConfigureAwait(false);
+        try
+        {
+            await client.ConnectAsync(options, ct).ConfigureAwait(false);
+        }
+        catch (MQTTnet.Exceptions.MqttCommunicationException e)
+        {
+            client.Dispose();
+            throw new IOException($"Cannot connect to the MQTT broker {broker}: {e.Message}", e);
+        }
         return bridge;
     }
 
@@ -50,7 +58,15 @@ public sealed class MqttBridge : IAsyncDisposable
     {
         var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
-        var result = await _client.PublishAsync(message, ct).ConfigureAwait(false);
+        MqttClientPublishResult result;
+        try
+        {
+            result = await _client.PublishAsync(message, ct).ConfigureAwait(false);
+        }
+        catch (MQTTnet.Exceptions.MqttCommunicationException e)
+        {
+            throw new IOException($"MQTT publish on {topic} failed: {e.Message}", e);
+        }
         if (!result.IsSuccess)
         {
             throw new IOException($"MQTT broker refused a publish on {topic}: {result.ReasonCode} {result.ReasonString}");
