@@ -24,6 +24,14 @@ public sealed class EmbeddedBroker : IAsyncDisposable
 
     public BrokerAddress Address { get; }
 
+    /// <summary>Topic subscriptions made so far (pulses <see cref="Changed"/>).</summary>
+    public int Subscriptions => Volatile.Read(ref _subscriptions);
+
+    /// <summary>Pulsed when a client subscribes.</summary>
+    public Pipeline.ChangeSignal Changed { get; } = new();
+
+    private int _subscriptions;
+
     /// <summary>Every message published to the broker, in arrival order.</summary>
     public IReadOnlyCollection<MqttBridge.ReceivedMessage> Seen => _seen;
 
@@ -43,6 +51,12 @@ public sealed class EmbeddedBroker : IAsyncDisposable
                 return Task.CompletedTask;
             };
         }
+        server.ClientSubscribedTopicAsync += _ =>
+        {
+            Interlocked.Increment(ref broker._subscriptions);
+            broker.Changed.Pulse();
+            return Task.CompletedTask;
+        };
         await server.StartAsync().ConfigureAwait(false);
         return broker;
     }

@@ -46,14 +46,19 @@ public static class GatewaySendCommand
             using var sealer = new MessageSealer(sealingMode, me, parse.GetValue(device) ?? "pac4200-1",
                 new KeyRefreshPolicy(TimeSpan.FromSeconds(parse.GetValue(refresh) ?? 30), long.MaxValue), ek);
             var gateway = new MasterGateway(kme, peer, sealer, bridge.PublishAsync);
-            using var stop = new CancellationTokenSource();
+            using var stopSensor = new CancellationTokenSource();
+            using var stopGateway = new CancellationTokenSource();
             var seedValue = parse.GetValue(seed) ?? 1;
             var error = parse.InvocationConfiguration.Error;
             error.WriteLine($"gateway send: {me} -> {peer} via {address}, mode {DemoSettings.NameOf(sealingMode)}; Ctrl-C stops");
-            var loop = gateway.RunAsync(stop.Token);
-            var sensor = SensorDriver.RunAsync(new PowerMonitorSimulator(seedValue, 0), gateway.Submit, TimeProvider.System, stop.Token);
-            await GatewayCommand.RunForAsync(parse.GetValue(duration), stop, ct);
+            var loop = gateway.RunAsync(stopGateway.Token);
+            var sensor = SensorDriver.RunAsync(new PowerMonitorSimulator(seedValue, 0), gateway.Submit, TimeProvider.System, stopSensor.Token);
+            await GatewayCommand.RunForAsync(parse.GetValue(duration), stopSensor, ct);
             await sensor;
+            // Held messages still go out (sealed) if a key arrives within the grace period; then the rest are counted as held.
+            gateway.Complete();
+            await Task.WhenAny(loop, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
+            await stopGateway.CancelAsync();
             try
             {
                 await loop;
@@ -65,7 +70,7 @@ public static class GatewaySendCommand
             var result = new
             {
                 sae = me, to = peer, mode = DemoSettings.NameOf(sealingMode), seed = seedValue, broker = address.ToString(),
-                samples = s.Submitted, messagesSent = s.Sent, messagesDropped = s.Dropped, keyRequestsRefused = s.KeyRefusals, kmeErrors = s.KmeErrors,
+                samples = s.Submitted, messagesSent = s.Sent, messagesDropped = s.Dropped, messagesHeldAtEnd = s.Submitted - s.Sent - s.Dropped, keyRequestsRefused = s.KeyRefusals, kmeErrors = s.KmeErrors,
                 keysConsumed = sealer.KeysInstalled, keyBitsConsumed = sealer.KeyBitsInstalled, plaintextBytes = s.PlaintextBytes, bytesOnWire = s.SealedBytes,
             };
             var o = parse.InvocationConfiguration.Output;
