@@ -65,6 +65,24 @@ public sealed class MessageSealer : IDisposable
     /// <summary>Keys installed.</summary>
     public long KeysInstalled { get; private set; }
 
+    /// <summary>Long-run QKD key demand of one stream [bit/s].</summary>
+    /// <remarks>
+    /// AES-GCM and hybrid: D = 256 * max(1 / T_key, r / N_key); T_key the key lifetime [s], N_key the messages
+    /// per key, r the message rate [1/s]. OTP: D = r * 8 K / floor(K / (L + 32)); K the key size [bytes], L the
+    /// plaintext length [bytes] (pad L bytes plus a 32-byte Poly1305 key per message; a key's tail shorter than
+    /// one message is consumed unused). Counting argument, no source needed; valid for a steady message rate.
+    /// </remarks>
+    public static double SteadyKeyDemandBitsPerSecond(SealingMode mode, double messagesPerSecond, int plaintextLength, KeyRefreshPolicy policy, int otpKeyBits)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        if (mode == SealingMode.Otp)
+        {
+            var perKey = otpKeyBits / 8 / OtpBytesPerMessage(plaintextLength);
+            return perKey == 0 ? double.PositiveInfinity : messagesPerSecond * otpKeyBits / perKey;
+        }
+        return 256 * Math.Max(1 / policy.MaxKeyAge.TotalSeconds, messagesPerSecond / policy.MaxMessagesPerKey);
+    }
+
     /// <summary>Bytes a message of <paramref name="plaintextLength"/> bytes takes from an OTP key.</summary>
     public static int OtpBytesPerMessage(int plaintextLength) => plaintextLength + OneTimeMac.KeyLength;
 

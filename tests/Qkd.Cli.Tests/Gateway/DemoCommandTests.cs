@@ -33,6 +33,7 @@ public sealed class DemoCommandTests
         Assert.Equal(2, j.GetProperty("keysFetchedByReceiver").GetInt64());
         Assert.Equal(1300, j.GetProperty("keyRateBudgetBitsPerSecond").GetDouble());
         Assert.True(j.GetProperty("keyDemandBitsPerSecond").GetDouble() > 0);
+        Assert.Equal(17.1, j.GetProperty("keyDemandSteadyBitsPerSecond").GetDouble()); // 2 devices x 256 bit / 30 s (seed 002)
         Assert.True(j.GetProperty("latencyP99Ms").GetDouble() >= j.GetProperty("latencyP50Ms").GetDouble());
         Assert.True(j.GetProperty("bytesOnWire").GetInt64() > j.GetProperty("plaintextBytes").GetInt64());
         Assert.True(j.GetProperty("poolLevel").GetArrayLength() > 0);

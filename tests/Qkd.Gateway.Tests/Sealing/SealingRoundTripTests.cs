@@ -179,4 +179,17 @@ public sealed class SealingRoundTripTests
         stranger.Install(SealedHeader.TryRead(m0, out _)!, rx);
         Assert.Equal(RejectReason.Forged, Assert.IsType<OpenOutcome.Rejected>(stranger.Open(m0)).Reason);
     }
+
+    [Fact]
+    public void SteadyKeyDemand_MatchesSeed002AndTheOtpCount()
+    {
+        // Seed 002: one AES-256 key per 30 s per device -> 256/30 = 8.53 bit/s; 1.3 kbit/s then serves ~152 devices.
+        var aes = MessageSealer.SteadyKeyDemandBitsPerSecond(SealingMode.AesGcm, 10, 24, KeyRefreshPolicy.Default, 8192);
+        Assert.Equal(256.0 / 30, aes, 9);
+        Assert.Equal(152, (int)(1300 / aes));
+        // OTP, 24-byte samples at 10 Hz, 8192-bit keys: 18 messages of 56 bytes per key -> 10 * 8192 / 18 bit/s.
+        Assert.Equal(10 * 8192 / 18.0, MessageSealer.SteadyKeyDemandBitsPerSecond(SealingMode.Otp, 10, 24, KeyRefreshPolicy.Default, 8192), 9);
+        // N messages per key dominates when it is the faster trigger: 10 Hz, 5 per key -> 2 keys/s.
+        Assert.Equal(512, MessageSealer.SteadyKeyDemandBitsPerSecond(SealingMode.Hybrid, 10, 24, new KeyRefreshPolicy(TimeSpan.FromSeconds(30), 5), 8192), 9);
+    }
 }

@@ -26,6 +26,8 @@ public sealed record DemoResult
     public required long KeysFetchedByReceiver { get; init; }
     public required double KeyRateBudgetBitsPerSecond { get; init; }
     public required double KeyDemandBitsPerSecond { get; init; }
+    /// <summary>Long-run demand of all sensors at 10 Hz under the refresh policy (MessageSealer.SteadyKeyDemandBitsPerSecond).</summary>
+    public required double KeyDemandSteadyBitsPerSecond { get; init; }
     public required double KeyBudgetAes256KeysPerSecond { get; init; }
     public required double KeyDemandAes256KeysPerSecond { get; init; }
     public required double LatencyP50Ms { get; init; }

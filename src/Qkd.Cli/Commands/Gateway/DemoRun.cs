@@ -128,6 +128,8 @@ public static class DemoRun
                 KeysFetchedByReceiver = slave.Stats.KeysFetched,
                 KeyRateBudgetBitsPerSecond = s.LinkRateBitsPerSecond,
                 KeyDemandBitsPerSecond = Math.Round(keyBits / sensingSeconds, 1),
+                KeyDemandSteadyBitsPerSecond = Math.Round(s.Sensors * MessageSealer.SteadyKeyDemandBitsPerSecond(s.Mode,
+                    1 / PowerMonitorSimulator.SamplePeriod.TotalSeconds, PowerSample.EncodedLength, s.Refresh, s.OtpKeyBits), 1),
                 KeyBudgetAes256KeysPerSecond = Math.Round(s.LinkRateBitsPerSecond / 256, 3),
                 KeyDemandAes256KeysPerSecond = Math.Round(keyBits / 256.0 / sensingSeconds, 3),
                 LatencyP50Ms = Math.Round(Percentile(latencies, 0.50), 2),
