@@ -41,6 +41,3 @@ public sealed record DemoResult
     /// <summary>Pool level samples: seconds since start and stored 256-bit keys.</summary>
     public required IReadOnlyList<PoolSample> PoolLevel { get; init; }
 }
-
-/// <summary>Key pool level between the two KMEs at one moment.</summary>
-public sealed record PoolSample(double TimeS, long StoredKeys);
