@@ -18,7 +18,11 @@ public sealed class SlaveGateway(EtsiKeyClient kme, MessageOpener opener, EdgeSt
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
-    private readonly HashSet<Guid> _unavailable = [];
+    /// <summary>Key IDs (per claimed sender) the KME refused, so they are not asked for again; the oldest are forgotten beyond this many.</summary>
+    public const int RefusedMemory = 4096;
+
+    private readonly HashSet<(string Sender, Guid KeyId)> _unavailable = [];
+    private readonly Queue<(string Sender, Guid KeyId)> _unavailableOrder = new();
 
     public ReceiverStats Stats { get; } = new();
 
@@ -67,7 +71,8 @@ public sealed class SlaveGateway(EtsiKeyClient kme, MessageOpener opener, EdgeSt
 
     private async Task<OpenOutcome> FetchAndOpenAsync(SealedHeader header, byte[] message, CancellationToken ct)
     {
-        if (_unavailable.Contains(header.KeyId))
+        var id = (header.SenderSaeId, header.KeyId);
+        if (_unavailable.Contains(id))
         {
             return new OpenOutcome.Rejected(RejectReason.KeyUnavailable, header);
         }
@@ -83,7 +88,14 @@ public sealed class SlaveGateway(EtsiKeyClient kme, MessageOpener opener, EdgeSt
         }
         if (fetch is not KeyFetch.Delivered { Keys: [var key] } || key.Id != header.KeyId)
         {
-            _unavailable.Add(header.KeyId);
+            if (_unavailable.Add(id))
+            {
+                _unavailableOrder.Enqueue(id);
+                if (_unavailableOrder.Count > RefusedMemory)
+                {
+                    _unavailable.Remove(_unavailableOrder.Dequeue());
+                }
+            }
             return new OpenOutcome.Rejected(RejectReason.KeyUnavailable, header);
         }
         Stats.OnKeyFetched();

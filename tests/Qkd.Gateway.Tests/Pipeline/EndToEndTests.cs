@@ -131,4 +131,21 @@ public sealed class EndToEndTests
             Assert.DoesNotContain(Convert.ToHexString(unit)[..16], text, StringComparison.OrdinalIgnoreCase);
         }
     }
+
+    [Fact]
+    public async Task MessageUnderAKeyTheKmeNeverIssued_IsRejectedAsKeyUnavailable_AndNothingIsStored()
+    {
+        await using var bed = await Testbed.StartAsync();
+        await bed.SupplyAsync(35, 256 * 8);
+        await using var pair = await GatewayPair.StartAsync(bed, SealingMode.AesGcm);
+        using var cts = new CancellationTokenSource(Patience);
+        using var forger = new MessageSealer(SealingMode.AesGcm, "SAE_A", "pac4200-1");
+        forger.Install(TestKeys.Pair(36, 256).Sender, DateTimeOffset.UnixEpoch);
+        await using var attacker = await MqttBridge.ConnectAsync(bed.Broker, "attacker");
+        await attacker.PublishAsync(MqttBridge.TopicOf("SAE_A", "pac4200-1"), forger.Seal(Samples(9, 1)[0], DateTimeOffset.UnixEpoch));
+        await pair.Slave.Stats.Changed.WaitUntilAsync(() => pair.Slave.Stats.Processed >= 1, cts.Token);
+
+        Assert.Equal(1, pair.Slave.Stats.Rejected[RejectReason.KeyUnavailable]);
+        Assert.Empty(pair.Store.ReadAll());
+    }
 }
