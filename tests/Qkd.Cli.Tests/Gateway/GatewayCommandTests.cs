@@ -11,9 +11,10 @@ public sealed class GatewayCommandTests
     public async Task SendAndReceive_Hybrid_EverySentSampleIsStoredAtTheEdge()
     {
         var dir = Path.Combine(Path.GetTempPath(), "qkd-gw-cli-" + Guid.NewGuid().ToString("N")[..8]);
-        await using (var net = await DevNetwork.StartAsync(new DevNetworkOptions { Directory = dir, RunSupply = false }, _ => { }))
-        await using (var broker = await EmbeddedBroker.StartAsync())
+        try
         {
+            await using var net = await DevNetwork.StartAsync(new DevNetworkOptions { Directory = dir, RunSupply = false }, _ => { });
+            await using var broker = await EmbeddedBroker.StartAsync();
             var store = Path.Combine(dir, "edge.db");
             var receive = Task.Run(() => CliHarness.Run("gateway", "receive", "--dev", net.DevJsonPath, "--broker", broker.Address.ToString(),
                 "--store", store, "--duration-s", "8", "--json"));
@@ -37,7 +38,13 @@ public sealed class GatewayCommandTests
             Assert.Equal(1, rx.GetProperty("keysFetched").GetInt64());
             Assert.Empty(rx.GetProperty("failures").EnumerateObject());
         }
-        Directory.Delete(dir, recursive: true);
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
     }
 
     [Fact]

@@ -69,5 +69,9 @@ public sealed class GatewayPair : IAsyncDisposable
         {
             d.Dispose();
         }
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(Store.Path + suffix);
+        }
     }
 }
