@@ -38,6 +38,36 @@ ensure_postgres() {
   echo "== postgresql $version on 127.0.0.1:$port (QKD_TEST_PG set)" >&2
 }
 
+# Mosquitto for the Qkd.Gateway broker test (gateway demo). Idempotent: installs the Debian package only
+# when missing, starts one broker on 127.0.0.1 (port QKD_MQTT_PORT, default 18830) unless one already
+# answers there, and exports QKD_TEST_MQTT (mqtt://127.0.0.1:PORT).
+ensure_mosquitto() {
+  local port="${QKD_MQTT_PORT:-18830}" dir=/tmp/qkd-mosquitto
+  if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ]; then
+    echo "== installing mosquitto (Debian)" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq mosquitto >/dev/null
+  fi
+  local bin
+  bin="$(command -v mosquitto || echo /usr/sbin/mosquitto)"
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    mkdir -p "$dir"
+    printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$port" > "$dir/mosquitto.conf"
+    # -d daemonises; when running as root mosquitto drops to its own user, which must read the config.
+    chmod 755 "$dir"; chmod 644 "$dir/mosquitto.conf"
+    "$bin" -c "$dir/mosquitto.conf" -d
+    local i
+    for i in $(seq 1 50); do
+      if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
+      sleep 0.1
+    done
+  fi
+  export QKD_TEST_MQTT="mqtt://127.0.0.1:$port"
+  echo "== mosquitto on 127.0.0.1:$port (QKD_TEST_MQTT set)" >&2
+}
+
 ensure_services() {
   ensure_postgres
+  ensure_mosquitto
 }

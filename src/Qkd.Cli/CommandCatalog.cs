@@ -22,5 +22,7 @@ public static class CommandCatalog
         yield return Commands.KmsCommand.Create();
         yield return Commands.CertsCommand.Create();
         yield return Commands.PostprocessCommand.Create();
+        yield return Commands.Gateway.DemoCommand.Create();
+        yield return Commands.Gateway.GatewayCommand.Create();
     }
 }

@@ -37,18 +37,7 @@ public sealed class DecoyOneFiniteModel(FiniteKeyParameters parameters) : IKeyRa
     }
 
     /// <summary>The decoy intensity mu2 of the link [photons/pulse].</summary>
-    public static double Decoy(LinkDescription link)
-    {
-        var mu2 = double.PositiveInfinity;
-        foreach (var d in link.Source.DecoyMeanPhotonNumbers)
-        {
-            if (d > 0 && d < mu2)
-            {
-                mu2 = d;
-            }
-        }
-        return double.IsPositiveInfinity(mu2) ? DefaultDecoy : mu2;
-    }
+    public static double Decoy(LinkDescription link) => link.Source.SmallestPositiveDecoy(DefaultDecoy);
 
     public KeyRatePoint Evaluate(LinkDescription link, double mu)
     {

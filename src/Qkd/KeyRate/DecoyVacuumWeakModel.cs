@@ -28,18 +28,7 @@ public sealed class DecoyVacuumWeakModel : IKeyRateModel
     }
 
     /// <summary>The weak decoy intensity nu of the link [photons/pulse]: the smallest positive decoy, else 0.05.</summary>
-    public static double WeakDecoy(LinkDescription link)
-    {
-        var nu = double.PositiveInfinity;
-        foreach (var d in link.Source.DecoyMeanPhotonNumbers)
-        {
-            if (d > 0 && d < nu)
-            {
-                nu = d;
-            }
-        }
-        return double.IsPositiveInfinity(nu) ? DefaultWeakDecoy : nu;
-    }
+    public static double WeakDecoy(LinkDescription link) => link.Source.SmallestPositiveDecoy(DefaultWeakDecoy);
 
     public KeyRatePoint Evaluate(LinkDescription link, double mu)
     {

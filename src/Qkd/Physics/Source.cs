@@ -29,6 +29,20 @@ public sealed record Source
         RepetitionRateHz = Guard.InRange(repetitionRateHz, 1, 1e11, "Hz", "Repetition rate");
     }
 
+    /// <summary>The smallest positive decoy intensity [photons/pulse], or <paramref name="fallback"/> when the source names none.</summary>
+    public double SmallestPositiveDecoy(double fallback)
+    {
+        var smallest = double.PositiveInfinity;
+        foreach (var d in DecoyMeanPhotonNumbers)
+        {
+            if (d > 0 && d < smallest)
+            {
+                smallest = d;
+            }
+        }
+        return double.IsPositiveInfinity(smallest) ? fallback : smallest;
+    }
+
     /// <summary>The same source with another signal intensity.</summary>
     public Source WithSignal(double mu) => new(Kind, mu, DecoyMeanPhotonNumbers, RepetitionRateHz);
 

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace Qkd.Gateway;
+
+/// <summary>Source-generated log messages of the gateway. Key IDs only; never key material.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Stream {Sender}/{Device}: new {Mode} key epoch {KeyId} ({KeyBits} bits)")]
+    public static partial void KeyInstalled(ILogger logger, string sender, string device, Qkd.Gateway.Sealing.SealingMode mode, Guid keyId, int keyBits);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Stream {Sender}/{Device}: KME refused a key ({StatusCode}: {Reason}); holding {Queued} messages, never sending in clear")]
+    public static partial void KeyRefused(ILogger logger, string sender, string device, int statusCode, string reason, int queued);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "KME unreachable for {SaeId}: {Reason}")]
+    public static partial void KmeError(ILogger logger, string saeId, string reason);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Rejected message of {Sender}/{Device} key {KeyId} seq {Sequence}: {Reason}")]
+    public static partial void Rejected(ILogger logger, string sender, string device, Guid keyId, ulong sequence, Qkd.Gateway.Sealing.RejectReason reason);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Receiver fetched key {KeyId} of {Sender}/{Device} from its KME")]
+    public static partial void KeyFetched(ILogger logger, string sender, string device, Guid keyId);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Dropped the oldest held message of {Sender}/{Device}: queue of {Capacity} full while waiting for key")]
+    public static partial void Dropped(ILogger logger, string sender, string device, int capacity);
+}

@@ -1,0 +1,81 @@
+using Qkd.Gateway.Sealing;
+
+namespace Qkd.Gateway.Pipeline;
+
+/// <summary>Counters and latencies of a slave gateway.</summary>
+public sealed class ReceiverStats
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<RejectReason, long> _rejected = [];
+    private readonly List<double> _latenciesMs = [];
+    private long _processed, _received, _decrypted, _stored, _bytes, _keysFetched;
+
+    /// <summary>Pulsed after every processed message.</summary>
+    public ChangeSignal Changed { get; } = new();
+
+    /// <summary>Messages fully handled (stored or rejected).</summary>
+    public long Processed => Interlocked.Read(ref _processed);
+
+    public long Received => Interlocked.Read(ref _received);
+    public long Decrypted => Interlocked.Read(ref _decrypted);
+    public long Stored => Interlocked.Read(ref _stored);
+    public long ReceivedBytes => Interlocked.Read(ref _bytes);
+    public long KeysFetched => Interlocked.Read(ref _keysFetched);
+
+    /// <summary>Rejections by reason.</summary>
+    public IReadOnlyDictionary<RejectReason, long> Rejected
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<RejectReason, long>(_rejected);
+            }
+        }
+    }
+
+    /// <summary>Measurement-to-store latencies [ms], in arrival order.</summary>
+    public IReadOnlyList<double> LatenciesMs
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _latenciesMs];
+            }
+        }
+    }
+
+    internal void OnReceived(int bytes)
+    {
+        Interlocked.Increment(ref _received);
+        Interlocked.Add(ref _bytes, bytes);
+    }
+
+    internal void OnProcessed()
+    {
+        Interlocked.Increment(ref _processed);
+        Changed.Pulse();
+    }
+
+    internal void OnKeyFetched() => Interlocked.Increment(ref _keysFetched);
+
+    internal void OnDecrypted() => Interlocked.Increment(ref _decrypted);
+
+    internal void OnStored(double latencyMs)
+    {
+        Interlocked.Increment(ref _stored);
+        lock (_gate)
+        {
+            _latenciesMs.Add(latencyMs);
+        }
+    }
+
+    internal void OnRejected(RejectReason reason)
+    {
+        lock (_gate)
+        {
+            _rejected[reason] = _rejected.GetValueOrDefault(reason) + 1;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+namespace Qkd.Gateway.Pipeline;
+
+/// <summary>Counters of one master gateway (thread-safe reads; written by its loop).</summary>
+public sealed class SenderStats
+{
+    private long _submitted, _sent, _bytesPlain, _bytesSealed, _dropped, _keyRefusals, _kmeErrors;
+
+    /// <summary>Pulsed on every counter change.</summary>
+    public ChangeSignal Changed { get; } = new();
+
+    public long Submitted => Interlocked.Read(ref _submitted);
+    public long Sent => Interlocked.Read(ref _sent);
+    public long PlaintextBytes => Interlocked.Read(ref _bytesPlain);
+    public long SealedBytes => Interlocked.Read(ref _bytesSealed);
+
+    /// <summary>Messages dropped (never sent) because the bounded queue overflowed while no key was available.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>enc_keys requests the KME refused (e.g. 503: pool empty).</summary>
+    public long KeyRefusals => Interlocked.Read(ref _keyRefusals);
+
+    /// <summary>enc_keys requests that failed at the transport level.</summary>
+    public long KmeErrors => Interlocked.Read(ref _kmeErrors);
+
+    internal void OnSubmitted()
+    {
+        Interlocked.Increment(ref _submitted);
+        Changed.Pulse();
+    }
+
+    internal void OnDropped()
+    {
+        Interlocked.Increment(ref _dropped);
+        Changed.Pulse();
+    }
+
+    internal void OnKeyRefused()
+    {
+        Interlocked.Increment(ref _keyRefusals);
+        Changed.Pulse();
+    }
+
+    internal void OnKmeError()
+    {
+        Interlocked.Increment(ref _kmeErrors);
+        Changed.Pulse();
+    }
+
+
+    internal void OnSent(int plaintextBytes, int sealedBytes)
+    {
+        Interlocked.Increment(ref _sent);
+        Interlocked.Add(ref _bytesPlain, plaintextBytes);
+        Interlocked.Add(ref _bytesSealed, sealedBytes);
+        Changed.Pulse();
+    }
+}

@@ -1,0 +1,214 @@
+using System.Security.Cryptography;
+using Qkd.Gateway.Etsi;
+
+namespace Qkd.Gateway.Sealing;
+
+/// <summary>
+/// The receiving side: opens sealed messages of any number of streams (sender SAE, device). Per stream it
+/// keeps the current key epoch and a candidate next one; a candidate becomes current only when a message
+/// under it authenticates, and superseded key IDs are remembered so their messages are refused.
+/// Within an epoch sequence numbers (and OTP pad offsets) must strictly increase: replays are refused.
+/// State changes only after a tag verifies.
+/// </summary>
+public sealed class MessageOpener : IDisposable
+{
+    /// <summary>Superseded key IDs remembered per stream.</summary>
+    public const int RetiredMemory = 1024;
+
+    private readonly MlKem768? _kem;
+    private readonly Dictionary<(string Sender, string Device), StreamState> _streams = [];
+
+    /// <param name="kem">This receiver's ML-KEM-768 key pair (needed only for hybrid messages).</param>
+    public MessageOpener(MlKem768? kem = null) => _kem = kem;
+
+    /// <summary>Opens <paramref name="message"/>.</summary>
+    public OpenOutcome Open(ReadOnlySpan<byte> message)
+    {
+        var header = SealedHeader.TryRead(message, out var headerLength);
+        if (header is null)
+        {
+            return new OpenOutcome.Rejected(RejectReason.Malformed, null);
+        }
+        var stream = _streams.GetValueOrDefault((header.SenderSaeId, header.DeviceId));
+        Epoch? epoch = null;
+        if (stream?.Current?.KeyId == header.KeyId)
+        {
+            epoch = stream.Current;
+        }
+        else if (stream?.Candidate?.KeyId == header.KeyId)
+        {
+            epoch = stream.Candidate;
+        }
+        else if (stream is not null && stream.Retired.Contains(header.KeyId))
+        {
+            return new OpenOutcome.Rejected(RejectReason.StaleKey, header);
+        }
+        if (epoch is null)
+        {
+            return header.Mode == SealingMode.Hybrid && header.KemCiphertext is null
+                ? new OpenOutcome.Rejected(RejectReason.MissingKemCiphertext, header)
+                : new OpenOutcome.NeedsKey(header);
+        }
+        if (epoch.Mode != header.Mode)
+        {
+            return new OpenOutcome.Rejected(RejectReason.Forged, header);
+        }
+        if (epoch.HasSequence && header.Sequence <= epoch.LastSequence)
+        {
+            return new OpenOutcome.Rejected(RejectReason.Replay, header);
+        }
+        var bodyLength = message.Length - headerLength - SealedHeader.TagLength;
+        var ciphertext = message.Slice(headerLength, bodyLength);
+        var tag = message[(headerLength + bodyLength)..];
+        var plaintext = new byte[bodyLength];
+        long padEnd = 0;
+        if (header.Mode == SealingMode.Otp)
+        {
+            if (header.KeyOffset < epoch.OtpUsedEnd)
+            {
+                return new OpenOutcome.Rejected(RejectReason.Replay, header);
+            }
+            padEnd = header.KeyOffset + (long)MessageSealer.OtpBytesPerMessage(bodyLength);
+            if (padEnd > epoch.Key.Material.Length)
+            {
+                return new OpenOutcome.Rejected(RejectReason.PadOverrun, header);
+            }
+            var pad = epoch.Key.Material.Slice((int)header.KeyOffset, (int)(padEnd - header.KeyOffset));
+            Span<byte> expected = stackalloc byte[OneTimeMac.TagLength];
+            OneTimeMac.Compute(pad[bodyLength..], message[..(headerLength + bodyLength)], expected);
+            if (!CryptographicOperations.FixedTimeEquals(expected, tag))
+            {
+                return new OpenOutcome.Rejected(RejectReason.Forged, header);
+            }
+            PadXor.Xor(ciphertext, pad, plaintext);
+        }
+        else
+        {
+            try
+            {
+                epoch.Aes!.Decrypt(message.Slice(33, SealedHeader.NonceLength), ciphertext, tag, plaintext, message[..headerLength]);
+            }
+            catch (AuthenticationTagMismatchException)
+            {
+                return new OpenOutcome.Rejected(RejectReason.Forged, header);
+            }
+        }
+        epoch.HasSequence = true;
+        epoch.LastSequence = header.Sequence;
+        if (header.Mode == SealingMode.Otp)
+        {
+            epoch.OtpUsedEnd = padEnd;
+        }
+        if (ReferenceEquals(epoch, stream!.Candidate))
+        {
+            stream.Promote();
+        }
+        return new OpenOutcome.Opened(header, plaintext);
+    }
+
+    /// <summary>
+    /// Registers the key fetched for <paramref name="header"/> (from a <see cref="OpenOutcome.NeedsKey"/>) as the
+    /// stream's candidate epoch; ownership of <paramref name="key"/> passes to the opener.
+    /// </summary>
+    public void Install(SealedHeader header, QkdKey key)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.Id != header.KeyId)
+        {
+            key.Dispose();
+            throw new ArgumentException($"Key {key.Id} does not match the message's key ID {header.KeyId}.");
+        }
+        var id = (header.SenderSaeId, header.DeviceId);
+        if (!_streams.TryGetValue(id, out var stream))
+        {
+            stream = new StreamState();
+            _streams[id] = stream;
+        }
+        AesGcm? aes = null;
+        switch (header.Mode)
+        {
+            case SealingMode.AesGcm:
+                aes = new AesGcm(key.Material, SealedHeader.TagLength);
+                break;
+            case SealingMode.Hybrid:
+                if (_kem is null || header.KemCiphertext is null)
+                {
+                    key.Dispose();
+                    throw new ArgumentException("A hybrid epoch needs this receiver's ML-KEM key pair and the epoch's ML-KEM ciphertext.");
+                }
+                Span<byte> secret = stackalloc byte[MlKem768.SharedSecretLength];
+                Span<byte> session = stackalloc byte[32];
+                if (header.KemCiphertext.Length == MlKem768.CiphertextLength)
+                {
+                    _kem.Decapsulate(header.KemCiphertext, secret);
+                }
+                HybridCombiner.Derive(key.Material, secret, header.KemCiphertext, key.Id, session);
+                aes = new AesGcm(session, SealedHeader.TagLength);
+                CryptographicOperations.ZeroMemory(secret);
+                CryptographicOperations.ZeroMemory(session);
+                break;
+        }
+        stream.Candidate?.Dispose();
+        stream.Candidate = new Epoch(header.Mode, key, aes);
+    }
+
+    /// <summary>Whether messages of this key ID are refused because a later epoch of the stream has started.</summary>
+    public bool IsRetired(SealedHeader header) => _streams.TryGetValue((header.SenderSaeId, header.DeviceId), out var s) && s.Retired.Contains(header.KeyId);
+
+    public void Dispose()
+    {
+        foreach (var s in _streams.Values)
+        {
+            s.Current?.Dispose();
+            s.Candidate?.Dispose();
+        }
+        _streams.Clear();
+    }
+
+    private sealed class StreamState
+    {
+        public Epoch? Current { get; set; }
+        public Epoch? Candidate { get; set; }
+        /// <summary>
+        /// The last <see cref="RetiredMemory"/> superseded key IDs. Older ones are forgotten: a message under such a
+        /// key asks the KME again, which refuses because it delivers every key once (ETSI 014 exactly-once, docs/kms.md).
+        /// </summary>
+        public HashSet<Guid> Retired { get; } = [];
+
+        private readonly Queue<Guid> _retiredOrder = new();
+
+        public void Promote()
+        {
+            if (Current is not null)
+            {
+                Retired.Add(Current.KeyId);
+                _retiredOrder.Enqueue(Current.KeyId);
+                if (_retiredOrder.Count > RetiredMemory)
+                {
+                    Retired.Remove(_retiredOrder.Dequeue());
+                }
+                Current.Dispose();
+            }
+            Current = Candidate;
+            Candidate = null;
+        }
+    }
+
+    private sealed class Epoch(SealingMode mode, QkdKey key, AesGcm? aes) : IDisposable
+    {
+        public SealingMode Mode { get; } = mode;
+        public QkdKey Key { get; } = key;
+        public Guid KeyId { get; } = key.Id;
+        public AesGcm? Aes { get; } = aes;
+        public bool HasSequence { get; set; }
+        public ulong LastSequence { get; set; }
+        public long OtpUsedEnd { get; set; }
+
+        public void Dispose()
+        {
+            Aes?.Dispose();
+            Key.Dispose();
+        }
+    }
+}
