@@ -48,10 +48,28 @@ public sealed class KmsHost : IAsyncDisposable
     public Uri Url { get; }
 
     /// <summary>Opens the store, binds the port and starts serving.</summary>
+    /// <summary>
+    /// Minimum worker threads of the process's pool. Microsoft.Data.Sqlite runs its "async" calls
+    /// synchronously, so a commit or the background checkpoint holds a pool thread for its fsync
+    /// (several ms); with the default minimum (one per core, two here) the pool then has no free
+    /// worker and the runtime injects more only after a delay, which showed up in the tail latency.
+    /// </summary>
+    internal const int MinWorkerThreads = 16;
+
+    private static void EnsureMinThreads()
+    {
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        if (workers < MinWorkerThreads)
+        {
+            ThreadPool.SetMinThreads(MinWorkerThreads, io);
+        }
+    }
+
     public static async Task<KmsHost> StartAsync(KmsConfig config, Action<ILoggingBuilder>? logging = null, TimeProvider? time = null, CancellationToken ct = default)
     {
         config.Validate();
         time ??= TimeProvider.System;
+        EnsureMinThreads();
         var trust = CertificateTrust.FromPem(config.Resolve(config.Tls.CaCert));
         var own = DevCertificates.LoadWithKey(config.Resolve(config.Tls.Cert), config.Resolve(config.Tls.Key));
         if (CertificateTrust.CommonName(own) != config.KmeId || !trust.IsValidServer(own))
