@@ -41,7 +41,7 @@ public static class ReproduceReport
             sb.AppendLine("|---|---|---|---|");
             foreach (var c in s.Claims)
             {
-                sb.AppendLine($"| {c.Where} | {Escape(c.Claim)} | **{Verdict(c.Verdict)}** | {Escape(c.Evidence)} |");
+                sb.AppendLine($"| {c.Where} | {Escape(c.Claim)} | **{Verdict(c.Verdict, s.Seed)}** | {Escape(c.Evidence)} |");
             }
             sb.AppendLine();
             foreach (var f in s.Figures)
@@ -66,10 +66,15 @@ public static class ReproduceReport
         return sb.ToString();
     }
 
-    private static string Verdict(ClaimVerdict v) => v switch
+    /// <summary>
+    /// Verdict wording: link claims are checked against physics; seed 003's network claims against the key-flow
+    /// arithmetic of its own network (the simulator), so a contradiction there is not a physics statement.
+    /// </summary>
+    private static string Verdict(ClaimVerdict v, string seed) => v switch
     {
         ClaimVerdict.Agrees => "agrees",
         ClaimVerdict.PartlyAgrees => "partly",
+        _ when seed == "seed-003" => "contradicted by the simulation",
         _ => "contradicts physics",
     };
 

@@ -106,7 +106,7 @@ public sealed class SweepAndReproduceCommandTests : IDisposable
         var report = File.ReadAllText(Path.Combine(_dir, "report.md"));
         Assert.Contains("## seed-003:", report, StringComparison.Ordinal);
         Assert.Contains("![seed-003-fig4-capacity-empty](seed-003-fig4-capacity-empty.png)", report, StringComparison.Ordinal);
-        Assert.Contains("| Fig. 4 | At load 1000 Adaptive Key Residue keeps success above 0.6. | **contradicts physics** |", report, StringComparison.Ordinal);
+        Assert.Contains("| Fig. 4 | At load 1000 Adaptive Key Residue keeps success above 0.6. | **contradicted by the simulation** |", report, StringComparison.Ordinal);
         using var d = JsonDocument.Parse(r.Stdout);
         var seed = d.RootElement.GetProperty("seeds")[0];
         Assert.Equal("seed-003", seed.GetProperty("seed").GetString());
