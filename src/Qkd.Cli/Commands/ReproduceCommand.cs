@@ -3,12 +3,12 @@ using Qkd.Cli.Reproduce;
 
 namespace Qkd.Cli.Commands;
 
-/// <summary>`qkd reproduce`: regenerates the seed papers' link figures and a claim-by-claim Markdown report.</summary>
+/// <summary>`qkd reproduce`: regenerates the seed papers' figures (links of seeds 000-002, seed 003's network) and a claim-by-claim Markdown report.</summary>
 public static class ReproduceCommand
 {
     public static Command Create()
     {
-        var which = new Argument<string>("seed") { Description = "seed-000, seed-001, seed-002 or all" };
+        var which = new Argument<string>("seed") { Description = "seed-000, seed-001, seed-002, seed-003 or all" };
         which.Validators.Add(r =>
         {
             var v = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
@@ -19,7 +19,7 @@ public static class ReproduceCommand
         });
         var outDir = new Option<string>("--out") { Description = "Output directory (created if missing)", Required = true };
         var json = CliOptions.Json();
-        var cmd = new Command("reproduce", "Regenerate the figures of seeds 000-002 and a Markdown report checking each claim") { which, outDir, json };
+        var cmd = new Command("reproduce", "Regenerate the figures of seeds 000-003 and a Markdown report checking each claim") { which, outDir, json };
         cmd.SetAction(parse =>
         {
             var seed = parse.GetValue(which)!;
@@ -49,7 +49,7 @@ public static class ReproduceCommand
                     seeds = reports.Select(r => new
                     {
                         seed = r.Seed,
-                        figures = r.Figures.SelectMany(f => f.Files.Select(x => Path.Combine(dir, x))),
+                        figures = r.AllFiles.Select(x => Path.Combine(dir, x)),
                         claims = r.Claims,
                     }),
                 });
@@ -63,7 +63,7 @@ public static class ReproduceCommand
                         output.WriteLine($"{r.Seed} {c.Where,-18} {c.Verdict,-13} {c.Claim}");
                     }
                 }
-                output.WriteLine($"wrote {reportPath} and {reports.Sum(r => r.Figures.Length) * 5} figure files");
+                output.WriteLine($"wrote {reportPath} and {reports.Sum(r => r.AllFiles.Count())} figure and data files");
             }
             return ExitCodes.Ok;
         });

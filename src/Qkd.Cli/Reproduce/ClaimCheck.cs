@@ -14,7 +14,7 @@ public enum ClaimVerdict
 }
 
 /// <summary>One claim of a seed paper, what our models compute, and the verdict.</summary>
-/// <param name="Seed">seed-000, seed-001 or seed-002.</param>
+/// <param name="Seed">seed-000 to seed-003.</param>
 /// <param name="Where">Figure or section of the paper.</param>
 /// <param name="Claim">The paper's statement, paraphrased.</param>
 /// <param name="Verdict">Our verdict.</param>

@@ -66,6 +66,7 @@ public sealed class SweepAndReproduceCommandTests : IDisposable
         var report = File.ReadAllText(Path.Combine(_dir, "report.md"));
         Assert.Contains("More dark count per pulse lowers the QBER", report, StringComparison.Ordinal);
         Assert.Contains("Higher detection efficiency raises the QBER", report, StringComparison.Ordinal);
+        Assert.Contains("## seed-003:", report, StringComparison.Ordinal);
         using var d = JsonDocument.Parse(r.Stdout);
         var contradictions = d.RootElement.GetProperty("seeds").EnumerateArray()
             .SelectMany(s => s.GetProperty("claims").EnumerateArray())
@@ -76,6 +77,47 @@ public sealed class SweepAndReproduceCommandTests : IDisposable
     [Fact]
     public void Reproduce_UnknownSeed_Exits2()
         => Assert.Equal(2, CliHarness.Run("reproduce", "seed-009", "--out", _dir).ExitCode);
+
+    [Fact]
+    public void Reproduce_UnknownSeed_MessageAndHelp_ListSeed003()
+    {
+        var bad = CliHarness.Run("reproduce", "seed-009", "--out", _dir);
+        Assert.Contains("seed-003", bad.Stderr + bad.Stdout, StringComparison.Ordinal);
+        var help = CliHarness.Run("reproduce", "--help");
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("seed-003", help.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reproduce_Seed003_WritesBothFiguresUnderBothReadings_AndAClaimSection()
+    {
+        var r = CliHarness.Run("reproduce", "seed-003", "--out", _dir, "--json");
+        Assert.Equal(0, r.ExitCode);
+        foreach (var stem in new[] { "seed-003-fig4-capacity-empty", "seed-003-fig4-capacity-full", "seed-003-fig5-olt-rate-empty", "seed-003-fig5-olt-rate-full" })
+        {
+            foreach (var ext in new[] { ".png", ".svg", "-adaptive-residue.png" })
+            {
+                Assert.True(new FileInfo(Path.Combine(_dir, stem + ext)).Length > 1000, stem + ext);
+            }
+            var csv = File.ReadAllLines(Path.Combine(_dir, stem + ".csv"));
+            var values = stem.Contains("fig4", StringComparison.Ordinal) ? 5 : 6;
+            Assert.Equal(1 + values * 3 * 10, csv.Length);
+        }
+        var report = File.ReadAllText(Path.Combine(_dir, "report.md"));
+        Assert.Contains("## seed-003:", report, StringComparison.Ordinal);
+        Assert.Contains("![seed-003-fig4-capacity-empty](seed-003-fig4-capacity-empty.png)", report, StringComparison.Ordinal);
+        Assert.Contains("| Fig. 4 | At load 1000 Adaptive Key Residue keeps success above 0.6. | **contradicted by the simulation** |", report, StringComparison.Ordinal);
+        using var d = JsonDocument.Parse(r.Stdout);
+        var seed = d.RootElement.GetProperty("seeds")[0];
+        Assert.Equal("seed-003", seed.GetProperty("seed").GetString());
+        var claims = seed.GetProperty("claims").EnumerateArray().ToList();
+        var fig4 = claims.Single(c => c.GetProperty("where").GetString() == "Fig. 4" && c.GetProperty("claim").GetString()!.Contains("above 0.6", StringComparison.Ordinal));
+        Assert.Equal("contradicts", fig4.GetProperty("verdict").GetString());
+        Assert.Contains("1/rho = 0.21", fig4.GetProperty("evidence").GetString(), StringComparison.Ordinal);
+        Assert.Contains(claims, c => c.GetProperty("claim").GetString()!.StartsWith("Success grows with V", StringComparison.Ordinal)
+            && c.GetProperty("verdict").GetString() == "agrees");
+        Assert.Equal(4 * (1 + 2 * 4), seed.GetProperty("figures").GetArrayLength());
+    }
 
     [Fact]
     public void LinePlot_LogScale_DropsNonPositivePoints_AndWritesImages()

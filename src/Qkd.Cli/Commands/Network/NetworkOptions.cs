@@ -73,12 +73,18 @@ internal sealed class NetworkOptions
         {
             policy = policy.WithRouting(NetworkPolicies.RoutingFromName(routing));
         }
-        return new NetworkSimulationSettings(parse.GetValue(KeysPerService) ?? 10, load, parse.GetValue(Horizon) ?? 1000, policy,
-            (int)(parse.GetValue(Paths) ?? 3), parse.GetValue(InitialFill) ?? 0, rateModel: new SharedKeyRateModel(Qkd.KeyRate.KeyRateModels.Get(parse.GetValue(KeyRateModel) ?? SharedKeyRateModel.DefaultModel)))
-        {
-            HoldingTimeSeconds = parse.GetValue(HoldingTime) ?? 0,
-        };
+        return Settings(policy, load, parse.GetValue(KeysPerService) ?? 10, parse.GetValue(Horizon) ?? 1000, (int)(parse.GetValue(Paths) ?? 3),
+            parse.GetValue(InitialFill) ?? 0, parse.GetValue(KeyRateModel) ?? SharedKeyRateModel.DefaultModel, parse.GetValue(HoldingTime) ?? 0);
     }
+
+    /// <summary>Settings for one policy and load with the commands' defaults (X = 10 keys, T = 1000 s, k = 3 paths, pools empty, one-shot services).</summary>
+    public static NetworkSimulationSettings Settings(NetworkPolicy policy, double load, double keysPerService = 10, double horizonSeconds = 1000,
+        int paths = 3, double initialFill = 0, string keyRateModel = SharedKeyRateModel.DefaultModel, double holdingTimeSeconds = 0)
+        => new(keysPerService, load, horizonSeconds, policy, paths, initialFill,
+            rateModel: new SharedKeyRateModel(Qkd.KeyRate.KeyRateModels.Get(keyRateModel)))
+        {
+            HoldingTimeSeconds = holdingTimeSeconds,
+        };
 
     /// <summary>Parses "100:1000:100" (start:stop:step), "100,200,500" or one number.</summary>
     public static double[] ParseLoads(string text)

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using Qkd.Network;
 
 namespace Qkd.Cli.Commands.Network;
@@ -33,37 +32,14 @@ public static class SweepCommand
             var dir = parse.GetValue(output)!;
             var seeds = options.SeedCount(parse);
             var baseSeed = options.BaseSeed(parse);
-            var total = values.Length * policyList.Count * loadList.Length;
-            NetworkTopology? lastTopology = null;
-            NetworkSimulationSettings? lastSettings = null;
-            var points = CliProgress.Run($"network sweep {parameter}", progress =>
-            {
-                var list = new List<SweepPoint>();
-                foreach (var value in values)
-                {
-                    var topology = parameter == "capacity" ? options.BuildTopology(parse, capacityOverride: value) : options.BuildTopology(parse, oltRateOverride: value);
-                    lastTopology = topology;
-                    foreach (var policy in policyList)
-                    {
-                        foreach (var load in loadList)
-                        {
-                            var settings = options.BuildSettings(parse, policy, load);
-                            lastSettings = settings;
-                            var s = NetworkExperiment.Run(topology, settings, seeds, baseSeed);
-                            var rho = topology.Traffic.Endpoints.Length <= 200 ? KeyFlowBound.Utilisation(topology, settings) : double.NaN;
-                            list.Add(new SweepPoint(settings.Policy.Name, parameter, value, load, s.SuccessRate.Mean, s.SuccessRate.HalfWidth95,
-                                s.ServicesArrived, s.ServicesServed, s.KeysGenerated, s.KeysConsumed, s.KeysWasted, s.MeanRelayHops, rho));
-                            progress.Report(list.Count / (double)total);
-                        }
-                    }
-                }
-                return list;
-            });
+            var (points, lastTopology, lastSettings) = CliProgress.Run($"network sweep {parameter}", progress => NetworkSweep.Run(parameter, values, policyList, loadList,
+                value => parameter == "capacity" ? options.BuildTopology(parse, capacityOverride: value) : options.BuildTopology(parse, oltRateOverride: value),
+                (policy, load) => options.BuildSettings(parse, policy, load), seeds, baseSeed, progress));
             Directory.CreateDirectory(dir);
             var stem = $"sweep-{parameter}";
-            File.WriteAllText(Path.Combine(dir, stem + ".csv"), Csv(points));
+            File.WriteAllText(Path.Combine(dir, stem + ".csv"), NetworkSweep.Csv(points));
             var images = SweepPlots.Write(points, dir, stem, parse.GetValue(options.KeysPerService) ?? 10);
-            var context = new SweepReport.Context(lastTopology!, lastSettings!, parameter, seeds, baseSeed,
+            var context = new SweepReport.Context(lastTopology, lastSettings, parameter, seeds, baseSeed,
                 string.Join(' ', parse.Tokens.Select(t => t.Value)));
             File.WriteAllText(Path.Combine(dir, stem + ".md"), SweepReport.Markdown(points, context, images));
             var o = parse.InvocationConfiguration.Output;
@@ -117,16 +93,5 @@ public static class SweepCommand
             list.Add(NetworkPolicies.FromName(name));
         }
         return list;
-    }
-
-    private static string Csv(List<SweepPoint> points)
-    {
-        var sb = new StringBuilder("policy,varied,value,load,successRate,successRateCi95,servicesArrived,servicesServed,keysGenerated,keysConsumed,keysWasted,meanRelayHops,keyFlowUtilisation\n");
-        foreach (var p in points)
-        {
-            sb.Append(CultureInfo.InvariantCulture,
-                $"{p.Policy},{p.Varied},{p.Value:G9},{p.Load:G9},{p.SuccessRate:G6},{p.SuccessRateCi95:G6},{p.ServicesArrived},{p.ServicesServed},{p.KeysGenerated:G9},{p.KeysConsumed:G9},{p.KeysWasted:G9},{p.MeanRelayHops:G6},{p.KeyFlowUtilisation:G6}\n");
-        }
-        return sb.ToString();
     }
 }

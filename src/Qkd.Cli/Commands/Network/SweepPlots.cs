@@ -13,14 +13,20 @@ public static class SweepPlots
     private static readonly MarkerShape[] Markers = [MarkerShape.FilledCircle, MarkerShape.OpenSquare, MarkerShape.FilledTriangleUp, MarkerShape.OpenDiamond];
 
     /// <summary>Writes the combined and per-policy plots as PNG and SVG; returns the file names written.</summary>
-    public static List<string> Write(IReadOnlyList<SweepPoint> points, string dir, string stem, double keysPerService)
+    /// <param name="points">The sweep's points.</param>
+    /// <param name="dir">Output directory.</param>
+    /// <param name="stem">File name stem; per-policy plots get "-policy" appended.</param>
+    /// <param name="keysPerService">X, shown in the title [keys].</param>
+    /// <param name="note">Appended to every title (e.g. the reading of load), or null.</param>
+    public static List<string> Write(IReadOnlyList<SweepPoint> points, string dir, string stem, double keysPerService, string? note = null)
     {
         var files = new List<string>();
         var policies = points.Select(p => p.Policy).Distinct().ToList();
-        Save(Build(points, policies, keysPerService, "all policies"), dir, stem, files);
+        var suffix = note is null ? "" : "; " + note;
+        Save(Build(points, policies, keysPerService, "all policies" + suffix), dir, stem, files);
         foreach (var policy in policies)
         {
-            Save(Build(points, [policy], keysPerService, policy), dir, $"{stem}-{policy}", files);
+            Save(Build(points, [policy], keysPerService, policy + suffix), dir, $"{stem}-{policy}", files);
         }
         return files;
     }

@@ -35,15 +35,10 @@ public static class SweepReport
         Line(md);
         Line(md, "## The paper's claims, checked");
         Line(md);
-        ClaimDecreasing(md, points);
-        ClaimAtMaxLoad(md, points, maxLoad);
-        ClaimGrowsWith(md, points, symbol, values);
-        if (context.Varied == "capacity" && values.Contains(600) && values.Contains(800) && values.Contains(1000))
+        foreach (var c in Claims(points))
         {
-            ClaimDiminishing(md, points);
+            Line(md, $"- **{(c.Holds ? "Holds" : "Does not hold")}**: {c.Claim}. {c.Evidence}");
         }
-        ClaimNotWorse(md, points, "adaptive-residue", "fixed", "Adaptive Key Residue is never worse than the fixed split (beyond statistical error)");
-        ClaimNotWorse(md, points, "adaptive-routing", "adaptive-residue", "Our adaptive-routing (water-filling + k-shortest key-aware paths) is never worse than Adaptive Key Residue");
         var rho = points.Where(p => p.Load == maxLoad && !double.IsNaN(p.KeyFlowUtilisation)).Select(p => p.KeyFlowUtilisation).DefaultIfEmpty(double.NaN).Max();
         Line(md);
         Line(md, "## Key-flow check");
@@ -76,7 +71,35 @@ public static class SweepReport
         return md.ToString();
     }
 
-    private static void ClaimDecreasing(StringBuilder md, IReadOnlyList<SweepPoint> points)
+    /// <summary>One of seed 003's claims about Figs. 4/5, whether the points support it, and the numbers that decide it.</summary>
+    /// <param name="Claim">The claim, paraphrased.</param>
+    /// <param name="Holds">True when the points support it everywhere.</param>
+    /// <param name="Evidence">The numbers that decide it.</param>
+    /// <param name="HoldsForSomeValues">True when it fails overall but holds for some values of the varied parameter.</param>
+    public sealed record SweepClaim(string Claim, bool Holds, string Evidence, bool HoldsForSomeValues = false);
+
+    /// <summary>Checks seed 003's claims against the points of one sweep (one varied parameter).</summary>
+    public static List<SweepClaim> Claims(IReadOnlyList<SweepPoint> points)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        var claims = new List<SweepClaim>();
+        var varied = points[0].Varied;
+        var symbol = varied == "capacity" ? "C" : "V";
+        var values = points.Select(p => p.Value).Distinct().OrderBy(v => v).ToList();
+        var maxLoad = points.Max(p => p.Load);
+        ClaimDecreasing(claims, points);
+        ClaimAtMaxLoad(claims, points, maxLoad);
+        ClaimGrowsWith(claims, points, symbol, values);
+        if (varied == "capacity" && values.Contains(600) && values.Contains(800) && values.Contains(1000))
+        {
+            ClaimDiminishing(claims, points);
+        }
+        ClaimNotWorse(claims, points, "adaptive-residue", "fixed", "Adaptive Key Residue is never worse than the fixed split (beyond statistical error)");
+        ClaimNotWorse(claims, points, "adaptive-routing", "adaptive-residue", "Our adaptive-routing (water-filling + k-shortest key-aware paths) is never worse than Adaptive Key Residue");
+        return claims;
+    }
+
+    private static void ClaimDecreasing(List<SweepClaim> md, IReadOnlyList<SweepPoint> points)
     {
         var rises = 0;
         var steps = 0;
@@ -95,7 +118,7 @@ public static class SweepReport
             $"{rises} of {steps} load steps rise beyond the CI.");
     }
 
-    private static void ClaimAtMaxLoad(StringBuilder md, IReadOnlyList<SweepPoint> points, double maxLoad)
+    private static void ClaimAtMaxLoad(List<SweepClaim> md, IReadOnlyList<SweepPoint> points, double maxLoad)
     {
         var at = points.Where(p => p.Policy == "adaptive-residue" && p.Load == maxLoad).ToList();
         if (at.Count == 0)
@@ -105,10 +128,11 @@ public static class SweepReport
         var min = at.Min(p => p.SuccessRate);
         var max = at.Max(p => p.SuccessRate);
         var claim = maxLoad == 1000 ? "At load 1000 Adaptive Key Residue keeps success above 0.6" : $"At the highest load ({maxLoad:G6}) Adaptive Key Residue keeps success above 0.6";
-        Verdict(md, claim, min > 0.6, $"success at L = {maxLoad:G6} is {min:F3} to {max:F3} across the swept values{(max > 0.6 && min <= 0.6 ? " (holds only for some values)" : "")}.");
+        md.Add(new SweepClaim(claim, min > 0.6, $"success at L = {maxLoad:G6} is {min:F3} to {max:F3} across the swept values{(max > 0.6 && min <= 0.6 ? " (holds only for some values)" : "")}.",
+            max > 0.6 && min <= 0.6));
     }
 
-    private static void ClaimGrowsWith(StringBuilder md, IReadOnlyList<SweepPoint> points, string symbol, List<double> values)
+    private static void ClaimGrowsWith(List<SweepClaim> md, IReadOnlyList<SweepPoint> points, string symbol, List<double> values)
     {
         foreach (var policy in points.Select(p => p.Policy).Distinct())
         {
@@ -137,7 +161,7 @@ public static class SweepReport
         }
     }
 
-    private static void ClaimDiminishing(StringBuilder md, IReadOnlyList<SweepPoint> points)
+    private static void ClaimDiminishing(List<SweepClaim> md, IReadOnlyList<SweepPoint> points)
     {
         foreach (var policy in points.Select(p => p.Policy).Distinct())
         {
@@ -149,7 +173,7 @@ public static class SweepReport
         }
     }
 
-    private static void ClaimNotWorse(StringBuilder md, IReadOnlyList<SweepPoint> points, string better, string baseline, string claim)
+    private static void ClaimNotWorse(List<SweepClaim> md, IReadOnlyList<SweepPoint> points, string better, string baseline, string claim)
     {
         var worse = 0;
         var count = 0;
@@ -177,8 +201,8 @@ public static class SweepReport
     private static IEnumerable<List<SweepPoint>> Curves(IReadOnlyList<SweepPoint> points)
         => points.GroupBy(p => (p.Policy, p.Value)).Select(g => g.OrderBy(p => p.Load).ToList());
 
-    private static void Verdict(StringBuilder md, string claim, bool holds, string evidence)
-        => Line(md, $"- **{(holds ? "Holds" : "Does not hold")}**: {claim}. {evidence}");
+    private static void Verdict(List<SweepClaim> claims, string claim, bool holds, string evidence)
+        => claims.Add(new SweepClaim(claim, holds, evidence));
 
     private static void Line(StringBuilder md, string text = "") => md.Append(text).Append('\n');
 }
