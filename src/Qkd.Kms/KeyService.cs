@@ -9,13 +9,23 @@ using Qkd.Kms.Storage;
 namespace Qkd.Kms;
 
 /// <summary>
-/// What a KME does with keys (docs/kms.md): serve masters from a link pool after the next KME on the
-/// route confirmed the reservation, serve slaves all-or-nothing from pending keys, receive transfers
-/// and relay them hop by hop with one-time-pad encryption. Endpoints call this; this calls the store.
+/// What a KME does with keys (docs/kms.md): serve masters of a direct link from units the peer leased
+/// to this KME (one local transaction; the peer learns of the keys from a durable outbox of notices),
+/// serve masters of a relayed route after the next KME confirmed a reservation, serve slaves
+/// all-or-nothing from pending keys, receive transfers and relay them hop by hop with one-time-pad
+/// encryption. Endpoints call this; this calls the store.
 /// </summary>
 public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wrapper, PeerClient peers, KmsMetrics metrics, AuditLog audit, TimeProvider time, ILogger<KeyService> logger) : IDisposable
 {
     private readonly int _unitBytes = config.Keys.UnitBits / 8;
+
+    private readonly Dictionary<string, NoticeSender> _senders = config.Peers.ToDictionary(
+        p => p.KmeId, p => new NoticeSender(p.KmeId, store, peers, metrics, logger), StringComparer.Ordinal);
+
+    private readonly Dictionary<string, SemaphoreSlim> _leasing = config.Peers.ToDictionary(p => p.KmeId, _ => new SemaphoreSlim(1, 1), StringComparer.Ordinal);
+
+    /// <summary>Owned units per peer as this process last saw them (drives the lease prefetch only; the store decides).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _owned = new(StringComparer.Ordinal);
 
     public KmsConfig Config => config;
 
@@ -45,22 +55,30 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
 
     public Task<long> AvailableUnitsAsync(string peer, CancellationToken ct) => store.AvailableUnitsAsync(peer, ct);
 
+    /// <summary>Units this KME can serve its masters towards <paramref name="peer"/>: available in the pool plus leased to it.</summary>
+    public async Task<long> ServableUnitsAsync(string peer, CancellationToken ct)
+        => await store.AvailableUnitsAsync(peer, ct) + await store.OwnedUnitsAsync(peer, ct);
+
     /// <summary>Keys of <paramref name="sizeBits"/> the pool towards <paramref name="peer"/> can serve now.</summary>
     public async Task<long> StoredKeyCountAsync(string peer, int sizeBits, CancellationToken ct)
-        => KeyUnits.KeysAvailable(await store.AvailableUnitsAsync(peer, ct), sizeBits, config.Keys.UnitBits);
+        => KeyUnits.KeysAvailable(await ServableUnitsAsync(peer, ct), sizeBits, config.Keys.UnitBits);
 
     /// <summary>
-    /// <c>enc_keys</c>: reserve, tell the next KME, then hand out (or discard on any doubt). Concurrent
-    /// requests for the same (master, slave) pair are coalesced (group commit, docs/kms.md "Group
-    /// commit"): one reservation transaction, one KME-to-KME call and one finishing transaction serve
-    /// the whole group, with the same guarantees as one request. An idle KME serves a lone request at
-    /// once (a group of one); groups only grow while earlier ones are in flight.
+    /// <c>enc_keys</c>. Direct link: take leased units and write the key notice in one local
+    /// transaction (docs/kms.md "Key leases"). Relayed route: reserve, tell the next KME, then hand out
+    /// (or discard on any doubt); concurrent requests for the same (master, slave) pair are coalesced
+    /// (group commit, docs/kms.md "Group commit"): one reservation transaction, one KME-to-KME call and
+    /// one finishing transaction serve the whole group, with the same guarantees as one request.
     /// </summary>
     public Task<EncOutcome> GetKeysAsync(string masterSae, string slaveSae, int number, int sizeBits, CancellationToken ct)
     {
         var destination = KmeOfSae(slaveSae) ?? throw new InvalidOperationException("slave SAE was validated by the endpoint");
         var next = NextHop(destination)!;
         var request = new EncRequest(masterSae, slaveSae, number, sizeBits);
+        if (next == destination)
+        {
+            return ServeLeasedAsync(request, next);
+        }
         var batcher = _batchers.GetOrAdd((masterSae, slaveSae), static (_, s) => new EncBatcher(s), this);
         return batcher.SubmitAsync(request, next, destination, ct);
     }
@@ -73,14 +91,236 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Master, string Slave), EncBatcher> _batchers = new();
 
-    /// <summary>Stops the group workers once the queued requests are served (the host stopped taking requests).</summary>
+    /// <summary>Stops the group workers once the queued requests are served (the host stopped taking requests), and the notice senders.</summary>
     public void Dispose()
     {
         foreach (var b in _batchers.Values)
         {
             b.Complete();
         }
+        foreach (var s in _senders.Values)
+        {
+            s.Dispose();
+        }
     }
+
+    /// <summary>
+    /// Serves a master of a direct link from units the peer leased to this KME: one transaction moves
+    /// them to Delivered and appends the key notice to the outbox; the notice sender then tells the
+    /// peer. A key is served only from units the peer has durably set aside for this KME, and only while
+    /// the peer answers, so the slave can always fetch it there (docs/kms.md "Key leases").
+    /// </summary>
+    private async Task<EncOutcome> ServeLeasedAsync(EncRequest r, string peer)
+    {
+        var sender = _senders[peer];
+        if (!sender.PeerReachable)
+        {
+            return new EncOutcome.Unavailable($"KME {peer} is unreachable ({sender.Failure}); no key was served");
+        }
+        var unitsPerKey = KeyUnits.UnitsPerKey(r.SizeBits, config.Keys.UnitBits);
+        var needed = r.Number * unitsPerKey;
+        var ids = new Guid[r.Number];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = Guid.NewGuid();
+        }
+        for (var attempt = 0; ; attempt++)
+        {
+            var units = await store.TakeOwnedAsync(peer, needed, u => Notice(r, peer, ids, unitsPerKey, u), time.GetUtcNow(), CancellationToken.None);
+            if (units is not null)
+            {
+                sender.Signal();
+                var keys = new List<DeliveredKey>(r.Number);
+                for (var i = 0; i < r.Number; i++)
+                {
+                    var slice = new List<(UnitRef, byte[])>(unitsPerKey);
+                    for (var j = 0; j < unitsPerKey; j++)
+                    {
+                        var u = units[(i * unitsPerKey) + j];
+                        slice.Add((u.Ref, u.Material));
+                    }
+                    keys.Add(new DeliveredKey(ids[i], Compose(peer, slice, r.SizeBits / 8)));
+                }
+                metrics.UnitsConsumed.WithLabels(peer, "delivery").Inc(needed);
+                metrics.KeysServed.WithLabels("master").Inc(r.Number);
+                audit.Delivered("enc_keys", ids, r.MasterSae, r.MasterSae, [r.SlaveSae], peer);
+                if (_owned.AddOrUpdate(peer, 0, (_, n) => Math.Max(0, n - needed)) < config.Keys.LeaseUnits / 2)
+                {
+                    PrefetchLease(peer);
+                }
+                return new EncOutcome.Served(keys);
+            }
+            _owned[peer] = 0;
+            if (attempt == 2)
+            {
+                return new EncOutcome.Unavailable($"not enough key material towards {peer}: {r.Number} keys of {r.SizeBits} bits need {needed} units of {config.Keys.UnitBits} bits");
+            }
+            if (await LeaseAsync(peer, needed) is { } failure)
+            {
+                return new EncOutcome.Unavailable(failure);
+            }
+        }
+    }
+
+    /// <summary>The notice of one served request: key IDs, their units, the SAEs; no key material.</summary>
+    private static byte[] Notice(EncRequest r, string peer, Guid[] ids, int unitsPerKey, IReadOnlyList<StoredUnit> units)
+    {
+        var keys = new List<TransferKeyDto>(ids.Length);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var refs = new List<UnitDto>(unitsPerKey);
+            for (var j = 0; j < unitsPerKey; j++)
+            {
+                var u = units[(i * unitsPerKey) + j].Ref;
+                refs.Add(new UnitDto(u.BlockId, u.Index));
+            }
+            keys.Add(new TransferKeyDto(ids[i], r.SizeBits, refs, null));
+        }
+        return System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new KeyTransferDto(r.MasterSae, [r.SlaveSae], peer, keys));
+    }
+
+    private int _prefetching;
+
+    /// <summary>Leases ahead in the background (only from a pool of at least two leases) so that requests rarely wait for a lease round trip.</summary>
+    private void PrefetchLease(string peer)
+    {
+        if (Interlocked.CompareExchange(ref _prefetching, 1, 0) != 0)
+        {
+            return;
+        }
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await LeaseAsync(peer, 1, prefetch: true);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Log.Failed(logger, "lease prefetch", e.GetType().Name);
+            }
+            finally
+            {
+                Volatile.Write(ref _prefetching, 0);
+            }
+        });
+    }
+
+    /// <summary>
+    /// Asks <paramref name="peer"/> to lease units of the link pool to this KME: reserve them here, the
+    /// peer moves the same units to Leased, then they become Owned here; discarded on any doubt (409,
+    /// error, no answer), as a reservation is. A lease takes min(keys.leaseUnits, max(needed,
+    /// available / 2)) units, so the other direction of the link always keeps half of what is left.
+    /// Returns null on success (or when owned units already cover <paramref name="needed"/>), else why not.
+    /// </summary>
+    private async Task<string?> LeaseAsync(string peer, int needed, bool prefetch = false)
+    {
+        var gate = _leasing[peer];
+        await gate.WaitAsync();
+        try
+        {
+            var owned = await store.OwnedUnitsAsync(peer, CancellationToken.None);
+            _owned[peer] = owned;
+            if ((prefetch && owned >= config.Keys.LeaseUnits / 2) || (!prefetch && owned >= needed))
+            {
+                return null;
+            }
+            var available = await store.AvailableUnitsAsync(peer, CancellationToken.None);
+            if (prefetch && available < 2L * config.Keys.LeaseUnits)
+            {
+                // A small pool is leased on demand only, so that one direction cannot take it all ahead of use.
+                return null;
+            }
+            var size = (int)Math.Min(available, Math.Min(config.Keys.LeaseUnits, Math.Max(needed, available / 2)));
+            if (size < needed || size == 0)
+            {
+                return $"not enough key material towards {peer}: {needed} units needed, {available + owned} available";
+            }
+            var lease = Guid.NewGuid();
+            var units = await store.ReserveUnitsAsync(peer, size, TakesNewestFrom(peer), lease, time.GetUtcNow(), CancellationToken.None);
+            if (units is null)
+            {
+                return $"not enough key material towards {peer}: the pool changed while leasing";
+            }
+            var (status, reason) = await peers.LeaseAsync(peer, new LeaseDto(lease, units.Select(u => new UnitDto(u.Ref.BlockId, u.Ref.Index)).ToList()), CancellationToken.None);
+            _senders[peer].Observe(status, reason);
+            if (status != TransferStatus.Accepted)
+            {
+                await store.FinishReservationAsync(lease, false, time.GetUtcNow(), CancellationToken.None);
+                metrics.ReservationsDiscarded.WithLabels(peer).Inc(units.Count);
+                Log.PeerTransferFailed(logger, peer, reason, units.Count);
+                return $"KME {peer} did not confirm the key lease ({reason}); no key was served";
+            }
+            await store.ConfirmLeaseAsync(lease, time.GetUtcNow(), CancellationToken.None);
+            _owned.AddOrUpdate(peer, units.Count, (_, n) => n + units.Count);
+            metrics.UnitsLeased.WithLabels(peer, "owned").Inc(units.Count);
+            Log.Leased(logger, peer, units.Count, "owned");
+            return null;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>The peer asks for a lease: its named units, all Available here, become Leased (reserved for the peer's masters).</summary>
+    public async Task<TransferOutcome> GrantLeaseAsync(string fromKme, LeaseDto lease, CancellationToken ct)
+    {
+        if (lease.Units.Count == 0 || lease.Units.Distinct().Count() != lease.Units.Count)
+        {
+            return new TransferOutcome.Invalid("a lease names at least one unit, each once");
+        }
+        if (!await store.GrantLeaseAsync(fromKme, lease.Units.Select(u => new UnitRef(u.BlockId, u.Index)).ToList(), time.GetUtcNow(), ct))
+        {
+            return new TransferOutcome.Conflict($"one or more units of the {fromKme} pool are not available here");
+        }
+        metrics.UnitsLeased.WithLabels(fromKme, "granted").Inc(lease.Units.Count);
+        Log.Leased(logger, fromKme, lease.Units.Count, "granted");
+        return new TransferOutcome.Accepted(lease.Units.Count);
+    }
+
+    /// <summary>
+    /// Key notices from the peer: each becomes pending keys here, built from the units leased to the
+    /// peer, in its own transaction. A notice seen before (the sender repeats after a lost answer) is
+    /// counted as a duplicate; one that names units not leased to the peer is refused and logged.
+    /// </summary>
+    public async Task<NoticesReplyDto> ReceiveNoticesAsync(string fromKme, NoticesDto notices, CancellationToken ct)
+    {
+        int applied = 0, duplicates = 0, refused = 0;
+        foreach (var n in notices.Notices)
+        {
+            if (n?.Keys is null || n.SlaveSaeIds is null || n.MasterSaeId is null || n.DestinationKmeId != config.KmeId || n.Keys.Any(k => k.Otp is not null))
+            {
+                refused++;
+                Log.NoticeRefused(logger, fromKme, "a notice names this KME as destination, its SAEs and keys, and carries no one-time pad");
+                continue;
+            }
+            var outcome = await ReceiveTransferAsync(fromKme, n, UnitState.Leased, ct);
+            if (outcome is TransferOutcome.Accepted)
+            {
+                applied++;
+                metrics.UnitsConsumed.WithLabels(fromKme, "delivery").Inc(n.Keys.Sum(k => k.Units.Count));
+            }
+            else if (n.Keys.Count > 0 && await store.KeyExistsAsync(n.Keys[0].KeyId, ct))
+            {
+                duplicates++;
+            }
+            else
+            {
+                refused++;
+                Log.NoticeRefused(logger, fromKme, outcome switch
+                {
+                    TransferOutcome.Invalid i => i.Reason,
+                    TransferOutcome.Conflict c => c.Reason,
+                    TransferOutcome.Unavailable u => u.Reason,
+                    _ => "unknown",
+                });
+            }
+        }
+        return new NoticesReplyDto(applied, duplicates, refused);
+    }
+
+    /// <summary>The peer's slave asked for a key it has not heard of: send the outbox towards it now.</summary>
+    public Task<bool> FlushNoticesAsync(string peer, CancellationToken ct) => _senders[peer].FlushAsync(ct);
 
     private sealed record EncRequest(string MasterSae, string SlaveSae, int Number, int SizeBits);
 
@@ -260,6 +500,15 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
     public async Task<DecOutcome> GetKeysWithIdsAsync(string callerSae, string masterSae, IReadOnlyList<Guid> keyIds, CancellationToken ct)
     {
         var result = await store.TakeKeysAsync(keyIds, masterSae, callerSae, time.GetUtcNow(), ct);
+        if (result is TakeKeysResult.NotFound && KmeOfSae(masterSae) is { } masterKme && _senders.ContainsKey(masterKme))
+        {
+            // The master's KME may have served these keys a moment ago and its notice be on the way: ask for it, then look again.
+            var (status, _) = await peers.RequestFlushAsync(masterKme, ct);
+            if (status == TransferStatus.Accepted)
+            {
+                result = await store.TakeKeysAsync(keyIds, masterSae, callerSae, time.GetUtcNow(), ct);
+            }
+        }
         switch (result)
         {
             case TakeKeysResult.NotFound nf:
@@ -277,7 +526,10 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
     }
 
     /// <summary>A transfer from a linked KME: store the keys here, or relay them one hop further.</summary>
-    public async Task<TransferOutcome> ReceiveTransferAsync(string fromKme, KeyTransferDto transfer, CancellationToken ct)
+    public Task<TransferOutcome> ReceiveTransferAsync(string fromKme, KeyTransferDto transfer, CancellationToken ct)
+        => ReceiveTransferAsync(fromKme, transfer, UnitState.Available, ct);
+
+    private async Task<TransferOutcome> ReceiveTransferAsync(string fromKme, KeyTransferDto transfer, UnitState from, CancellationToken ct)
     {
         if (transfer.Keys.Count == 0 || transfer.SlaveSaeIds.Count == 0)
         {
@@ -303,16 +555,19 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
             {
                 return new TransferOutcome.Invalid($"a slave SAE of this transfer is not attached to {config.KmeId}");
             }
-            var taken = await store.TakeUnitsAsync(fromKme, allUnits, materials => BuildPendingKeys(fromKme, transfer, allUnits, materials), time.GetUtcNow(), ct);
+            var taken = await store.TakeUnitsAsync(fromKme, allUnits, from, materials => BuildPendingKeys(fromKme, transfer, allUnits, materials), time.GetUtcNow(), ct);
             if (taken is null)
             {
-                return new TransferOutcome.Conflict($"one or more units of the {fromKme} pool are not available here");
+                return new TransferOutcome.Conflict($"one or more units of the {fromKme} pool are not {(from == UnitState.Leased ? "leased to it" : "available")} here");
             }
-            metrics.UnitsConsumed.WithLabels(fromKme, "delivery").Inc(allUnits.Count);
+            if (from == UnitState.Available)
+            {
+                metrics.UnitsConsumed.WithLabels(fromKme, "delivery").Inc(allUnits.Count);
+            }
             return new TransferOutcome.Accepted(transfer.Keys.Count);
         }
         var next = NextHop(transfer.DestinationKmeId);
-        if (next is null || next == fromKme)
+        if (from != UnitState.Available || next is null || next == fromKme)
         {
             return new TransferOutcome.Invalid($"no route from {config.KmeId} to {transfer.DestinationKmeId}");
         }

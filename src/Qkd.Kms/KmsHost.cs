@@ -123,7 +123,7 @@ public sealed class KmsHost : IAsyncDisposable
         {
             foreach (var p in config.Peers)
             {
-                metrics.PoolUnits.WithLabels(p.KmeId).Set(await store.AvailableUnitsAsync(p.KmeId, cancel));
+                metrics.PoolUnits.WithLabels(p.KmeId).Set(await keys.ServableUnitsAsync(p.KmeId, cancel));
             }
         });
         app.Use(async (ctx, next) =>
@@ -154,7 +154,7 @@ public sealed class KmsHost : IAsyncDisposable
             var pools = new Dictionary<string, long>();
             foreach (var p in config.Peers)
             {
-                pools[p.KmeId] = await store.AvailableUnitsAsync(p.KmeId, cancel);
+                pools[p.KmeId] = await keys.ServableUnitsAsync(p.KmeId, cancel);
             }
             return Results.Json(new { status = "ok", kme_ID = config.KmeId, pool_units = pools });
         }).ExcludeFromDescription();

@@ -171,6 +171,9 @@ public sealed record KeyPolicyConfig
     /// <summary>Keys and units older than this are expired and wiped.</summary>
     public double MaxAgeSeconds { get; init; } = 86_400;
 
+    /// <summary>Most units one key lease takes from a link pool (docs/kms.md "Key leases"); a lease takes at most half the available units unless a request needs more.</summary>
+    public int LeaseUnits { get; init; } = 1024;
+
     /// <summary>A reservation not confirmed by the peer within this time is discarded (crash recovery).</summary>
     public double ReservationTimeoutSeconds { get; init; } = 30;
 
@@ -183,6 +186,7 @@ public sealed record KeyPolicyConfig
         KmsConfig.Require(MaxKeysPerRequest is >= 1 and <= 10_000, $"keys.maxKeysPerRequest must be within [1, 10000], but was {MaxKeysPerRequest}.");
         KmsConfig.Require(MaxPoolUnits >= 1, $"keys.maxPoolUnits must be at least 1, but was {MaxPoolUnits}.");
         KmsConfig.Require(MaxAgeSeconds > 0, $"keys.maxAgeSeconds must be positive, but was {MaxAgeSeconds} s.");
+        KmsConfig.Require(LeaseUnits is >= 1 and <= 1_000_000, $"keys.leaseUnits must be within [1, 1000000] units, but was {LeaseUnits}.");
         KmsConfig.Require(ReservationTimeoutSeconds > 0, $"keys.reservationTimeoutSeconds must be positive, but was {ReservationTimeoutSeconds} s.");
     }
 }

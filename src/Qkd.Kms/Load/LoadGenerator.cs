@@ -9,7 +9,14 @@ namespace Qkd.Kms.Load;
 
 /// <summary>Parameters of an open-loop <c>enc_keys</c> load run.</summary>
 public sealed record LoadOptions(Uri KmeUrl, string CaPem, string CertPem, string KeyPem, string SlaveSae,
-    double RatePerSecond, TimeSpan Duration, int Number, int SizeBits, int Connections);
+    double RatePerSecond, TimeSpan Duration, int Number, int SizeBits, int Connections)
+{
+    /// <summary>
+    /// Load at the same rate before the measured period, not counted: a freshly started server is still
+    /// compiling its hot paths (tiered JIT) for several seconds, which is not its steady state.
+    /// </summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.Zero;
+}
 
 /// <summary>
 /// Result of a load run; latencies in milliseconds, measured from each request's scheduled start.
@@ -47,7 +54,16 @@ public static class LoadGenerator
 
         // Warm-up: open the connections (TLS handshakes are not part of the steady state measured).
         await Task.WhenAll(Enumerable.Range(0, Math.Min(o.Connections, 8)).Select(_ => SendAsync(http, path, body, ct)));
+        if (o.Warmup > TimeSpan.Zero)
+        {
+            await RunOpenLoopAsync(http, path, body, o.RatePerSecond, o.Warmup, ct);
+        }
+        return await RunOpenLoopAsync(http, path, body, o.RatePerSecond, o.Duration, ct) with { Connections = o.Connections };
+    }
 
+    private static async Task<LoadResult> RunOpenLoopAsync(HttpClient http, string path, string body, double rate, TimeSpan duration, CancellationToken ct)
+    {
+        var o = (RatePerSecond: rate, Duration: duration);
         var total = (long)Math.Round(o.RatePerSecond * o.Duration.TotalSeconds);
         var latencies = new double[total];
         var statuses = new int[total];
@@ -102,7 +118,7 @@ public static class LoadGenerator
             unavailable += statuses[i] == 503 ? 1 : 0;
         }
         return new LoadResult(next, ok, next - ok, unavailable, elapsed, next / elapsed,
-            Percentile(done, 0.50), Percentile(done, 0.90), Percentile(done, 0.99), done.Length > 0 ? done[^1] : 0, o.RatePerSecond, o.Connections,
+            Percentile(done, 0.50), Percentile(done, 0.90), Percentile(done, 0.99), done.Length > 0 ? done[^1] : 0, o.RatePerSecond, 0,
             Percentile(lag, 0.50), Percentile(lag, 0.99));
     }
 

@@ -19,6 +19,8 @@ public sealed class KmsMetrics
     public Gauge PoolUnits { get; }
     public Histogram RequestDuration { get; }
     public Histogram GroupRequests { get; }
+    public Counter UnitsLeased { get; }
+    public Counter NoticesSent { get; }
 
     public KmsMetrics(string kmeId)
     {
@@ -29,13 +31,15 @@ public sealed class KmsMetrics
         KeysRelayed = f.CreateCounter("qkd_kms_keys_relayed_total", "Keys forwarded by this KME as a trusted relay, per outgoing hop.", ["next_hop"]);
         UnitsConsumed = f.CreateCounter("qkd_kms_units_consumed_total", "Link key units consumed, per link pool and purpose (delivery, relay).", ["peer", "purpose"]);
         ReservationsDiscarded = f.CreateCounter("qkd_kms_units_discarded_total", "Reserved units discarded because the peer did not confirm, per link pool.", ["peer"]);
-        PoolUnits = f.CreateGauge("qkd_kms_pool_units", "Available key units per link pool (KME pair), refreshed at scrape.", ["peer"]);
+        PoolUnits = f.CreateGauge("qkd_kms_pool_units", "Key units this KME can serve its masters per link pool (available plus leased to it), refreshed at scrape.", ["peer"]);
         RequestDuration = f.CreateHistogram("qkd_kms_request_duration_seconds", "Request latency per route.", new HistogramConfiguration
         {
             LabelNames = ["route", "code"],
             Buckets = Histogram.ExponentialBuckets(0.0002, 2, 16),
         });
-        GroupRequests = f.CreateHistogram("qkd_kms_enc_group_requests", "enc_keys requests served by one reservation and one KME-to-KME transfer (group commit), per next hop.", new HistogramConfiguration
+        UnitsLeased = f.CreateCounter("qkd_kms_units_leased_total", "Link key units leased, per link pool; role owned (leased from the peer for this KME's masters) or granted (leased to the peer).", ["peer", "role"]);
+        NoticesSent = f.CreateCounter("qkd_kms_notices_sent_total", "Key notices delivered to the peer KME from the outbox, per peer.", ["peer"]);
+        GroupRequests = f.CreateHistogram("qkd_kms_enc_group_requests", "enc_keys requests served by one reservation and one KME-to-KME transfer (group commit on relayed routes), per next hop.", new HistogramConfiguration
         {
             LabelNames = ["next_hop"],
             Buckets = [1, 2, 4, 8, 16, 32, 64, 128, 256],

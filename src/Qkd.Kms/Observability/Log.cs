@@ -31,4 +31,13 @@ public static partial class Log
 
     [LoggerMessage(8, LogLevel.Information, "AUDIT {Operation} {KeyCount} keys [{KeyIds}] to {CallerSae} (master {MasterSae}, slaves {SlaveSaes}) via {Route}")]
     public static partial void Audit(ILogger logger, string operation, int keyCount, string keyIds, string callerSae, string masterSae, string slaveSaes, string route);
+
+    [LoggerMessage(10, LogLevel.Warning, "Key notices to {PeerKmeId} not delivered ({Reason}); {NoticeCount} stay in the outbox and are sent again")]
+    public static partial void NoticesFailed(ILogger logger, string peerKmeId, string reason, int noticeCount);
+
+    [LoggerMessage(11, LogLevel.Error, "Key notice from {PeerKmeId} refused: {Reason}")]
+    public static partial void NoticeRefused(ILogger logger, string peerKmeId, string reason);
+
+    [LoggerMessage(12, LogLevel.Information, "Key lease with {PeerKmeId}: {UnitCount} units {Direction}")]
+    public static partial void Leased(ILogger logger, string peerKmeId, int unitCount, string direction);
 }

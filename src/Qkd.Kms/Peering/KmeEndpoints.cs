@@ -53,6 +53,68 @@ public static class KmeEndpoints
             };
         });
 
+        kme.MapPost("/leases", async (HttpContext ctx) =>
+        {
+            if (LinkedKme(ctx, keys, logger, "/kme/v1/leases") is not { } cn)
+            {
+                return EtsiEndpoints.Error(401, "the client certificate is not a KME linked to " + keys.Config.KmeId);
+            }
+            LeaseDto? lease;
+            try
+            {
+                lease = await JsonSerializer.DeserializeAsync<LeaseDto>(ctx.Request.Body, cancellationToken: ctx.RequestAborted);
+            }
+            catch (JsonException e)
+            {
+                return EtsiEndpoints.Error(400, $"lease is not valid JSON: {e.Message}");
+            }
+            if (lease?.Units is null)
+            {
+                return EtsiEndpoints.Error(400, "lease needs lease_ID and units");
+            }
+            return await keys.GrantLeaseAsync(cn, lease, ctx.RequestAborted) switch
+            {
+                TransferOutcome.Accepted a => Results.Json(new { granted = a.KeyCount }),
+                TransferOutcome.Invalid i => EtsiEndpoints.Error(400, i.Reason),
+                TransferOutcome.Conflict x => EtsiEndpoints.Error(409, x.Reason),
+                TransferOutcome.Unavailable u => EtsiEndpoints.Error(503, u.Reason),
+                _ => throw new InvalidOperationException("unknown outcome"),
+            };
+        });
+
+        kme.MapPost("/notices", async (HttpContext ctx) =>
+        {
+            if (LinkedKme(ctx, keys, logger, "/kme/v1/notices") is not { } cn)
+            {
+                return EtsiEndpoints.Error(401, "the client certificate is not a KME linked to " + keys.Config.KmeId);
+            }
+            NoticesDto? notices;
+            try
+            {
+                notices = await JsonSerializer.DeserializeAsync<NoticesDto>(ctx.Request.Body, cancellationToken: ctx.RequestAborted);
+            }
+            catch (JsonException e)
+            {
+                return EtsiEndpoints.Error(400, $"key notices are not valid JSON: {e.Message}");
+            }
+            if (notices?.Notices is null)
+            {
+                return EtsiEndpoints.Error(400, "key notices need a notices array");
+            }
+            return Results.Json(await keys.ReceiveNoticesAsync(cn, notices, ctx.RequestAborted));
+        });
+
+        kme.MapPost("/flush", async (HttpContext ctx) =>
+        {
+            if (LinkedKme(ctx, keys, logger, "/kme/v1/flush") is not { } cn)
+            {
+                return EtsiEndpoints.Error(401, "the client certificate is not a KME linked to " + keys.Config.KmeId);
+            }
+            return await keys.FlushNoticesAsync(cn, ctx.RequestAborted)
+                ? Results.Json(new { flushed = true })
+                : EtsiEndpoints.Error(503, $"key notices to {cn} could not be delivered now");
+        });
+
         kme.MapPost("/supply/blocks", async (HttpContext ctx) =>
         {
             var cn = ctx.Connection.ClientCertificate is { } c ? CertificateTrust.CommonName(c) : "";
@@ -85,5 +147,17 @@ public static class KmeEndpoints
                 System.Security.Cryptography.CryptographicOperations.ZeroMemory(material);
             }
         });
+    }
+
+    /// <summary>The linked KME whose certificate made this request, or null (logged) for anyone else.</summary>
+    private static string? LinkedKme(HttpContext ctx, KeyService keys, ILogger logger, string route)
+    {
+        var cn = ctx.Connection.ClientCertificate is { } c ? CertificateTrust.CommonName(c) : "";
+        if (keys.Config.Peers.Any(p => p.KmeId == cn))
+        {
+            return cn;
+        }
+        Log.Rejected(logger, cn, route, 401, "not a linked KME");
+        return null;
     }
 }

@@ -46,22 +46,44 @@ public sealed class PeerClient : IDisposable
                 },
             };
             var client = new HttpClient(handler) { Timeout = timeout, DefaultRequestVersion = HttpVersion.Version11 };
-            _peers[peer.KmeId] = (client, new Uri(peer.Url.TrimEnd('/') + "/kme/v1/keys"));
+            _peers[peer.KmeId] = (client, new Uri(peer.Url.TrimEnd('/') + "/kme/v1/"));
         }
     }
 
     /// <summary>Posts <paramref name="transfer"/> to <paramref name="peerKmeId"/>; returns the status and a reason for logs.</summary>
-    public async Task<(TransferStatus Status, string Reason)> SendAsync(string peerKmeId, KeyTransferDto transfer, CancellationToken ct)
+    public Task<(TransferStatus Status, string Reason)> SendAsync(string peerKmeId, KeyTransferDto transfer, CancellationToken ct)
+        => PostAsync(peerKmeId, "keys", JsonContent.Create(transfer), ct);
+
+    /// <summary>Asks <paramref name="peerKmeId"/> to lease units to this KME (docs/kms.md "Key leases").</summary>
+    public Task<(TransferStatus Status, string Reason)> LeaseAsync(string peerKmeId, LeaseDto lease, CancellationToken ct)
+        => PostAsync(peerKmeId, "leases", JsonContent.Create(lease), ct);
+
+    /// <summary>Posts a <see cref="NoticesDto"/> already serialised (the outbox stores each notice as JSON).</summary>
+    public Task<(TransferStatus Status, string Reason)> SendNoticesAsync(string peerKmeId, byte[] noticesJson, CancellationToken ct)
     {
-        var (client, url) = _peers[peerKmeId];
+        var content = new ByteArrayContent(noticesJson);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        return PostAsync(peerKmeId, "notices", content, ct);
+    }
+
+    /// <summary>Asks <paramref name="peerKmeId"/> to send its outbox towards this KME now (a slave asked for a key not yet noticed).</summary>
+    public Task<(TransferStatus Status, string Reason)> RequestFlushAsync(string peerKmeId, CancellationToken ct)
+        => PostAsync(peerKmeId, "flush", new ByteArrayContent([]), ct);
+
+    private async Task<(TransferStatus Status, string Reason)> PostAsync(string peerKmeId, string path, HttpContent content, CancellationToken ct)
+    {
+        var (client, baseUrl) = _peers[peerKmeId];
         try
         {
-            using var response = await client.PostAsJsonAsync(url, transfer, ct);
-            if (response.IsSuccessStatusCode)
+            using (content)
+            using (var response = await client.PostAsync(new Uri(baseUrl, path), content, ct))
             {
-                return (TransferStatus.Accepted, "ok");
+                if (response.IsSuccessStatusCode)
+                {
+                    return (TransferStatus.Accepted, "ok");
+                }
+                return (TransferStatus.Refused, $"HTTP {(int)response.StatusCode}");
             }
-            return (TransferStatus.Refused, $"HTTP {(int)response.StatusCode}");
         }
         catch (HttpRequestException e)
         {

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Qkd.Kms.Peering;
 
-// KME-to-KME wire format (docs/kms.md, "KME-to-KME API"): one message per enc_keys request.
+// KME-to-KME wire format (docs/kms.md, "KME-to-KME API"): transfers (relayed keys), leases and key notices.
 
 /// <summary>A unit of the sender-receiver link pool.</summary>
 public sealed record UnitDto([property: JsonPropertyName("block_ID")] Guid BlockId, [property: JsonPropertyName("index")] int Index);
@@ -26,3 +26,12 @@ public sealed record KeyBlockDto([property: JsonPropertyName("block_ID")] Guid B
 
 /// <summary>Reply to a pushed block.</summary>
 public sealed record KeyBlockReplyDto([property: JsonPropertyName("result")] string Result, [property: JsonPropertyName("units")] int Units);
+
+/// <summary>A lease the master-side KME asks for: these units of the link pool are for its own masters only.</summary>
+public sealed record LeaseDto([property: JsonPropertyName("lease_ID")] Guid LeaseId, [property: JsonPropertyName("units")] IReadOnlyList<UnitDto> Units);
+
+/// <summary>Key notices from the outbox: keys served to masters from leased units, in the transfer format (no key material, no one-time pad).</summary>
+public sealed record NoticesDto([property: JsonPropertyName("notices")] IReadOnlyList<KeyTransferDto> Notices);
+
+/// <summary>Reply to key notices: stored now, already stored earlier (a repeated notice), refused (logged at the receiver).</summary>
+public sealed record NoticesReplyDto([property: JsonPropertyName("applied")] int Applied, [property: JsonPropertyName("duplicates")] int Duplicates, [property: JsonPropertyName("refused")] int Refused);

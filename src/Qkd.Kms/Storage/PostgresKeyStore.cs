@@ -40,6 +40,8 @@ public sealed class PostgresKeyStore : IKeyStore
                   key_id UUID PRIMARY KEY, master TEXT NOT NULL, slaves TEXT[] NOT NULL, size_bits INT NOT NULL,
                   state INT NOT NULL, created TIMESTAMPTZ NOT NULL, changed TIMESTAMPTZ NOT NULL, material BYTEA);
                 CREATE INDEX IF NOT EXISTS keys_age ON {_s}.keys(state, created);
+                CREATE TABLE IF NOT EXISTS {_s}.outbox(seq BIGSERIAL PRIMARY KEY, peer TEXT NOT NULL, payload BYTEA NOT NULL, created TIMESTAMPTZ NOT NULL);
+                CREATE INDEX IF NOT EXISTS outbox_peer ON {_s}.outbox(peer, seq);
                 """, ct);
             if (recoverAllReservations)
             {
@@ -117,7 +119,7 @@ public sealed class PostgresKeyStore : IKeyStore
             (int)(delivered ? UnitState.Delivered : UnitState.Discarded), now, reservationId);
     }
 
-    public async Task<IReadOnlyList<byte[]>?> TakeUnitsAsync(string peer, IReadOnlyList<UnitRef> units, Func<IReadOnlyList<byte[]>, IReadOnlyList<PendingKey>> keysFromUnits, DateTimeOffset now, CancellationToken ct)
+    public async Task<IReadOnlyList<byte[]>?> TakeUnitsAsync(string peer, IReadOnlyList<UnitRef> units, UnitState from, Func<IReadOnlyList<byte[]>, IReadOnlyList<PendingKey>> keysFromUnits, DateTimeOffset now, CancellationToken ct)
     {
         var blocks = units.Select(u => u.BlockId).ToArray();
         var idx = units.Select(u => u.Index).ToArray();
@@ -126,13 +128,14 @@ public sealed class PostgresKeyStore : IKeyStore
         var byRef = new Dictionary<UnitRef, byte[]>(units.Count);
         await using (var select = new NpgsqlCommand($"""
             SELECT block_id, idx, material FROM {_s}.units
-            WHERE peer=$1 AND state=0 AND (block_id, idx) IN (SELECT * FROM unnest($2::uuid[], $3::int[]))
+            WHERE peer=$1 AND state=$4 AND (block_id, idx) IN (SELECT * FROM unnest($2::uuid[], $3::int[]))
             ORDER BY seq FOR UPDATE
             """, c, tx))
         {
             select.Parameters.Add(new NpgsqlParameter { Value = peer });
             select.Parameters.Add(new NpgsqlParameter { Value = blocks });
             select.Parameters.Add(new NpgsqlParameter { Value = idx });
+            select.Parameters.Add(new NpgsqlParameter { Value = (int)from });
             await using var r = await select.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
             {
@@ -151,8 +154,8 @@ public sealed class PostgresKeyStore : IKeyStore
         }
         await ExecAsync(c, tx, $"""
             UPDATE {_s}.units SET state=5, material=NULL, changed=$1
-            WHERE peer=$2 AND state=0 AND (block_id, idx) IN (SELECT * FROM unnest($3::uuid[], $4::int[]))
-            """, ct, now, peer, blocks, idx);
+            WHERE peer=$2 AND state=$5 AND (block_id, idx) IN (SELECT * FROM unnest($3::uuid[], $4::int[]))
+            """, ct, now, peer, blocks, idx, (int)from);
         var keys = keysFromUnits(materials);
         if (keys.Count > 0)
         {
@@ -164,6 +167,88 @@ public sealed class PostgresKeyStore : IKeyStore
         }
         await tx.CommitAsync(ct);
         return materials;
+    }
+
+    public async Task ConfirmLeaseAsync(Guid reservationId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct);
+        await ExecAsync(c, null, $"UPDATE {_s}.units SET state=6, changed=$1 WHERE reservation=$2 AND state=1", ct, now, reservationId);
+    }
+
+    public async Task<bool> GrantLeaseAsync(string peer, IReadOnlyList<UnitRef> units, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var changed = await ExecAsync(c, tx, $"""
+            UPDATE {_s}.units SET state=7, changed=$1
+            WHERE peer=$2 AND state=0 AND (block_id, idx) IN (SELECT * FROM unnest($3::uuid[], $4::int[]))
+            """, ct, now, peer, units.Select(u => u.BlockId).ToArray(), units.Select(u => u.Index).ToArray());
+        if (changed != units.Count)
+        {
+            await tx.RollbackAsync(ct);
+            return false;
+        }
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    public async Task<IReadOnlyList<StoredUnit>?> TakeOwnedAsync(string peer, int count, Func<IReadOnlyList<StoredUnit>, byte[]> notice, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var units = new List<StoredUnit>(count);
+        await using (var select = new NpgsqlCommand($"SELECT seq, block_id, idx, material FROM {_s}.units WHERE peer=$1 AND state=6 ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED", c, tx))
+        {
+            select.Parameters.Add(new NpgsqlParameter { Value = peer });
+            select.Parameters.Add(new NpgsqlParameter { Value = count });
+            await using var r = await select.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                units.Add(new StoredUnit(new UnitRef(r.GetGuid(1), r.GetInt32(2)), r.GetInt64(0), (byte[])r.GetValue(3)));
+            }
+        }
+        if (units.Count < count)
+        {
+            await tx.RollbackAsync(ct);
+            return null;
+        }
+        await ExecAsync(c, tx, $"UPDATE {_s}.units SET state=2, material=NULL, changed=$1 WHERE seq = ANY($2)", ct, now, units.Select(u => u.Sequence).ToArray());
+        await ExecAsync(c, tx, $"INSERT INTO {_s}.outbox(peer, payload, created) VALUES($1, $2, $3)", ct, peer, notice(units), now);
+        await tx.CommitAsync(ct);
+        return units;
+    }
+
+    public async Task<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(string peer, int max, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand($"SELECT seq, payload FROM {_s}.outbox WHERE peer=$1 ORDER BY seq LIMIT $2", c);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = peer });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = max });
+        var entries = new List<OutboxEntry>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            entries.Add(new OutboxEntry(r.GetInt64(0), (byte[])r.GetValue(1)));
+        }
+        return entries;
+    }
+
+    public async Task DeleteOutboxAsync(IReadOnlyList<long> sequences, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct);
+        await ExecAsync(c, null, $"DELETE FROM {_s}.outbox WHERE seq = ANY($1)", ct, sequences.ToArray());
+    }
+
+    public async Task<bool> KeyExistsAsync(Guid keyId, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct);
+        return await ScalarAsync(c, null, $"SELECT COUNT(*) FROM {_s}.keys WHERE key_id=$1", ct, keyId) > 0;
+    }
+
+    public async Task<long> OwnedUnitsAsync(string peer, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct);
+        return await ScalarAsync(c, null, $"SELECT COUNT(*) FROM {_s}.units WHERE peer=$1 AND state=6", ct, peer);
     }
 
     public async Task<TakeKeysResult> TakeKeysAsync(IReadOnlyList<Guid> keyIds, string masterSae, string callerSae, DateTimeOffset now, CancellationToken ct)
@@ -218,7 +303,7 @@ public sealed class PostgresKeyStore : IKeyStore
     {
         await using var c = await _db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var units = await ExecAsync(c, tx, $"UPDATE {_s}.units SET state=4, material=NULL WHERE state=0 AND arrived < $1", ct, maxAgeCutoff);
+        var units = await ExecAsync(c, tx, $"UPDATE {_s}.units SET state=4, material=NULL WHERE state IN (0, 6, 7) AND arrived < $1", ct, maxAgeCutoff);
         var keys = await ExecAsync(c, tx, $"UPDATE {_s}.keys SET state=2, material=NULL WHERE state=0 AND created < $1", ct, maxAgeCutoff);
         var res = await ExecAsync(c, tx, $"UPDATE {_s}.units SET state=3, material=NULL WHERE state=1 AND changed < $1", ct, reservationCutoff);
         await tx.CommitAsync(ct);

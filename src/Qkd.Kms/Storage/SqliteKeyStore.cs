@@ -42,6 +42,8 @@ public sealed class SqliteKeyStore : IKeyStore
               key_id TEXT PRIMARY KEY, master TEXT NOT NULL, slaves TEXT NOT NULL, size_bits INTEGER NOT NULL,
               state INTEGER NOT NULL, created_ms INTEGER NOT NULL, changed_ms INTEGER NOT NULL, material BLOB);
             CREATE INDEX IF NOT EXISTS keys_age ON keys(state, created_ms);
+            CREATE TABLE IF NOT EXISTS outbox(seq INTEGER PRIMARY KEY AUTOINCREMENT, peer TEXT NOT NULL, payload BLOB NOT NULL, created_ms INTEGER NOT NULL);
+            CREATE INDEX IF NOT EXISTS outbox_peer ON outbox(peer, seq);
             """, ct);
         if (recoverAllReservations)
         {
@@ -145,15 +147,16 @@ public sealed class SqliteKeyStore : IKeyStore
         }, ct);
     }
 
-    public async Task<IReadOnlyList<byte[]>?> TakeUnitsAsync(string peer, IReadOnlyList<UnitRef> units, Func<IReadOnlyList<byte[]>, IReadOnlyList<PendingKey>> keysFromUnits, DateTimeOffset now, CancellationToken ct)
+    public async Task<IReadOnlyList<byte[]>?> TakeUnitsAsync(string peer, IReadOnlyList<UnitRef> units, UnitState from, Func<IReadOnlyList<byte[]>, IReadOnlyList<PendingKey>> keysFromUnits, DateTimeOffset now, CancellationToken ct)
     {
         var ms = now.ToUnixTimeMilliseconds();
         return await WriteAsync<IReadOnlyList<byte[]>?>(async (c, tx) =>
         {
             var materials = new List<byte[]>(units.Count);
-            var select = Prepared(c, tx, "SELECT material FROM units WHERE peer=$p AND block_id=$b AND idx=$i AND state=0");
+            var select = Prepared(c, tx, "SELECT material FROM units WHERE peer=$p AND block_id=$b AND idx=$i AND state=$f");
             {
                 select.Parameters.AddWithValue("$p", peer);
+                select.Parameters.AddWithValue("$f", (int)from);
                 var b = select.Parameters.Add("$b", SqliteType.Text);
                 var i = select.Parameters.Add("$i", SqliteType.Integer);
                 foreach (var u in units)
@@ -167,9 +170,10 @@ public sealed class SqliteKeyStore : IKeyStore
                     materials.Add(m);
                 }
             }
-            var update = Prepared(c, tx, "UPDATE units SET state=5, material=NULL, changed_ms=$t WHERE peer=$p AND block_id=$b AND idx=$i AND state=0");
+            var update = Prepared(c, tx, "UPDATE units SET state=5, material=NULL, changed_ms=$t WHERE peer=$p AND block_id=$b AND idx=$i AND state=$f");
             {
                 update.Parameters.AddWithValue("$t", ms);
+                update.Parameters.AddWithValue("$f", (int)from);
                 update.Parameters.AddWithValue("$p", peer);
                 var b = update.Parameters.Add("$b", SqliteType.Text);
                 var i = update.Parameters.Add("$i", SqliteType.Integer);
@@ -202,6 +206,120 @@ public sealed class SqliteKeyStore : IKeyStore
             }
             return (materials, true);
         }, ct);
+    }
+
+    public async Task ConfirmLeaseAsync(Guid reservationId, DateTimeOffset now, CancellationToken ct)
+    {
+        await WriteAsync(async (c, tx) =>
+        {
+            await ExecAsync(c, tx, "UPDATE units SET state=6, changed_ms=$t WHERE reservation=$r AND state=1", ct,
+                ("$t", now.ToUnixTimeMilliseconds()), ("$r", reservationId.ToString("D")));
+            return (0, true);
+        }, ct);
+    }
+
+    public async Task<bool> GrantLeaseAsync(string peer, IReadOnlyList<UnitRef> units, DateTimeOffset now, CancellationToken ct)
+    {
+        return await WriteAsync(async (c, tx) =>
+        {
+            var update = Prepared(c, tx, "UPDATE units SET state=7, changed_ms=$t WHERE peer=$p AND block_id=$b AND idx=$i AND state=0");
+            update.Parameters.AddWithValue("$t", now.ToUnixTimeMilliseconds());
+            update.Parameters.AddWithValue("$p", peer);
+            var b = update.Parameters.Add("$b", SqliteType.Text);
+            var i = update.Parameters.Add("$i", SqliteType.Integer);
+            var changed = 0;
+            foreach (var u in units)
+            {
+                b.Value = u.BlockId.ToString("D");
+                i.Value = u.Index;
+                changed += await update.ExecuteNonQueryAsync(ct);
+            }
+            return changed == units.Count ? (true, true) : (false, false);
+        }, ct);
+    }
+
+    public async Task<IReadOnlyList<StoredUnit>?> TakeOwnedAsync(string peer, int count, Func<IReadOnlyList<StoredUnit>, byte[]> notice, DateTimeOffset now, CancellationToken ct)
+    {
+        var ms = now.ToUnixTimeMilliseconds();
+        return await WriteAsync<IReadOnlyList<StoredUnit>?>(async (c, tx) =>
+        {
+            var take = Prepared(c, tx, """
+                UPDATE units SET state=2, changed_ms=$t
+                WHERE seq IN (SELECT seq FROM units WHERE peer=$p AND state=6 ORDER BY seq LIMIT $n)
+                RETURNING seq, block_id, idx, material
+                """);
+            take.Parameters.AddWithValue("$t", ms);
+            take.Parameters.AddWithValue("$p", peer);
+            take.Parameters.AddWithValue("$n", count);
+            var units = new List<StoredUnit>(count);
+            await using (var r = await take.ExecuteReaderAsync(ct))
+            {
+                while (await r.ReadAsync(ct))
+                {
+                    units.Add(new StoredUnit(new UnitRef(Guid.Parse(r.GetString(1)), r.GetInt32(2)), r.GetInt64(0), (byte[])r.GetValue(3)));
+                }
+            }
+            if (units.Count < count)
+            {
+                return (null, false);
+            }
+            units.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+            var wipe = Prepared(c, tx, "UPDATE units SET material=NULL WHERE seq=$s");
+            var seq = wipe.Parameters.Add("$s", SqliteType.Integer);
+            foreach (var u in units)
+            {
+                seq.Value = u.Sequence;
+                await wipe.ExecuteNonQueryAsync(ct);
+            }
+            var append = Prepared(c, tx, "INSERT INTO outbox(peer, payload, created_ms) VALUES($p, $x, $t)");
+            append.Parameters.AddWithValue("$p", peer);
+            append.Parameters.AddWithValue("$x", notice(units));
+            append.Parameters.AddWithValue("$t", ms);
+            await append.ExecuteNonQueryAsync(ct);
+            return (units, true);
+        }, ct);
+    }
+
+    public async Task<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(string peer, int max, CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        await using var cmd = new SqliteCommand("SELECT seq, payload FROM outbox WHERE peer=$p ORDER BY seq LIMIT $n", c);
+        cmd.Parameters.AddWithValue("$p", peer);
+        cmd.Parameters.AddWithValue("$n", max);
+        var entries = new List<OutboxEntry>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            entries.Add(new OutboxEntry(r.GetInt64(0), (byte[])r.GetValue(1)));
+        }
+        return entries;
+    }
+
+    public async Task DeleteOutboxAsync(IReadOnlyList<long> sequences, CancellationToken ct)
+    {
+        await WriteAsync(async (c, tx) =>
+        {
+            var delete = Prepared(c, tx, "DELETE FROM outbox WHERE seq=$s");
+            var seq = delete.Parameters.Add("$s", SqliteType.Integer);
+            foreach (var s in sequences)
+            {
+                seq.Value = s;
+                await delete.ExecuteNonQueryAsync(ct);
+            }
+            return (0, true);
+        }, ct);
+    }
+
+    public async Task<bool> KeyExistsAsync(Guid keyId, CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        return await ScalarAsync(c, null, "SELECT COUNT(*) FROM keys WHERE key_id=$k", ct, ("$k", keyId.ToString("D"))) > 0;
+    }
+
+    public async Task<long> OwnedUnitsAsync(string peer, CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        return await ScalarAsync(c, null, "SELECT COUNT(*) FROM units WHERE peer=$p AND state=6", ct, ("$p", peer));
     }
 
     public async Task<TakeKeysResult> TakeKeysAsync(IReadOnlyList<Guid> keyIds, string masterSae, string callerSae, DateTimeOffset now, CancellationToken ct)
@@ -265,7 +383,7 @@ public sealed class SqliteKeyStore : IKeyStore
         return await WriteAsync(async (c, tx) =>
         {
             var age = maxAgeCutoff.ToUnixTimeMilliseconds();
-            var units = await ExecAsync(c, tx, "UPDATE units SET state=4, material=NULL WHERE state=0 AND arrived_ms < $a", ct, ("$a", age));
+            var units = await ExecAsync(c, tx, "UPDATE units SET state=4, material=NULL WHERE state IN (0, 6, 7) AND arrived_ms < $a", ct, ("$a", age));
             var keys = await ExecAsync(c, tx, "UPDATE keys SET state=2, material=NULL WHERE state=0 AND created_ms < $a", ct, ("$a", age));
             var res = await ExecAsync(c, tx, "UPDATE units SET state=3, material=NULL WHERE state=1 AND changed_ms < $r", ct, ("$r", reservationCutoff.ToUnixTimeMilliseconds()));
             return (new ExpiryResult(units, keys, res), true);

@@ -9,6 +9,9 @@ public sealed record StoredUnit(UnitRef Ref, long Sequence, byte[] Material);
 /// <summary>A key waiting at the slave's KME for <c>dec_keys</c>; material wrapped.</summary>
 public sealed record PendingKey(Guid KeyId, string MasterSae, IReadOnlyList<string> SlaveSaes, int SizeBits, byte[] Material);
 
+/// <summary>A key notice waiting in the outbox towards a peer KME (no key material: key IDs, unit references, SAE IDs).</summary>
+public sealed record OutboxEntry(long Sequence, byte[] Payload);
+
 /// <summary>Outcome of storing a key block.</summary>
 public enum AddBlockResult
 {
@@ -44,6 +47,12 @@ public enum UnitState
     Discarded = 3,
     Expired = 4,
     Transferred = 5,
+
+    /// <summary>Leased from the peer for this KME's own masters (docs/kms.md "Key leases"): served by <c>enc_keys</c> without a peer round trip.</summary>
+    Owned = 6,
+
+    /// <summary>Leased to the peer: used only by the peer's key notices, never by this KME's masters.</summary>
+    Leased = 7,
 }
 
 /// <summary>Pending-key states as stored.</summary>

@@ -7,6 +7,7 @@ namespace Qkd.Kms.Tests.Etsi;
 /// <summary>What happens when the slave's KME cannot confirm: no key is served that the other side cannot serve.</summary>
 public sealed class PeerDownTests
 {
+    /// <summary>No lease yet: the lease request to the dead peer fails, its reserved units are discarded (half the pool, docs/kms.md "Key leases").</summary>
     [Fact]
     public async Task EncKeys_PeerKmeDown_Returns503AndDiscardsTheReservedUnits()
     {
@@ -20,9 +21,9 @@ public sealed class PeerDownTests
         Assert.Equal((HttpStatusCode)503, r.Status);
         Assert.Contains("KME_B did not confirm", r.Message, StringComparison.Ordinal);
         var counts = await t.Host("KME_A").Store.CountsAsync(default);
-        Assert.Equal(2, counts.UnitsIn("KME_B", UnitState.Discarded));
-        Assert.Equal(8, counts.UnitsIn("KME_B", UnitState.Available));
-        Assert.Equal(0, counts.UnitsIn("KME_B", UnitState.Delivered));
+        Assert.Equal(5, counts.UnitsIn("KME_B", UnitState.Discarded));
+        Assert.Equal(5, counts.UnitsIn("KME_B", UnitState.Available));
+        Assert.Equal(0, counts.UnitsIn("KME_B", UnitState.Delivered) + counts.UnitsIn("KME_B", UnitState.Owned));
     }
 
     [Fact]
@@ -34,6 +35,7 @@ public sealed class PeerDownTests
         using var a = t.Sae("SAE_A");
         using var b = t.Sae("SAE_B");
         var enc = await a.EncKeysAsync("SAE_B");
+        Assert.True(await t.Host("KME_A").Keys.FlushNoticesAsync("KME_B", default));
 
         clock.Advance(TimeSpan.FromSeconds(601));
         var swept = await t.Host("KME_B").Keys.SweepAsync(default);
