@@ -46,4 +46,33 @@ public sealed class PeerDownTests
         Assert.Equal(HttpStatusCode.BadRequest, r.Status);
         Assert.Equal((HttpStatusCode)503, (await b.EncKeysAsync("SAE_A")).Status);
     }
+
+    /// <summary>
+    /// Units already leased: the key served while the peer has just died is in A's durable outbox and
+    /// B holds its units as Leased, so B can serve it when it is back; once A sees the peer fail, it
+    /// serves nothing more towards it.
+    /// </summary>
+    [Fact]
+    public async Task PeerDiesAfterLease_KeyIsKeptForThePeerAndFurtherRequestsGet503()
+    {
+        await using var t = await TestNetwork.StartAsync();
+        await t.SupplyAsync(0, 1, 256 * 10);
+        using var a = t.Sae("SAE_A");
+        Assert.Equal(HttpStatusCode.OK, (await a.EncKeysAsync("SAE_B")).Status);
+        Assert.True(await t.Host("KME_A").Keys.FlushNoticesAsync("KME_B", default));
+        await t.Host("KME_B").DisposeAsync();
+
+        var whileUnknown = await a.EncKeysAsync("SAE_B");
+        var flushed = await t.Host("KME_A").Keys.FlushNoticesAsync("KME_B", default);
+        var afterFailure = await a.EncKeysAsync("SAE_B");
+
+        Assert.Equal(HttpStatusCode.OK, whileUnknown.Status);
+        Assert.False(flushed);
+        Assert.Equal((HttpStatusCode)503, afterFailure.Status);
+        Assert.Contains("KME_B is unreachable", afterFailure.Message, StringComparison.Ordinal);
+        var notice = Assert.Single(await t.Host("KME_A").Store.ReadOutboxAsync("KME_B", 10, default));
+        Assert.Contains(whileUnknown.Keys[0].Id, System.Text.Encoding.UTF8.GetString(notice.Payload), StringComparison.Ordinal);
+        var counts = await t.Host("KME_A").Store.CountsAsync(default);
+        Assert.Equal(2, counts.UnitsIn("KME_B", UnitState.Delivered));
+    }
 }

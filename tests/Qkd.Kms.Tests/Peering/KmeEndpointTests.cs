@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Qkd.Kms.Storage;
 using Qkd.Kms.Tests.Support;
 
 namespace Qkd.Kms.Tests.Peering;
@@ -54,5 +55,59 @@ public sealed class KmeEndpointTests
         Assert.Equal("duplicate", again.Body.GetProperty("result").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, (await device.PostJsonAsync("/kme/v1/supply/blocks", "{\"block_ID\":1}")).Status);
         Assert.Equal(2, await t.Host("KME_A").Store.AvailableUnitsAsync("KME_B", default));
+    }
+
+    private static string Notice(Guid key, Guid block, int index, string? otp = null) => JsonSerializer.Serialize(new
+    {
+        notices = new[]
+        {
+            new
+            {
+                master_SAE_ID = "SAE_A",
+                slave_SAE_IDs = new[] { "SAE_B" },
+                destination_KME_ID = "KME_B",
+                keys = new[] { new { key_ID = key, size = 256, units = new[] { new { block_ID = block, index } }, otp } },
+            },
+        },
+    });
+
+    [Fact]
+    public async Task LeasesAndNotices_OnlyFromTheLinkedKme_NoticesUseLeasedUnitsOnceAndRepeatsAreDuplicates()
+    {
+        await using var t = await TestNetwork.StartAsync();
+        var block = Guid.NewGuid();
+        using (var device = As(t, "KME_B", "link_a_b"))
+        {
+            var pushed = await device.PostJsonAsync("/kme/v1/supply/blocks", JsonSerializer.Serialize(new { block_ID = block, key = Convert.ToBase64String(new byte[96]) }));
+            Assert.Equal(3, pushed.Body.GetProperty("units").GetInt32());
+        }
+        using var sae = As(t, "KME_B", "sae_a");
+        using var kmeA = As(t, "KME_B", "kme_a");
+        using var slave = t.Sae("SAE_B");
+        var lease = JsonSerializer.Serialize(new { lease_ID = Guid.NewGuid(), units = new[] { new { block_ID = block, index = 0 }, new { block_ID = block, index = 1 } } });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await sae.PostJsonAsync("/kme/v1/leases", lease)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await sae.PostJsonAsync("/kme/v1/notices", Notice(Guid.NewGuid(), block, 0))).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await sae.PostJsonAsync("/kme/v1/flush", "{}")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await kmeA.PostJsonAsync("/kme/v1/leases", lease)).Status);
+        Assert.Equal(HttpStatusCode.Conflict, (await kmeA.PostJsonAsync("/kme/v1/leases", lease)).Status);
+
+        var key = Guid.NewGuid();
+        var first = await kmeA.PostJsonAsync("/kme/v1/notices", Notice(key, block, 0));
+        var repeated = await kmeA.PostJsonAsync("/kme/v1/notices", Notice(key, block, 0));
+        var unleased = await kmeA.PostJsonAsync("/kme/v1/notices", Notice(Guid.NewGuid(), block, 2));
+        var withPad = await kmeA.PostJsonAsync("/kme/v1/notices", Notice(Guid.NewGuid(), block, 1, Convert.ToBase64String(new byte[32])));
+
+        Assert.Equal(1, first.Body.GetProperty("applied").GetInt32());
+        Assert.Equal(1, repeated.Body.GetProperty("duplicates").GetInt32());
+        Assert.Equal(1, unleased.Body.GetProperty("refused").GetInt32());
+        Assert.Equal(1, withPad.Body.GetProperty("refused").GetInt32());
+        var dec = await slave.DecKeysAsync("SAE_A", key.ToString());
+        Assert.Equal(HttpStatusCode.OK, dec.Status);
+        Assert.Equal(32, Assert.Single(dec.Keys).Key.Length);
+        var c = await t.Host("KME_B").Store.CountsAsync(default);
+        Assert.Equal(1, c.UnitsIn("KME_A", UnitState.Transferred));
+        Assert.Equal(1, c.UnitsIn("KME_A", UnitState.Leased));
+        Assert.Equal(1, c.UnitsIn("KME_A", UnitState.Available));
     }
 }

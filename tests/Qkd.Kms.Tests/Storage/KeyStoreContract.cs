@@ -157,4 +157,92 @@ public abstract class KeyStoreContract : IAsyncLifetime
         Assert.Single(results.OfType<TakeKeysResult.Taken>());
         Assert.Equal(15, results.OfType<TakeKeysResult.NotFound>().Count());
     }
+
+    [Fact]
+    public async Task Lease_ConfirmedReservation_BecomesOwnedAndIsServedOnceWithItsNoticeInTheSameTransaction()
+    {
+        var block = await AddAsync("P", 4);
+        var lease = Guid.NewGuid();
+        Assert.NotNull(await Store.ReserveUnitsAsync("P", 3, false, lease, T0, default));
+        await Store.ConfirmLeaseAsync(lease, T0, default);
+        Assert.Equal(3, await Store.OwnedUnitsAsync("P", default));
+        Assert.Equal(1, await Store.AvailableUnitsAsync("P", default));
+
+        var taken = await Store.TakeOwnedAsync("P", 2, u => [(byte)u.Count, (byte)u[0].Ref.Index], T0, default);
+
+        Assert.NotNull(taken);
+        Assert.Equal([new UnitRef(block, 0), new UnitRef(block, 1)], taken.Select(u => u.Ref));
+        Assert.Equal(new byte[] { 1, 0, 0, 0 }, taken[0].Material);
+        var outbox = Assert.Single(await Store.ReadOutboxAsync("P", 10, default));
+        Assert.Equal(new byte[] { 2, 0 }, outbox.Payload);
+        Assert.Empty(await Store.ReadOutboxAsync("Q", 10, default));
+        // One owned unit left: a request for two gets nothing and writes no notice.
+        Assert.Null(await Store.TakeOwnedAsync("P", 2, _ => [9], T0, default));
+        Assert.Single(await Store.ReadOutboxAsync("P", 10, default));
+        var c = await Store.CountsAsync(default);
+        Assert.Equal(2, c.UnitsIn("P", UnitState.Delivered));
+        Assert.Equal(1, c.UnitsIn("P", UnitState.Owned));
+        await Store.DeleteOutboxAsync([outbox.Sequence], default);
+        Assert.Empty(await Store.ReadOutboxAsync("P", 10, default));
+    }
+
+    [Fact]
+    public async Task Outbox_IsReadInOrderAndDeletedByTheAcknowledgedSequencesOnly()
+    {
+        await AddAsync("P", 3);
+        var lease = Guid.NewGuid();
+        await Store.ReserveUnitsAsync("P", 3, false, lease, T0, default);
+        await Store.ConfirmLeaseAsync(lease, T0, default);
+        for (byte i = 0; i < 3; i++)
+        {
+            var tag = i;
+            Assert.NotNull(await Store.TakeOwnedAsync("P", 1, _ => [tag], T0, default));
+        }
+
+        var all = await Store.ReadOutboxAsync("P", 10, default);
+        var firstTwo = await Store.ReadOutboxAsync("P", 2, default);
+        await Store.DeleteOutboxAsync([all[1].Sequence], default);
+
+        Assert.Equal(new byte[] { 0, 1, 2 }, all.Select(e => e.Payload[0]));
+        Assert.Equal(all.Take(2).Select(e => e.Sequence), firstTwo.Select(e => e.Sequence));
+        Assert.Equal(new byte[] { 0, 2 }, (await Store.ReadOutboxAsync("P", 10, default)).Select(e => e.Payload[0]));
+    }
+
+    [Fact]
+    public async Task GrantLease_IsAllOrNothing_AndLeasedUnitsAreTakenOnlyAsLeased()
+    {
+        var block = await AddAsync("P", 4);
+        Assert.True(await Store.GrantLeaseAsync("P", [new UnitRef(block, 0), new UnitRef(block, 1)], T0, default));
+        // Unit 1 is leased already: the whole grant is refused and unit 2 stays available.
+        Assert.False(await Store.GrantLeaseAsync("P", [new UnitRef(block, 2), new UnitRef(block, 1)], T0, default));
+        Assert.Equal(2, await Store.AvailableUnitsAsync("P", default));
+        // A transfer takes available units only; a notice takes leased units only.
+        Assert.Null(await Store.TakeUnitsAsync("P", [new UnitRef(block, 0)], _ => [], T0, default));
+        Assert.Null(await Store.TakeUnitsAsync("P", [new UnitRef(block, 2)], UnitState.Leased, _ => [], T0, default));
+        var k = Guid.NewGuid();
+        Assert.False(await Store.KeyExistsAsync(k, default));
+        var taken = await Store.TakeUnitsAsync("P", [new UnitRef(block, 0)], UnitState.Leased, m => [new PendingKey(k, "M", ["S"], 32, m[0])], T0, default);
+        Assert.NotNull(taken);
+        Assert.True(await Store.KeyExistsAsync(k, default));
+        Assert.Null(await Store.TakeUnitsAsync("P", [new UnitRef(block, 0)], UnitState.Leased, _ => [], T0, default));
+        var c = await Store.CountsAsync(default);
+        Assert.Equal(1, c.UnitsIn("P", UnitState.Leased));
+        Assert.Equal(1, c.UnitsIn("P", UnitState.Transferred));
+    }
+
+    [Fact]
+    public async Task Expire_OldOwnedAndLeasedUnits_AreExpiredLikeAvailableOnes()
+    {
+        var block = await AddAsync("P", 3);
+        var lease = Guid.NewGuid();
+        await Store.ReserveUnitsAsync("P", 1, false, lease, T0, default);
+        await Store.ConfirmLeaseAsync(lease, T0, default);
+        Assert.True(await Store.GrantLeaseAsync("P", [new UnitRef(block, 1)], T0, default));
+
+        var r = await Store.ExpireAsync(T0.AddSeconds(1), T0.AddSeconds(-1), default);
+
+        Assert.Equal(3, r.UnitsExpired);
+        Assert.Equal(0, await Store.OwnedUnitsAsync("P", default));
+        Assert.Null(await Store.TakeOwnedAsync("P", 1, _ => [1], T0, default));
+    }
 }
