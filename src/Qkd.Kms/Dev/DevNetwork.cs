@@ -21,7 +21,19 @@ public sealed record DevNetworkOptions
     /// <summary>Simulated link secret-key rate; default the Turin testbed's 1.3 kbit/s (seed 002).</summary>
     public double RateBitsPerSecond { get; init; } = SimulatedKeySupply.TurinTestbedRateBitsPerSecond;
 
-    /// <summary>Key bits delivered to every link at start-up, so that a user can fetch keys at once.</summary>
+    /// <summary>What feeds the links: random blocks at <see cref="RateBitsPerSecond"/> (default, fast tests) or the simulated BB84 chain.</summary>
+    public KeySupplyKind Supply { get; init; } = KeySupplyKind.Random;
+
+    /// <summary>The simulated link of every BB84 supply (its <see cref="DistilledLinkOptions.Seed"/> is replaced per link, see <see cref="SupplySeed"/>).</summary>
+    public DistilledLinkOptions Bb84 { get; init; } = new();
+
+    /// <summary>Seed of the BB84 supplies: link i simulates with seed <see cref="DevNetwork.LinkSeed"/>(SupplySeed, i), so links differ.</summary>
+    public ulong SupplySeed { get; init; }
+
+    /// <summary>
+    /// Key bits delivered to every link at start-up, so that a user can fetch keys at once. Always a random burst,
+    /// whatever the <see cref="Supply"/>: the BB84 chain gives ~0.6 kbit/s and would need hours for 16 Mbit.
+    /// </summary>
     public long PrefillBits { get; init; } = 256 * 64;
 
     /// <summary>Run the paced simulated links in the background (off in tests, which deliver blocks explicitly).</summary>
@@ -57,8 +69,11 @@ public sealed class DevNetwork : IAsyncDisposable
     public sealed record Description([property: JsonPropertyName("ca")] string Ca, [property: JsonPropertyName("kmes")] IReadOnlyList<KmeEntry> Kmes,
         [property: JsonPropertyName("saes")] IReadOnlyList<SaeEntry> Saes);
 
-    /// <summary>One simulated link between two KMEs.</summary>
-    public sealed record Link(string Id, string KmeA, string KmeB, KeySupplyPump Pump);
+    /// <summary>One simulated link between two KMEs; <see cref="Supply"/> is null when the network runs no paced supply.</summary>
+    public sealed record Link(string Id, string KmeA, string KmeB, KeySupplyPump Pump)
+    {
+        public Qkd.KeyManagement.IKeySupply? Supply { get; init; }
+    }
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private readonly List<KmsHost> _hosts = [];
@@ -176,14 +191,16 @@ public sealed class DevNetwork : IAsyncDisposable
                 var sinkB = new HttpsKeyBlockSink(net._hosts[i + 1].Url, device, trust);
                 net._owned.AddRange([device, sinkA, sinkB]);
                 var pump = new KeySupplyPump(sinkA, sinkB, logger);
-                net.Links.Add(new Link(linkId, a, b, pump));
+                Qkd.KeyManagement.IKeySupply? supply = !o.RunSupply ? null : o.Supply == KeySupplyKind.Bb84
+                    ? new DistilledKeySupply(linkId, o.Bb84 with { Seed = LinkSeed(o.SupplySeed, i) }, time, logger)
+                    : new SimulatedKeySupply(linkId, o.RateBitsPerSecond, TimeSpan.FromSeconds(1), time);
+                net.Links.Add(new Link(linkId, a, b, pump) { Supply = supply });
                 if (o.PrefillBits > 0)
                 {
                     await pump.DeliverAsync(SimulatedKeySupply.Burst(o.PrefillBits), ct);
                 }
-                if (o.RunSupply)
+                if (supply is not null)
                 {
-                    var supply = new SimulatedKeySupply(linkId, o.RateBitsPerSecond, TimeSpan.FromSeconds(1), time);
                     net._pumps.Add(pump.RunAsync(supply, net._stop.Token));
                 }
             }
@@ -210,6 +227,9 @@ public sealed class DevNetwork : IAsyncDisposable
         }
         _stop.Dispose();
     }
+
+    /// <summary>Seed of link <paramref name="index"/> (0: A-B, 1: B-C): an independent stream of the network's supply seed.</summary>
+    public static ulong LinkSeed(ulong supplySeed, int index) => Qkd.Bits.SimRandom.ForStream(supplySeed, (ulong)index).NextUInt64();
 
     /// <summary>A TCP port that was free a moment ago on 127.0.0.1.</summary>
     public static int FreePort()

@@ -23,6 +23,9 @@ public static partial class Log
     [LoggerMessage(6, LogLevel.Warning, "Key supply to {KmeUrl} failed for block {BlockId}: {Reason}")]
     public static partial void SupplyFailed(ILogger logger, string kmeUrl, Guid blockId, string reason);
 
+    [LoggerMessage(30, LogLevel.Warning, "Link {LinkId} dropped distilled block {BlockIndex} ({Outcome}, {SiftedBits} sifted bits); {DroppedBlocks} blocks dropped so far")]
+    public static partial void DistilledBlockDropped(ILogger logger, string linkId, long blockIndex, string outcome, long siftedBits, long droppedBlocks);
+
     [LoggerMessage(7, LogLevel.Information, "Relayed {KeyCount} keys from {FromKmeId} to {NextKmeId} towards {DestinationKmeId}")]
     public static partial void Relayed(ILogger logger, int keyCount, string fromKmeId, string nextKmeId, string destinationKmeId);
 

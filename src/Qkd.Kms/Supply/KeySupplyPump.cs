@@ -15,6 +15,21 @@ public sealed class KeySupplyPump(HttpsKeyBlockSink alice, HttpsKeyBlockSink bob
     public long BlocksDelivered => Interlocked.Read(ref _delivered);
 
     private long _delivered;
+    private TaskCompletionSource _nextDelivery = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once <see cref="BlocksDelivered"/> has reached <paramref name="count"/> (no polling: each delivery wakes the waiters).</summary>
+    public async Task WaitForDeliveriesAsync(long count, CancellationToken ct)
+    {
+        while (true)
+        {
+            var next = Volatile.Read(ref _nextDelivery).Task;
+            if (BlocksDelivered >= count)
+            {
+                return;
+            }
+            await next.WaitAsync(ct).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Delivers one block to both KMEs concurrently; true when both stored it.</summary>
     public async Task<bool> DeliverAsync(KeyBlock block, CancellationToken ct)
@@ -25,6 +40,7 @@ public sealed class KeySupplyPump(HttpsKeyBlockSink alice, HttpsKeyBlockSink bob
             if (results[0] && results[1])
             {
                 Interlocked.Increment(ref _delivered);
+                Interlocked.Exchange(ref _nextDelivery, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
                 return true;
             }
             return false;
