@@ -172,7 +172,7 @@ public sealed record KeyPolicyConfig
     public double MaxAgeSeconds { get; init; } = 86_400;
 
     /// <summary>Most units one key lease takes from a link pool (docs/kms.md "Key leases"); a lease takes at most half the available units unless a request needs more.</summary>
-    public int LeaseUnits { get; init; } = 1024;
+    public int LeaseUnits { get; init; } = 256;
 
     /// <summary>A reservation not confirmed by the peer within this time is discarded (crash recovery).</summary>
     public double ReservationTimeoutSeconds { get; init; } = 30;
