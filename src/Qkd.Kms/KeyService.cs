@@ -286,34 +286,39 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
     public async Task<NoticesReplyDto> ReceiveNoticesAsync(string fromKme, NoticesDto notices, CancellationToken ct)
     {
         int applied = 0, duplicates = 0, refused = 0;
+        var valid = new List<(KeyTransferDto Notice, List<UnitRef> Units)>(notices.Notices.Count);
         foreach (var n in notices.Notices)
         {
-            if (n?.Keys is null || n.SlaveSaeIds is null || n.MasterSaeId is null || n.DestinationKmeId != config.KmeId || n.Keys.Any(k => k.Otp is not null))
+            var error = n?.Keys is null || n.SlaveSaeIds is null || n.MasterSaeId is null || n.DestinationKmeId != config.KmeId || n.Keys.Any(k => k.Otp is not null)
+                ? "a notice names this KME as destination, its SAEs and keys, and carries no one-time pad"
+                : InvalidTransfer(n, out _) ?? InvalidSlaves(n);
+            if (error is not null)
             {
                 refused++;
-                Log.NoticeRefused(logger, fromKme, "a notice names this KME as destination, its SAEs and keys, and carries no one-time pad");
+                Log.NoticeRefused(logger, fromKme, error);
                 continue;
             }
-            var outcome = await ReceiveTransferAsync(fromKme, n, UnitState.Leased, ct);
-            if (outcome is TransferOutcome.Accepted)
+            valid.Add((n!, n!.Keys.SelectMany(k => k.Units).Select(u => new UnitRef(u.BlockId, u.Index)).ToList()));
+        }
+        // One transaction for the whole message: at 1,000 req/s a message carries about ten notices.
+        var taken = await store.TakeUnitsBatchAsync(fromKme, valid.ConvertAll(v => new UnitTake(v.Units, m => BuildPendingKeys(fromKme, v.Notice, v.Units, m))),
+            UnitState.Leased, time.GetUtcNow(), ct);
+        for (var i = 0; i < valid.Count; i++)
+        {
+            var (n, units) = valid[i];
+            if (taken[i])
             {
                 applied++;
-                metrics.UnitsConsumed.WithLabels(fromKme, "delivery").Inc(n.Keys.Sum(k => k.Units.Count));
+                metrics.UnitsConsumed.WithLabels(fromKme, "delivery").Inc(units.Count);
             }
-            else if (n.Keys.Count > 0 && await store.KeyExistsAsync(n.Keys[0].KeyId, ct))
+            else if (await store.KeyExistsAsync(n.Keys[0].KeyId, ct))
             {
                 duplicates++;
             }
             else
             {
                 refused++;
-                Log.NoticeRefused(logger, fromKme, outcome switch
-                {
-                    TransferOutcome.Invalid i => i.Reason,
-                    TransferOutcome.Conflict c => c.Reason,
-                    TransferOutcome.Unavailable u => u.Reason,
-                    _ => "unknown",
-                });
+                Log.NoticeRefused(logger, fromKme, $"one or more units of the {fromKme} pool are not leased to it here");
             }
         }
         return new NoticesReplyDto(applied, duplicates, refused);
@@ -531,29 +536,15 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
 
     private async Task<TransferOutcome> ReceiveTransferAsync(string fromKme, KeyTransferDto transfer, UnitState from, CancellationToken ct)
     {
-        if (transfer.Keys.Count == 0 || transfer.SlaveSaeIds.Count == 0)
+        if (InvalidTransfer(transfer, out var allUnits) is { } invalid)
         {
-            return new TransferOutcome.Invalid("a transfer carries at least one key and one slave SAE");
-        }
-        foreach (var k in transfer.Keys)
-        {
-            if (k.SizeBits < 8 || k.SizeBits % 8 != 0 || k.SizeBits > config.Keys.MaxSizeBits
-                || k.Units.Count != KeyUnits.UnitsPerKey(k.SizeBits, config.Keys.UnitBits)
-                || (k.Otp is not null && !IsBase64OfLength(k.Otp, k.SizeBits / 8)))
-            {
-                return new TransferOutcome.Invalid($"key {k.KeyId}: size or units or one-time pad do not match unitBits {config.Keys.UnitBits}");
-            }
-        }
-        var allUnits = transfer.Keys.SelectMany(k => k.Units).Select(u => new UnitRef(u.BlockId, u.Index)).ToList();
-        if (allUnits.Distinct().Count() != allUnits.Count)
-        {
-            return new TransferOutcome.Invalid("a unit is named twice");
+            return new TransferOutcome.Invalid(invalid);
         }
         if (transfer.DestinationKmeId == config.KmeId)
         {
-            if (transfer.SlaveSaeIds.Any(s => !config.Saes.Any(l => l.Id == s)))
+            if (InvalidSlaves(transfer) is { } foreign)
             {
-                return new TransferOutcome.Invalid($"a slave SAE of this transfer is not attached to {config.KmeId}");
+                return new TransferOutcome.Invalid(foreign);
             }
             var taken = await store.TakeUnitsAsync(fromKme, allUnits, from, materials => BuildPendingKeys(fromKme, transfer, allUnits, materials), time.GetUtcNow(), ct);
             if (taken is null)
@@ -573,6 +564,31 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
         }
         return await RelayAsync(fromKme, next, transfer, allUnits, ct);
     }
+
+    /// <summary>Why a transfer or notice is malformed (sizes, unit counts, pads, a unit named twice), or null; <paramref name="allUnits"/> lists its units in order.</summary>
+    private string? InvalidTransfer(KeyTransferDto transfer, out List<UnitRef> allUnits)
+    {
+        allUnits = [];
+        if (transfer.Keys.Count == 0 || transfer.SlaveSaeIds.Count == 0)
+        {
+            return "a transfer carries at least one key and one slave SAE";
+        }
+        foreach (var k in transfer.Keys)
+        {
+            if (k.SizeBits < 8 || k.SizeBits % 8 != 0 || k.SizeBits > config.Keys.MaxSizeBits || k.Units is null
+                || k.Units.Count != KeyUnits.UnitsPerKey(k.SizeBits, config.Keys.UnitBits)
+                || (k.Otp is not null && !IsBase64OfLength(k.Otp, k.SizeBits / 8)))
+            {
+                return $"key {k.KeyId}: size or units or one-time pad do not match unitBits {config.Keys.UnitBits}";
+            }
+        }
+        allUnits = transfer.Keys.SelectMany(k => k.Units).Select(u => new UnitRef(u.BlockId, u.Index)).ToList();
+        return allUnits.Distinct().Count() != allUnits.Count ? "a unit is named twice" : null;
+    }
+
+    /// <summary>Why the slave SAEs of a transfer that ends here are not acceptable, or null.</summary>
+    private string? InvalidSlaves(KeyTransferDto transfer)
+        => transfer.SlaveSaeIds.Any(s => !config.Saes.Any(l => l.Id == s)) ? $"a slave SAE of this transfer is not attached to {config.KmeId}" : null;
 
     private async Task<TransferOutcome> RelayAsync(string fromKme, string next, KeyTransferDto transfer, List<UnitRef> allUnits, CancellationToken ct)
     {

@@ -36,6 +36,12 @@ public interface IKeyStore : IAsyncDisposable
     /// <summary>As above, taking units that are in state <paramref name="from"/> (Available for a transfer, Leased for a key notice).</summary>
     Task<IReadOnlyList<byte[]>?> TakeUnitsAsync(string peer, IReadOnlyList<UnitRef> units, UnitState from, Func<IReadOnlyList<byte[]>, IReadOnlyList<PendingKey>> keysFromUnits, DateTimeOffset now, CancellationToken ct);
 
+    /// <summary>
+    /// Several takes as <see cref="TakeUnitsAsync(string, IReadOnlyList{UnitRef}, UnitState, Func{IReadOnlyList{byte[]}, IReadOnlyList{PendingKey}}, DateTimeOffset, CancellationToken)"/>
+    /// in one transaction (the key notices of one message); each is all or nothing on its own. Returns, per take, whether it happened.
+    /// </summary>
+    Task<IReadOnlyList<bool>> TakeUnitsBatchAsync(string peer, IReadOnlyList<UnitTake> takes, UnitState from, DateTimeOffset now, CancellationToken ct);
+
     /// <summary>The lease the peer granted: the reservation's units move to Owned, material kept.</summary>
     Task ConfirmLeaseAsync(Guid reservationId, DateTimeOffset now, CancellationToken ct);
 

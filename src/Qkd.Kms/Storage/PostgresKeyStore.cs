@@ -121,10 +121,37 @@ public sealed class PostgresKeyStore : IKeyStore
 
     public async Task<IReadOnlyList<byte[]>?> TakeUnitsAsync(string peer, IReadOnlyList<UnitRef> units, UnitState from, Func<IReadOnlyList<byte[]>, IReadOnlyList<PendingKey>> keysFromUnits, DateTimeOffset now, CancellationToken ct)
     {
-        var blocks = units.Select(u => u.BlockId).ToArray();
-        var idx = units.Select(u => u.Index).ToArray();
         await using var c = await _db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
+        var taken = await TakeInTransactionAsync(c, tx, peer, units, from, keysFromUnits, now, ct);
+        if (taken is null)
+        {
+            await tx.RollbackAsync(ct);
+            return null;
+        }
+        await tx.CommitAsync(ct);
+        return taken;
+    }
+
+    public async Task<IReadOnlyList<bool>> TakeUnitsBatchAsync(string peer, IReadOnlyList<UnitTake> takes, UnitState from, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var done = new bool[takes.Count];
+        for (var i = 0; i < takes.Count; i++)
+        {
+            done[i] = await TakeInTransactionAsync(c, tx, peer, takes[i].Units, from, takes[i].KeysFromUnits, now, ct) is not null;
+        }
+        await tx.CommitAsync(ct);
+        return done;
+    }
+
+    /// <summary>One take inside the caller's transaction; changes nothing and returns null when a unit is missing or not in state <paramref name="from"/>.</summary>
+    private async Task<IReadOnlyList<byte[]>?> TakeInTransactionAsync(NpgsqlConnection c, NpgsqlTransaction tx, string peer, IReadOnlyList<UnitRef> units, UnitState from,
+        Func<IReadOnlyList<byte[]>, IReadOnlyList<PendingKey>> keysFromUnits, DateTimeOffset now, CancellationToken ct)
+    {
+        var blocks = units.Select(u => u.BlockId).ToArray();
+        var idx = units.Select(u => u.Index).ToArray();
         var byRef = new Dictionary<UnitRef, byte[]>(units.Count);
         await using (var select = new NpgsqlCommand($"""
             SELECT block_id, idx, material FROM {_s}.units
@@ -147,7 +174,6 @@ public sealed class PostgresKeyStore : IKeyStore
         {
             if (!byRef.TryGetValue(u, out var m))
             {
-                await tx.RollbackAsync(ct);
                 return null;
             }
             materials.Add(m);
@@ -165,7 +191,6 @@ public sealed class PostgresKeyStore : IKeyStore
                 """, ct, now, keys[0].MasterSae, keys.Select(k => k.KeyId).ToArray(), keys.Select(k => string.Join('\n', k.SlaveSaes)).ToArray(),
                 keys.Select(k => k.SizeBits).ToArray(), keys.Select(k => k.Material).ToArray());
         }
-        await tx.CommitAsync(ct);
         return materials;
     }
 

@@ -150,62 +150,84 @@ public sealed class SqliteKeyStore : IKeyStore
     public async Task<IReadOnlyList<byte[]>?> TakeUnitsAsync(string peer, IReadOnlyList<UnitRef> units, UnitState from, Func<IReadOnlyList<byte[]>, IReadOnlyList<PendingKey>> keysFromUnits, DateTimeOffset now, CancellationToken ct)
     {
         var ms = now.ToUnixTimeMilliseconds();
-        return await WriteAsync<IReadOnlyList<byte[]>?>(async (c, tx) =>
+        return await WriteAsync(async (c, tx) =>
         {
-            var materials = new List<byte[]>(units.Count);
-            var select = Prepared(c, tx, "SELECT material FROM units WHERE peer=$p AND block_id=$b AND idx=$i AND state=$f");
-            {
-                select.Parameters.AddWithValue("$p", peer);
-                select.Parameters.AddWithValue("$f", (int)from);
-                var b = select.Parameters.Add("$b", SqliteType.Text);
-                var i = select.Parameters.Add("$i", SqliteType.Integer);
-                foreach (var u in units)
-                {
-                    b.Value = u.BlockId.ToString("D");
-                    i.Value = u.Index;
-                    if (await select.ExecuteScalarAsync(ct) is not byte[] m)
-                    {
-                        return (null, false);
-                    }
-                    materials.Add(m);
-                }
-            }
-            var update = Prepared(c, tx, "UPDATE units SET state=5, material=NULL, changed_ms=$t WHERE peer=$p AND block_id=$b AND idx=$i AND state=$f");
-            {
-                update.Parameters.AddWithValue("$t", ms);
-                update.Parameters.AddWithValue("$f", (int)from);
-                update.Parameters.AddWithValue("$p", peer);
-                var b = update.Parameters.Add("$b", SqliteType.Text);
-                var i = update.Parameters.Add("$i", SqliteType.Integer);
-                foreach (var u in units)
-                {
-                    b.Value = u.BlockId.ToString("D");
-                    i.Value = u.Index;
-                    await update.ExecuteNonQueryAsync(ct);
-                }
-            }
-            var keys = keysFromUnits(materials);
-            if (keys.Count > 0)
-            {
-                var insert = Prepared(c, tx, "INSERT INTO keys(key_id, master, slaves, size_bits, state, created_ms, changed_ms, material) VALUES($k, $m, $s, $z, 0, $t, $t, $x)");
-                var k = insert.Parameters.Add("$k", SqliteType.Text);
-                var m = insert.Parameters.Add("$m", SqliteType.Text);
-                var s = insert.Parameters.Add("$s", SqliteType.Text);
-                var z = insert.Parameters.Add("$z", SqliteType.Integer);
-                insert.Parameters.AddWithValue("$t", ms);
-                var x = insert.Parameters.Add("$x", SqliteType.Blob);
-                foreach (var key in keys)
-                {
-                    k.Value = key.KeyId.ToString("D");
-                    m.Value = key.MasterSae;
-                    s.Value = string.Join('\n', key.SlaveSaes);
-                    z.Value = key.SizeBits;
-                    x.Value = key.Material;
-                    await insert.ExecuteNonQueryAsync(ct);
-                }
-            }
-            return (materials, true);
+            var taken = await TakeInTransactionAsync(c, tx, peer, units, from, keysFromUnits, ms, ct);
+            return (taken, taken is not null);
         }, ct);
+    }
+
+    public async Task<IReadOnlyList<bool>> TakeUnitsBatchAsync(string peer, IReadOnlyList<UnitTake> takes, UnitState from, DateTimeOffset now, CancellationToken ct)
+    {
+        var ms = now.ToUnixTimeMilliseconds();
+        return await WriteAsync<IReadOnlyList<bool>>(async (c, tx) =>
+        {
+            var done = new bool[takes.Count];
+            for (var i = 0; i < takes.Count; i++)
+            {
+                done[i] = await TakeInTransactionAsync(c, tx, peer, takes[i].Units, from, takes[i].KeysFromUnits, ms, ct) is not null;
+            }
+            return (done, true);
+        }, ct);
+    }
+
+    /// <summary>One take inside the caller's transaction; changes nothing and returns null when a unit is missing or not in state <paramref name="from"/>.</summary>
+    private async Task<IReadOnlyList<byte[]>?> TakeInTransactionAsync(SqliteConnection c, SqliteTransaction tx, string peer, IReadOnlyList<UnitRef> units, UnitState from,
+        Func<IReadOnlyList<byte[]>, IReadOnlyList<PendingKey>> keysFromUnits, long ms, CancellationToken ct)
+    {
+        var materials = new List<byte[]>(units.Count);
+        var select = Prepared(c, tx, "SELECT material FROM units WHERE peer=$p AND block_id=$b AND idx=$i AND state=$f");
+        {
+            select.Parameters.AddWithValue("$p", peer);
+            select.Parameters.AddWithValue("$f", (int)from);
+            var b = select.Parameters.Add("$b", SqliteType.Text);
+            var i = select.Parameters.Add("$i", SqliteType.Integer);
+            foreach (var u in units)
+            {
+                b.Value = u.BlockId.ToString("D");
+                i.Value = u.Index;
+                if (await select.ExecuteScalarAsync(ct) is not byte[] m)
+                {
+                    return null;
+                }
+                materials.Add(m);
+            }
+        }
+        var update = Prepared(c, tx, "UPDATE units SET state=5, material=NULL, changed_ms=$t WHERE peer=$p AND block_id=$b AND idx=$i AND state=$f");
+        {
+            update.Parameters.AddWithValue("$t", ms);
+            update.Parameters.AddWithValue("$f", (int)from);
+            update.Parameters.AddWithValue("$p", peer);
+            var b = update.Parameters.Add("$b", SqliteType.Text);
+            var i = update.Parameters.Add("$i", SqliteType.Integer);
+            foreach (var u in units)
+            {
+                b.Value = u.BlockId.ToString("D");
+                i.Value = u.Index;
+                await update.ExecuteNonQueryAsync(ct);
+            }
+        }
+        var keys = keysFromUnits(materials);
+        if (keys.Count > 0)
+        {
+            var insert = Prepared(c, tx, "INSERT INTO keys(key_id, master, slaves, size_bits, state, created_ms, changed_ms, material) VALUES($k, $m, $s, $z, 0, $t, $t, $x)");
+            var k = insert.Parameters.Add("$k", SqliteType.Text);
+            var m = insert.Parameters.Add("$m", SqliteType.Text);
+            var s = insert.Parameters.Add("$s", SqliteType.Text);
+            var z = insert.Parameters.Add("$z", SqliteType.Integer);
+            insert.Parameters.AddWithValue("$t", ms);
+            var x = insert.Parameters.Add("$x", SqliteType.Blob);
+            foreach (var key in keys)
+            {
+                k.Value = key.KeyId.ToString("D");
+                m.Value = key.MasterSae;
+                s.Value = string.Join('\n', key.SlaveSaes);
+                z.Value = key.SizeBits;
+                x.Value = key.Material;
+                await insert.ExecuteNonQueryAsync(ct);
+            }
+        }
+        return materials;
     }
 
     public async Task ConfirmLeaseAsync(Guid reservationId, DateTimeOffset now, CancellationToken ct)

@@ -12,6 +12,9 @@ public sealed record PendingKey(Guid KeyId, string MasterSae, IReadOnlyList<stri
 /// <summary>A key notice waiting in the outbox towards a peer KME (no key material: key IDs, unit references, SAE IDs).</summary>
 public sealed record OutboxEntry(long Sequence, byte[] Payload);
 
+/// <summary>One take of a batch (<see cref="IKeyStore.TakeUnitsBatchAsync"/>): the units, and the keys to store from their materials.</summary>
+public sealed record UnitTake(IReadOnlyList<UnitRef> Units, Func<IReadOnlyList<byte[]>, IReadOnlyList<PendingKey>> KeysFromUnits);
+
 /// <summary>Outcome of storing a key block.</summary>
 public enum AddBlockResult
 {

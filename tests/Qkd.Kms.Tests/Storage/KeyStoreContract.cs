@@ -245,4 +245,31 @@ public abstract class KeyStoreContract : IAsyncLifetime
         Assert.Equal(0, await Store.OwnedUnitsAsync("P", default));
         Assert.Null(await Store.TakeOwnedAsync("P", 1, _ => [1], T0, default));
     }
+
+    [Fact]
+    public async Task TakeUnitsBatch_EachTakeIsAllOrNothingOnItsOwnInOneTransaction()
+    {
+        var block = await AddAsync("P", 4);
+        Assert.True(await Store.GrantLeaseAsync("P", [new UnitRef(block, 0), new UnitRef(block, 1), new UnitRef(block, 2)], T0, default));
+        var k1 = Guid.NewGuid();
+        var k2 = Guid.NewGuid();
+        var k3 = Guid.NewGuid();
+
+        var done = await Store.TakeUnitsBatchAsync("P",
+        [
+            new UnitTake([new UnitRef(block, 0)], m => [new PendingKey(k1, "M", ["S"], 32, m[0])]),
+            // Unit 3 is available, not leased: this take fails and must not take unit 1 either.
+            new UnitTake([new UnitRef(block, 1), new UnitRef(block, 3)], m => [new PendingKey(k2, "M", ["S"], 64, [.. m[0], .. m[1]])]),
+            new UnitTake([new UnitRef(block, 2)], m => [new PendingKey(k3, "M", ["S"], 32, m[0])]),
+        ], UnitState.Leased, T0, default);
+
+        Assert.Equal([true, false, true], done);
+        Assert.True(await Store.KeyExistsAsync(k1, default));
+        Assert.False(await Store.KeyExistsAsync(k2, default));
+        Assert.True(await Store.KeyExistsAsync(k3, default));
+        var c = await Store.CountsAsync(default);
+        Assert.Equal(2, c.UnitsIn("P", UnitState.Transferred));
+        Assert.Equal(1, c.UnitsIn("P", UnitState.Leased));
+        Assert.Equal(1, c.UnitsIn("P", UnitState.Available));
+    }
 }
