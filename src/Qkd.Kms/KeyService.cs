@@ -224,7 +224,8 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
             {
                 return null;
             }
-            var available = await store.AvailableUnitsAsync(peer, CancellationToken.None);
+            // Counted only as far as the sizing below looks: a full count of a large pool costs milliseconds.
+            var available = await store.AvailableUnitsUpToAsync(peer, Math.Max(2L * config.Keys.LeaseUnits, 2L * needed), CancellationToken.None);
             if (prefetch && available < 2L * config.Keys.LeaseUnits)
             {
                 // A small pool is leased on demand only, so that one direction cannot take it all ahead of use.
@@ -243,6 +244,13 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
             }
             var (status, reason) = await peers.LeaseAsync(peer, new LeaseDto(lease, units.Select(u => new UnitDto(u.Ref.BlockId, u.Ref.Index)).ToList()), CancellationToken.None);
             _senders[peer].Observe(status, reason);
+            if (status == TransferStatus.Conflict)
+            {
+                // 409: the peer changed nothing (near an empty pool both ends reserved some of the same units).
+                // The units go back to the pool instead of being lost; the next lease tries again.
+                await store.ReleaseReservationAsync(lease, time.GetUtcNow(), CancellationToken.None);
+                return $"KME {peer} refused the key lease ({reason}: the pool is nearly empty at both ends); no key was served";
+            }
             if (status != TransferStatus.Accepted)
             {
                 await store.FinishReservationAsync(lease, false, time.GetUtcNow(), CancellationToken.None);

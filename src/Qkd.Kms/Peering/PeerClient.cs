@@ -14,8 +14,11 @@ public enum TransferStatus
     /// <summary>The peer stored (or relayed) every key.</summary>
     Accepted,
 
-    /// <summary>The peer answered that it cannot take these units (409) or that it cannot serve (4xx/5xx).</summary>
+    /// <summary>The peer answered that it cannot serve (4xx/5xx other than 409).</summary>
     Refused,
+
+    /// <summary>The peer answered 409: one or more units are not available there, and nothing changed there.</summary>
+    Conflict,
 
     /// <summary>No answer: connection refused, TLS failure, timeout. The peer may or may not have taken the units.</summary>
     Unreachable,
@@ -82,7 +85,7 @@ public sealed class PeerClient : IDisposable
                 {
                     return (TransferStatus.Accepted, "ok");
                 }
-                return (TransferStatus.Refused, $"HTTP {(int)response.StatusCode}");
+                return (response.StatusCode == HttpStatusCode.Conflict ? TransferStatus.Conflict : TransferStatus.Refused, $"HTTP {(int)response.StatusCode}");
             }
         }
         catch (HttpRequestException e)

@@ -3,7 +3,7 @@ namespace Qkd.Kms.Storage;
 /// <summary>
 /// Durable key store of one KME (one implementation per database, one shared contract test suite).
 /// Every method is one database transaction; materials are opaque (wrapped by <see cref="KeyWrapper"/>
-/// above the store). Unit states move only forward: Available -> Reserved -> Delivered|Discarded|Owned,
+/// above the store). Unit states move only forward (but for a lease the peer refused outright: Reserved -> Available): Available -> Reserved -> Delivered|Discarded|Owned,
 /// Owned -> Delivered|Expired, Available -> Leased -> Transferred|Expired, Available -> Transferred|Expired;
 /// keys Pending -> Delivered|Expired. That is what makes
 /// "no key served twice" hold under concurrency, restarts and crashes.
@@ -42,6 +42,12 @@ public interface IKeyStore : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<bool>> TakeUnitsBatchAsync(string peer, IReadOnlyList<UnitTake> takes, UnitState from, DateTimeOffset now, CancellationToken ct);
 
+    /// <summary>
+    /// A lease the peer refused with 409 (nothing changed there): the reservation's units return to Available.
+    /// Safe because the peer grants only units that are Available there, so it cannot own any of them.
+    /// </summary>
+    Task ReleaseReservationAsync(Guid reservationId, DateTimeOffset now, CancellationToken ct);
+
     /// <summary>The lease the peer granted: the reservation's units move to Owned, material kept.</summary>
     Task ConfirmLeaseAsync(Guid reservationId, DateTimeOffset now, CancellationToken ct);
 
@@ -63,6 +69,9 @@ public interface IKeyStore : IAsyncDisposable
 
     /// <summary>Whether a key with this ID was ever stored here (pending, delivered or expired).</summary>
     Task<bool> KeyExistsAsync(Guid keyId, CancellationToken ct);
+
+    /// <summary>Available units in the <paramref name="peer"/> pool, counted up to <paramref name="cap"/> only (cheap on a large pool).</summary>
+    Task<long> AvailableUnitsUpToAsync(string peer, long cap, CancellationToken ct);
 
     /// <summary>Owned units in the <paramref name="peer"/> pool (leased from the peer, not yet served).</summary>
     Task<long> OwnedUnitsAsync(string peer, CancellationToken ct);

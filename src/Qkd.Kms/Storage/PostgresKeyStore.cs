@@ -194,6 +194,12 @@ public sealed class PostgresKeyStore : IKeyStore
         return materials;
     }
 
+    public async Task ReleaseReservationAsync(Guid reservationId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct);
+        await ExecAsync(c, null, $"UPDATE {_s}.units SET state=0, reservation=NULL, changed=$1 WHERE reservation=$2 AND state=1", ct, now, reservationId);
+    }
+
     public async Task ConfirmLeaseAsync(Guid reservationId, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await _db.OpenConnectionAsync(ct);
@@ -268,6 +274,12 @@ public sealed class PostgresKeyStore : IKeyStore
     {
         await using var c = await _db.OpenConnectionAsync(ct);
         return await ScalarAsync(c, null, $"SELECT COUNT(*) FROM {_s}.keys WHERE key_id=$1", ct, keyId) > 0;
+    }
+
+    public async Task<long> AvailableUnitsUpToAsync(string peer, long cap, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct);
+        return await ScalarAsync(c, null, $"SELECT COUNT(*) FROM (SELECT 1 FROM {_s}.units WHERE peer=$1 AND state=0 LIMIT $2) AS a", ct, peer, cap);
     }
 
     public async Task<long> OwnedUnitsAsync(string peer, CancellationToken ct)

@@ -272,4 +272,24 @@ public abstract class KeyStoreContract : IAsyncLifetime
         Assert.Equal(1, c.UnitsIn("P", UnitState.Leased));
         Assert.Equal(1, c.UnitsIn("P", UnitState.Available));
     }
+
+    [Fact]
+    public async Task ReleaseReservation_RefusedLease_ReturnsItsUnitsToThePool()
+    {
+        await AddAsync("P", 3);
+        var lease = Guid.NewGuid();
+        Assert.NotNull(await Store.ReserveUnitsAsync("P", 2, false, lease, T0, default));
+
+        await Store.ReleaseReservationAsync(lease, T0, default);
+
+        Assert.Equal(3, await Store.AvailableUnitsAsync("P", default));
+        Assert.Equal(3, await Store.AvailableUnitsUpToAsync("P", 10, default));
+        Assert.Equal(2, await Store.AvailableUnitsUpToAsync("P", 2, default));
+        // A reservation that was confirmed meanwhile is not released.
+        var confirmed = Guid.NewGuid();
+        await Store.ReserveUnitsAsync("P", 1, false, confirmed, T0, default);
+        await Store.ConfirmLeaseAsync(confirmed, T0, default);
+        await Store.ReleaseReservationAsync(confirmed, T0, default);
+        Assert.Equal(1, await Store.OwnedUnitsAsync("P", default));
+    }
 }
