@@ -121,6 +121,11 @@ public sealed class KmsHost : IAsyncDisposable
 
         metrics.Registry.AddBeforeCollectCallback(async cancel =>
         {
+            metrics.GcPauseSeconds.Set(GC.GetTotalPauseDuration().TotalSeconds);
+            for (var g = 0; g <= GC.MaxGeneration; g++)
+            {
+                metrics.GcCollections.WithLabels(g.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(GC.CollectionCount(g));
+            }
             foreach (var p in config.Peers)
             {
                 metrics.PoolUnits.WithLabels(p.KmeId).Set(await keys.ServableUnitsAsync(p.KmeId, cancel));

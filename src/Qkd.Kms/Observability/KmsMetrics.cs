@@ -19,6 +19,8 @@ public sealed class KmsMetrics
     public Gauge PoolUnits { get; }
     public Histogram RequestDuration { get; }
     public Histogram GroupRequests { get; }
+    public Gauge GcPauseSeconds { get; }
+    public Gauge GcCollections { get; }
     public Counter UnitsLeased { get; }
     public Counter NoticesSent { get; }
 
@@ -37,6 +39,8 @@ public sealed class KmsMetrics
             LabelNames = ["route", "code"],
             Buckets = Histogram.ExponentialBuckets(0.0002, 2, 16),
         });
+        GcPauseSeconds = f.CreateGauge("qkd_kms_process_gc_pause_seconds", "Total time the .NET runtime paused this process for garbage collection since start (all KMEs of the process).");
+        GcCollections = f.CreateGauge("qkd_kms_process_gc_collections", "Garbage collections of this process since start, per generation.", ["generation"]);
         UnitsLeased = f.CreateCounter("qkd_kms_units_leased_total", "Link key units leased, per link pool; role owned (leased from the peer for this KME's masters) or granted (leased to the peer).", ["peer", "role"]);
         NoticesSent = f.CreateCounter("qkd_kms_notices_sent_total", "Key notices delivered to the peer KME from the outbox, per peer.", ["peer"]);
         GroupRequests = f.CreateHistogram("qkd_kms_enc_group_requests", "enc_keys requests served by one reservation and one KME-to-KME transfer (group commit on relayed routes), per next hop.", new HistogramConfiguration

@@ -34,6 +34,8 @@ public sealed class KmsCliTests
     [InlineData("kms", "dev", "--dir", "x", "--rate", "0")]
     [InlineData("kms", "serve", "--config", "/nonexistent/kme.json")]
     [InlineData("kms", "load", "--dev", "/nonexistent/dev.json")]
+    [InlineData("kms", "load", "--dev", "x", "--warmup", "-1")]
+    [InlineData("kms", "load", "--dev", "x", "--warmup", "601")]
     [InlineData("kms", "serve", "--bogus")]
     public void BadFlagsOrValues_ExitWithUsageCode2(params string[] args)
     {

@@ -25,4 +25,22 @@ public sealed class LoadGeneratorTests
         // Warm-up requests (up to min(connections, 8)) plus the measured ones, one unit each.
         Assert.Equal(100 + 4, (long)t.Host("KME_A").Metrics.KeysServed.WithLabels("master").Value);
     }
+
+    [Fact]
+    public async Task WarmupRequests_AreSentAtTheRateButNotCounted()
+    {
+        await using var t = await TestNetwork.StartAsync();
+        await t.SupplyAsync(0, 1, 256L * 400);
+        var sae = t.Net.Info.Saes.Single(s => s.Id == "SAE_A");
+
+        var r = await LoadGenerator.RunAsync(new LoadOptions(t.Host("KME_A").Url, t.Net.Info.Ca, sae.Cert, sae.Key, "SAE_B",
+            RatePerSecond: 200, Duration: TimeSpan.FromSeconds(0.25), Number: 1, SizeBits: 256, Connections: 2) { Warmup = TimeSpan.FromSeconds(0.25) },
+            CancellationToken.None);
+
+        Assert.Equal(50, r.Requests);
+        Assert.Equal(50, r.Ok);
+        Assert.Equal(2, r.Connections);
+        // Connection warm-up (2) + timed warm-up (50) + measured (50), one unit each.
+        Assert.Equal(2 + 50 + 50, (long)t.Host("KME_A").Metrics.KeysServed.WithLabels("master").Value);
+    }
 }
