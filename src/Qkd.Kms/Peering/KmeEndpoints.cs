@@ -29,28 +29,10 @@ public static class KmeEndpoints
                 Log.Rejected(logger, cn, "/kme/v1/keys", 401, "not a linked KME");
                 return EtsiEndpoints.Error(401, $"certificate CN '{cn}' is not a KME linked to {keys.Config.KmeId}");
             }
-            KeyTransferDto? transfer;
-            try
-            {
-                transfer = await JsonSerializer.DeserializeAsync<KeyTransferDto>(ctx.Request.Body, cancellationToken: ctx.RequestAborted);
-            }
-            catch (JsonException e)
-            {
-                return EtsiEndpoints.Error(400, $"key transfer is not valid JSON: {e.Message}");
-            }
-            if (transfer?.Keys is null || transfer.SlaveSaeIds is null || transfer.MasterSaeId is null || transfer.DestinationKmeId is null)
-            {
-                return EtsiEndpoints.Error(400, "key transfer needs master_SAE_ID, slave_SAE_IDs, destination_KME_ID and keys");
-            }
-            var outcome = await keys.ReceiveTransferAsync(cn, transfer, ctx.RequestAborted);
-            return outcome switch
-            {
-                TransferOutcome.Accepted a => Results.Json(new { accepted = a.KeyCount }),
-                TransferOutcome.Invalid i => EtsiEndpoints.Error(400, i.Reason),
-                TransferOutcome.Conflict x => EtsiEndpoints.Error(409, x.Reason),
-                TransferOutcome.Unavailable u => EtsiEndpoints.Error(503, u.Reason),
-                _ => throw new InvalidOperationException("unknown outcome"),
-            };
+            var (transfer, bad) = await ReadAsync<KeyTransferDto>(ctx, "key transfer",
+                t => t.Keys is not null && t.SlaveSaeIds is not null && t.MasterSaeId is not null && t.DestinationKmeId is not null,
+                "master_SAE_ID, slave_SAE_IDs, destination_KME_ID and keys");
+            return bad ?? Answer(await keys.ReceiveTransferAsync(cn, transfer!, ctx.RequestAborted), n => new { accepted = n });
         });
 
         kme.MapPost("/leases", async (HttpContext ctx) =>
@@ -59,27 +41,8 @@ public static class KmeEndpoints
             {
                 return EtsiEndpoints.Error(401, "the client certificate is not a KME linked to " + keys.Config.KmeId);
             }
-            LeaseDto? lease;
-            try
-            {
-                lease = await JsonSerializer.DeserializeAsync<LeaseDto>(ctx.Request.Body, cancellationToken: ctx.RequestAborted);
-            }
-            catch (JsonException e)
-            {
-                return EtsiEndpoints.Error(400, $"lease is not valid JSON: {e.Message}");
-            }
-            if (lease?.Units is null)
-            {
-                return EtsiEndpoints.Error(400, "lease needs lease_ID and units");
-            }
-            return await keys.GrantLeaseAsync(cn, lease, ctx.RequestAborted) switch
-            {
-                TransferOutcome.Accepted a => Results.Json(new { granted = a.KeyCount }),
-                TransferOutcome.Invalid i => EtsiEndpoints.Error(400, i.Reason),
-                TransferOutcome.Conflict x => EtsiEndpoints.Error(409, x.Reason),
-                TransferOutcome.Unavailable u => EtsiEndpoints.Error(503, u.Reason),
-                _ => throw new InvalidOperationException("unknown outcome"),
-            };
+            var (lease, bad) = await ReadAsync<LeaseDto>(ctx, "lease", l => l.Units is not null, "lease_ID and units");
+            return bad ?? Answer(await keys.GrantLeaseAsync(cn, lease!, ctx.RequestAborted), n => new { granted = n });
         });
 
         kme.MapPost("/notices", async (HttpContext ctx) =>
@@ -88,20 +51,8 @@ public static class KmeEndpoints
             {
                 return EtsiEndpoints.Error(401, "the client certificate is not a KME linked to " + keys.Config.KmeId);
             }
-            NoticesDto? notices;
-            try
-            {
-                notices = await JsonSerializer.DeserializeAsync<NoticesDto>(ctx.Request.Body, cancellationToken: ctx.RequestAborted);
-            }
-            catch (JsonException e)
-            {
-                return EtsiEndpoints.Error(400, $"key notices are not valid JSON: {e.Message}");
-            }
-            if (notices?.Notices is null)
-            {
-                return EtsiEndpoints.Error(400, "key notices need a notices array");
-            }
-            return Results.Json(await keys.ReceiveNoticesAsync(cn, notices, ctx.RequestAborted));
+            var (notices, bad) = await ReadAsync<NoticesDto>(ctx, "key notices", n => n.Notices is not null, "a notices array");
+            return bad ?? Results.Json(await keys.ReceiveNoticesAsync(cn, notices!, ctx.RequestAborted));
         });
 
         kme.MapPost("/flush", async (HttpContext ctx) =>
@@ -160,4 +111,30 @@ public static class KmeEndpoints
         Log.Rejected(logger, cn, route, 401, "not a linked KME");
         return null;
     }
+
+    /// <summary>The request body as <typeparamref name="T"/>, or a 400 naming what is wrong (invalid JSON, or <paramref name="needs"/> missing).</summary>
+    private static async Task<(T? Body, IResult? Error)> ReadAsync<T>(HttpContext ctx, string what, Func<T, bool> complete, string needs)
+        where T : class
+    {
+        T? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync<T>(ctx.Request.Body, cancellationToken: ctx.RequestAborted);
+        }
+        catch (JsonException e)
+        {
+            return (null, EtsiEndpoints.Error(400, $"{what} is not valid JSON: {e.Message}"));
+        }
+        return body is not null && complete(body) ? (body, null) : (null, EtsiEndpoints.Error(400, $"{what} needs {needs}"));
+    }
+
+    /// <summary>HTTP answer to a transfer or lease: 200 with <paramref name="ok"/>, 400, 409 or 503 with an Error body.</summary>
+    private static IResult Answer(TransferOutcome outcome, Func<int, object> ok) => outcome switch
+    {
+        TransferOutcome.Accepted a => Results.Json(ok(a.KeyCount)),
+        TransferOutcome.Invalid i => EtsiEndpoints.Error(400, i.Reason),
+        TransferOutcome.Conflict x => EtsiEndpoints.Error(409, x.Reason),
+        TransferOutcome.Unavailable u => EtsiEndpoints.Error(503, u.Reason),
+        _ => throw new InvalidOperationException("unknown outcome"),
+    };
 }
