@@ -53,8 +53,6 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
     /// </summary>
     public bool TakesNewestFrom(string peer) => string.CompareOrdinal(config.KmeId, peer) > 0;
 
-    public Task<long> AvailableUnitsAsync(string peer, CancellationToken ct) => store.AvailableUnitsAsync(peer, ct);
-
     /// <summary>Units this KME can serve its masters towards <paramref name="peer"/>: available in the pool plus leased to it.</summary>
     public async Task<long> ServableUnitsAsync(string peer, CancellationToken ct)
         => await store.AvailableUnitsAsync(peer, ct) + await store.OwnedUnitsAsync(peer, ct);
@@ -207,8 +205,9 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
 
     /// <summary>
     /// Asks <paramref name="peer"/> to lease units of the link pool to this KME: reserve them here, the
-    /// peer moves the same units to Leased, then they become Owned here; discarded on any doubt (409,
-    /// error, no answer), as a reservation is. A lease takes min(keys.leaseUnits, max(needed,
+    /// peer moves the same units to Leased, then they become Owned here. A 409 (nothing changed at the
+    /// peer) returns them to the pool; any other doubt (error, no answer) discards them, as a reservation
+    /// is. A lease takes min(keys.leaseUnits, max(needed,
     /// available / 2)) units, so the other direction of the link always keeps half of what is left.
     /// Returns null on success (or when owned units already cover <paramref name="needed"/>), else why not.
     /// </summary>
@@ -288,8 +287,9 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
 
     /// <summary>
     /// Key notices from the peer: each becomes pending keys here, built from the units leased to the
-    /// peer, in its own transaction. A notice seen before (the sender repeats after a lost answer) is
-    /// counted as a duplicate; one that names units not leased to the peer is refused and logged.
+    /// peer, all in one transaction and each all or nothing. A notice seen before (the sender repeats
+    /// after a lost answer) is counted as a duplicate; one that names units not leased to the peer is
+    /// refused and logged.
     /// </summary>
     public async Task<NoticesReplyDto> ReceiveNoticesAsync(string fromKme, NoticesDto notices, CancellationToken ct)
     {
@@ -297,16 +297,17 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
         var valid = new List<(KeyTransferDto Notice, List<UnitRef> Units)>(notices.Notices.Count);
         foreach (var n in notices.Notices)
         {
+            List<UnitRef> units = [];
             var error = n?.Keys is null || n.SlaveSaeIds is null || n.MasterSaeId is null || n.DestinationKmeId != config.KmeId || n.Keys.Any(k => k.Otp is not null)
                 ? "a notice names this KME as destination, its SAEs and keys, and carries no one-time pad"
-                : InvalidTransfer(n, out _) ?? InvalidSlaves(n);
+                : InvalidTransfer(n, out units) ?? InvalidSlaves(n);
             if (error is not null)
             {
                 refused++;
                 Log.NoticeRefused(logger, fromKme, error);
                 continue;
             }
-            valid.Add((n!, n!.Keys.SelectMany(k => k.Units).Select(u => new UnitRef(u.BlockId, u.Index)).ToList()));
+            valid.Add((n!, units));
         }
         // One transaction for the whole message: at 1,000 req/s a message carries about ten notices.
         var taken = await store.TakeUnitsBatchAsync(fromKme, valid.ConvertAll(v => new UnitTake(v.Units, m => BuildPendingKeys(fromKme, v.Notice, v.Units, m))),
@@ -539,10 +540,7 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
     }
 
     /// <summary>A transfer from a linked KME: store the keys here, or relay them one hop further.</summary>
-    public Task<TransferOutcome> ReceiveTransferAsync(string fromKme, KeyTransferDto transfer, CancellationToken ct)
-        => ReceiveTransferAsync(fromKme, transfer, UnitState.Available, ct);
-
-    private async Task<TransferOutcome> ReceiveTransferAsync(string fromKme, KeyTransferDto transfer, UnitState from, CancellationToken ct)
+    public async Task<TransferOutcome> ReceiveTransferAsync(string fromKme, KeyTransferDto transfer, CancellationToken ct)
     {
         if (InvalidTransfer(transfer, out var allUnits) is { } invalid)
         {
@@ -554,19 +552,16 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
             {
                 return new TransferOutcome.Invalid(foreign);
             }
-            var taken = await store.TakeUnitsAsync(fromKme, allUnits, from, materials => BuildPendingKeys(fromKme, transfer, allUnits, materials), time.GetUtcNow(), ct);
+            var taken = await store.TakeUnitsAsync(fromKme, allUnits, materials => BuildPendingKeys(fromKme, transfer, allUnits, materials), time.GetUtcNow(), ct);
             if (taken is null)
             {
-                return new TransferOutcome.Conflict($"one or more units of the {fromKme} pool are not {(from == UnitState.Leased ? "leased to it" : "available")} here");
+                return new TransferOutcome.Conflict($"one or more units of the {fromKme} pool are not available here");
             }
-            if (from == UnitState.Available)
-            {
-                metrics.UnitsConsumed.WithLabels(fromKme, "delivery").Inc(allUnits.Count);
-            }
+            metrics.UnitsConsumed.WithLabels(fromKme, "delivery").Inc(allUnits.Count);
             return new TransferOutcome.Accepted(transfer.Keys.Count);
         }
         var next = NextHop(transfer.DestinationKmeId);
-        if (from != UnitState.Available || next is null || next == fromKme)
+        if (next is null || next == fromKme)
         {
             return new TransferOutcome.Invalid($"no route from {config.KmeId} to {transfer.DestinationKmeId}");
         }

@@ -56,14 +56,14 @@ public static class LoadGenerator
         await Task.WhenAll(Enumerable.Range(0, Math.Min(o.Connections, 8)).Select(_ => SendAsync(http, path, body, ct)));
         if (o.Warmup > TimeSpan.Zero)
         {
-            await RunOpenLoopAsync(http, path, body, o.RatePerSecond, o.Warmup, ct);
+            await RunOpenLoopAsync(http, path, body, o with { Duration = o.Warmup }, ct);
         }
-        return await RunOpenLoopAsync(http, path, body, o.RatePerSecond, o.Duration, ct) with { Connections = o.Connections };
+        return await RunOpenLoopAsync(http, path, body, o, ct);
     }
 
-    private static async Task<LoadResult> RunOpenLoopAsync(HttpClient http, string path, string body, double rate, TimeSpan duration, CancellationToken ct)
+    /// <summary>One open-loop period of <see cref="LoadOptions.Duration"/> at <see cref="LoadOptions.RatePerSecond"/> on warm connections.</summary>
+    private static async Task<LoadResult> RunOpenLoopAsync(HttpClient http, string path, string body, LoadOptions o, CancellationToken ct)
     {
-        var o = (RatePerSecond: rate, Duration: duration);
         var total = (long)Math.Round(o.RatePerSecond * o.Duration.TotalSeconds);
         var latencies = new double[total];
         var statuses = new int[total];
@@ -118,7 +118,7 @@ public static class LoadGenerator
             unavailable += statuses[i] == 503 ? 1 : 0;
         }
         return new LoadResult(next, ok, next - ok, unavailable, elapsed, next / elapsed,
-            Percentile(done, 0.50), Percentile(done, 0.90), Percentile(done, 0.99), done.Length > 0 ? done[^1] : 0, o.RatePerSecond, 0,
+            Percentile(done, 0.50), Percentile(done, 0.90), Percentile(done, 0.99), done.Length > 0 ? done[^1] : 0, o.RatePerSecond, o.Connections,
             Percentile(lag, 0.50), Percentile(lag, 0.99));
     }
 
