@@ -60,7 +60,7 @@ internal sealed class LinkOptions
     }
 
     /// <summary>The WDM set-up given by --wdm and the classical-channel flags (null without --wdm).</summary>
-    public (WdmConfiguration Wdm, ClassicalChannel[] Channels)? BuildWdm(ParseResult parse)
+    public (WdmConfiguration Wdm, WdmDataChannel[] Channels)? BuildWdm(ParseResult parse)
     {
         var kind = parse.GetValue(Wdm);
         if (kind is null)
@@ -72,8 +72,8 @@ internal sealed class LinkOptions
             return null;
         }
         var config = WdmConfiguration.For(kind switch { "passive" => WdmKind.Passive, "active" => WdmKind.Active, _ => WdmKind.None });
-        ClassicalChannel[] channels = parse.GetValue(ClassicalDbm) is { } dbm
-            ? [new ClassicalChannel(dbm, parse.GetValue(ClassicalNm) ?? 1530.33,
+        WdmDataChannel[] channels = parse.GetValue(ClassicalDbm) is { } dbm
+            ? [new WdmDataChannel(dbm, parse.GetValue(ClassicalNm) ?? 1530.33,
                 parse.GetValue(ClassicalDirection) == "counter" ? PropagationDirection.CounterPropagating : PropagationDirection.CoPropagating)]
             : [];
         return (config, channels);

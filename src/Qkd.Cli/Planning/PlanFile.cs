@@ -112,7 +112,7 @@ public static class PlanFile
                 RamanPeakPerKmPerNm = o.RamanPeakPerKmPerNm ?? wdm.RamanPeakPerKmPerNm,
             };
         }
-        var channels = (f.ClassicalChannels ?? []).Select(c => new ClassicalChannel(c.LaunchPowerDbm, c.WavelengthNm,
+        var channels = (f.ClassicalChannels ?? []).Select(c => new WdmDataChannel(c.LaunchPowerDbm, c.WavelengthNm,
             (c.Direction ?? "co").ToLowerInvariant() switch
             {
                 "co" or "co-propagating" => PropagationDirection.CoPropagating,

@@ -43,7 +43,7 @@ internal static class Seed003Reproduction
         var done = 0;
         foreach (var (fig, parameter, values, caption) in Figures)
         {
-            var byReading = new List<List<SweepReport.SweepClaim>>();
+            var byReading = new List<List<SweepClaim>>();
             var rhoAtMax = new List<double>();
             foreach (var (name, fill, label) in Readings)
             {
@@ -54,11 +54,11 @@ internal static class Seed003Reproduction
                     (policy, load) => NetworkOptions.Settings(policy, load, KeysPerService, initialFill: fill),
                     SeedCount, BaseSeed);
                 var stem = $"{seed}-{fig}-{parameter}-{name}";
-                File.WriteAllText(Path.Combine(dir, stem + ".csv"), NetworkSweep.Csv(sweep.Points));
+                File.WriteAllText(Path.Combine(dir, stem + ".csv"), SweepCsv.Write(sweep.Points));
                 var images = SweepPlots.Write(sweep.Points, dir, stem, KeysPerService, $"seed 003 {(fig == "fig4" ? "Fig. 4" : "Fig. 5")}, {label}");
                 files.Add(stem + ".csv");
                 files.AddRange(images);
-                byReading.Add(SweepReport.Claims(sweep.Points));
+                byReading.Add(SweepClaims.Evaluate(sweep.Points));
                 rhoAtMax.Add(sweep.Points.Where(p => p.Load == Loads[^1]).Max(p => p.KeyFlowUtilisation));
                 body.Append(CultureInfo.InvariantCulture, $"### Seed 003 {caption} ({label})\n\n");
                 body.Append(CultureInfo.InvariantCulture, $"![{stem}]({stem}.png)\n\n");

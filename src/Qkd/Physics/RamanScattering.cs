@@ -54,7 +54,7 @@ public static class RamanScattering
     }
 
     /// <summary>Raman noise power [W] inside Bob's filter band at Bob's fibre end, from one classical channel (Eraerds Eqs. 1-2).</summary>
-    public static double NoisePowerWatts(ClassicalChannel channel, Fiber fiber, WdmConfiguration wdm)
+    public static double NoisePowerWatts(WdmDataChannel channel, Fiber fiber, WdmConfiguration wdm)
     {
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(fiber);

@@ -14,7 +14,7 @@ public static class WdmLink
     /// Source: Eraerds et al., NJP 12, 063027 (2010), Sec. 3 (noise photons per gate); Patel et al., PRX 2, 041010 (2012), Eq. (1).
     /// Valid while p &lt;&lt; 1 (clipped at 0.5).
     /// </summary>
-    public static double NoiseCountProbability(LinkDescription link, WdmConfiguration wdm, IReadOnlyList<ClassicalChannel> channels)
+    public static double NoiseCountProbability(LinkDescription link, WdmConfiguration wdm, IReadOnlyList<WdmDataChannel> channels)
     {
         Guard.NotNull(link);
         Guard.NotNull(wdm).Validated();
@@ -40,7 +40,7 @@ public static class WdmLink
     /// The link with the WDM's insertion loss added to its extra loss and the classical channels' noise added to its
     /// noise count probability (replacing any earlier WDM noise is the caller's business: call once per link).
     /// </summary>
-    public static LinkDescription Apply(LinkDescription link, WdmConfiguration wdm, IReadOnlyList<ClassicalChannel> channels)
+    public static LinkDescription Apply(LinkDescription link, WdmConfiguration wdm, IReadOnlyList<WdmDataChannel> channels)
     {
         Guard.NotNull(link);
         var noise = NoiseCountProbability(link, wdm, channels);
@@ -52,7 +52,7 @@ public static class WdmLink
     /// positive key with <paramref name="model"/>; bisection on dBm within [-40, 27], tolerance 0.01 dB. Returns
     /// 27 when even that leaves key, NaN when there is no key even at -40 dBm, +infinity without classical channels.
     /// </summary>
-    public static double MaxTolerableLaunchPowerDbm(IKeyRateModel model, LinkDescription link, WdmConfiguration wdm, IReadOnlyList<ClassicalChannel> channels)
+    public static double MaxTolerableLaunchPowerDbm(IKeyRateModel model, LinkDescription link, WdmConfiguration wdm, IReadOnlyList<WdmDataChannel> channels)
     {
         Guard.NotNull(model);
         Guard.NotNull(channels);
@@ -67,7 +67,7 @@ public static class WdmLink
         }
         bool HasKey(double dbm)
         {
-            var scaled = new ClassicalChannel[channels.Count];
+            var scaled = new WdmDataChannel[channels.Count];
             for (var i = 0; i < scaled.Length; i++)
             {
                 scaled[i] = channels[i].WithLaunchPower(Math.Clamp(dbm + offsets[i], -40, 27));

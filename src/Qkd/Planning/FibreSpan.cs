@@ -13,4 +13,4 @@ namespace Qkd.Planning;
 /// <param name="ClassicalChannels">Classical wavelengths on the same fibre.</param>
 /// <param name="Demand">Key demand of the devices behind this link.</param>
 public sealed record FibreSpan(string Id, string FromSiteId, string ToSiteId, Fiber Fiber, double ExtraLossDb, WdmConfiguration Wdm,
-    ImmutableArray<ClassicalChannel> ClassicalChannels, KeyDemand Demand);
+    ImmutableArray<WdmDataChannel> ClassicalChannels, KeyDemand Demand);

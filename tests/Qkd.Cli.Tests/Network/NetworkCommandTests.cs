@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Qkd.Cli.Commands.Network;
-using Qkd.Physics;
+using Qkd.Network;
 
 namespace Qkd.Cli.Tests.Network;
 
@@ -150,24 +150,6 @@ public class NetworkCommandTests
             """;
         var e = Assert.Throws<ArgumentException>(() => TopologyFile.Parse(json, "t"));
         Assert.Contains("exactly one of", e.Message);
-    }
-
-    [Fact]
-    public void SharedKeyRateModel_GivesTheFoundationRate_AndFallsWithDistance()
-    {
-        var model = new SharedKeyRateModel(Qkd.KeyRate.KeyRateModels.Get("decoy-vacuum-weak"));
-        var link = new LinkDescription(new Fiber(0, 0.21), 0, new Source(SourceKind.WeakCoherent, 0.48, [0.1, 0], 2e6),
-            new Detector(0.045, 1.7e-6, 0.033));
-        var previous = double.PositiveInfinity;
-        foreach (var km in new[] { 0.0, 20, 50, 80, 110 })
-        {
-            var l = link.WithFiberLength(km);
-            var r = model.SecretKeyRateBitsPerSecond(l);
-            Assert.Equal(Qkd.KeyRate.KeyRateAnalysis.Analyse(model.Model, l, 0.48, false).SecretKeyRateBps, r, 1e-9 * r);
-            Assert.True(r > 0 && r < previous, $"{km} km: {r} bit/s");
-            previous = r;
-        }
-        Assert.Equal(0, model.SecretKeyRateBitsPerSecond(link.WithFiberLength(300)));
     }
 
     [Fact]

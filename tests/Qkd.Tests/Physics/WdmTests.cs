@@ -12,8 +12,8 @@ public class WdmTests
     {
         // Eraerds et al., NJP 12, 063027 (2010), Eqs. (1)-(2): P_f ~ L e^{-aL} is largest at L = 1/a (21.7 km at 0.2 dB/km);
         // P_b ~ (1 - e^{-2aL})/(2a) grows monotonically to P rho dlambda/(2a).
-        var co = new ClassicalChannel(0, 1530, PropagationDirection.CoPropagating);
-        var counter = new ClassicalChannel(0, 1530, PropagationDirection.CounterPropagating);
+        var co = new WdmDataChannel(0, 1530, PropagationDirection.CoPropagating);
+        var counter = new WdmDataChannel(0, 1530, PropagationDirection.CounterPropagating);
         double F(double km) => RamanScattering.NoisePowerWatts(co, new Fiber(km, 0.2), Passive);
         double B(double km) => RamanScattering.NoisePowerWatts(counter, new Fiber(km, 0.2), Passive);
         var peak = 10 / (0.2 * Math.Log(10));
@@ -38,7 +38,7 @@ public class WdmTests
     public void Apply_PassiveWdm_AddsInsertionLossAndNoise()
     {
         var link = LinkPresets.Seed001(25).With(extraLossDb: 0);
-        var applied = WdmLink.Apply(link, Passive, [new ClassicalChannel(-10, 1530, PropagationDirection.CoPropagating)]);
+        var applied = WdmLink.Apply(link, Passive, [new WdmDataChannel(-10, 1530, PropagationDirection.CoPropagating)]);
         Assert.Equal(2.0, applied.ExtraLossDb, 9);
         Assert.True(applied.NoiseCountProbability > 0);
         Assert.True(applied.BackgroundYield > link.BackgroundYield);
@@ -49,7 +49,7 @@ public class WdmTests
     {
         var link = LinkPresets.Seed001(40);
         double Qber(double dbm) => ChannelStatistics.Qber(
-            WdmLink.Apply(link, Passive, [new ClassicalChannel(dbm, 1530, PropagationDirection.CoPropagating)]), 0.1);
+            WdmLink.Apply(link, Passive, [new WdmDataChannel(dbm, 1530, PropagationDirection.CoPropagating)]), 0.1);
         Assert.True(Qber(-20) < Qber(-10) && Qber(-10) < Qber(0));
     }
 
@@ -57,7 +57,7 @@ public class WdmTests
     public void TolerableLaunchPower_FallsWithDistance()
     {
         var model = new DecoyVacuumWeakModel();
-        var channels = new[] { new ClassicalChannel(0, 1530, PropagationDirection.CoPropagating) };
+        var channels = new[] { new WdmDataChannel(0, 1530, PropagationDirection.CoPropagating) };
         var near = WdmLink.MaxTolerableLaunchPowerDbm(model, LinkPresets.Seed001(10), Passive, channels);
         var far = WdmLink.MaxTolerableLaunchPowerDbm(model, LinkPresets.Seed001(60), Passive, channels);
         Assert.True(near > far, $"{near} dBm at 10 km vs {far} dBm at 60 km");
@@ -68,12 +68,12 @@ public class WdmTests
     public void NoWdm_AddsNothing()
     {
         var link = LinkPresets.Turin();
-        var applied = WdmLink.Apply(link, WdmConfiguration.For(WdmKind.None), [new ClassicalChannel(0, 1550, PropagationDirection.CoPropagating)]);
+        var applied = WdmLink.Apply(link, WdmConfiguration.For(WdmKind.None), [new WdmDataChannel(0, 1550, PropagationDirection.CoPropagating)]);
         Assert.Equal(link.ExtraLossDb, applied.ExtraLossDb);
         Assert.Equal(link.NoiseCountProbability, applied.NoiseCountProbability);
     }
 
     [Fact]
     public void ClassicalChannel_PowerOutOfRange_Throws()
-        => Assert.Throws<ArgumentOutOfRangeException>(() => new ClassicalChannel(40, 1550, PropagationDirection.CoPropagating));
+        => Assert.Throws<ArgumentOutOfRangeException>(() => new WdmDataChannel(40, 1550, PropagationDirection.CoPropagating));
 }

@@ -7,7 +7,7 @@ namespace Qkd.Tests.Planning;
 public class PlanEvaluatorTests
 {
     private static FibreSpan Span(string id, string from, double km, long devices = 10) => new(id, from, "du", new Fiber(km, 0.2), 0.5,
-        WdmConfiguration.For(WdmKind.Passive), [new ClassicalChannel(-15, 1530, PropagationDirection.CoPropagating)], new KeyDemand(devices, 30));
+        WdmConfiguration.For(WdmKind.Passive), [new WdmDataChannel(-15, 1530, PropagationDirection.CoPropagating)], new KeyDemand(devices, 30));
 
     private static DeploymentPlan Plan(params Architecture[] architectures) => new("t", "decoy-vacuum-weak", LinkPresets.Seed000(1),
         new DeviceCosts(50, 100, 5, 1.0), [new Site("du", SiteKind.Du), new Site("a1", SiteKind.Aau), new Site("a2", SiteKind.Aau)],

@@ -8,8 +8,8 @@ public static class NetworkCommand
     public static Command Create()
     {
         var cmd = new Command("network", "Simulate trusted-relay QKD key networks: key pools, shared key budgets, routing, allocation policies");
-        cmd.Subcommands.Add(SimulateCommand.Create());
-        cmd.Subcommands.Add(SweepCommand.Create());
+        cmd.Subcommands.Add(NetworkSimulateCommand.Create());
+        cmd.Subcommands.Add(NetworkSweepCommand.Create());
         return cmd;
     }
 }

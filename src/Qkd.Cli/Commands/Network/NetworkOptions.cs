@@ -21,7 +21,7 @@ internal sealed class NetworkOptions
     public Option<long?> Paths { get; } = CliOptions.Long("--paths", "Alternative paths k for k-shortest routing (default 3)", 1, 16);
     public Option<double?> InitialFill { get; } = CliOptions.Double("--initial-fill", "Fraction of every pool filled at time 0 (default 0: pools start empty)", 0, 1);
     public Option<double?> HoldingTime { get; } = CliOptions.Double("--holding-time", "Holding-time variant: mean service duration H [s]; a service then takes X/H keys/s per hop while it lasts (default 0: one-shot X per hop)", 0, 1e9, "s");
-    public Option<string?> KeyRateModel { get; } = CliOptions.Choice("--key-rate-model", $"Key-rate model for fibre-described links (default {SharedKeyRateModel.DefaultModel})", [.. Qkd.KeyRate.KeyRateModels.Names]);
+    public Option<string?> KeyRateModel { get; } = CliOptions.Choice("--key-rate-model", $"Key-rate model for fibre-described links (default {AnalyticLinkKeyRateModel.DefaultModel})", [.. Qkd.KeyRate.KeyRateModels.Names]);
     public Option<bool> Json { get; } = CliOptions.Json();
 
     public void AddTo(Command command)
@@ -74,14 +74,14 @@ internal sealed class NetworkOptions
             policy = policy.WithRouting(NetworkPolicies.RoutingFromName(routing));
         }
         return Settings(policy, load, parse.GetValue(KeysPerService) ?? 10, parse.GetValue(Horizon) ?? 1000, (int)(parse.GetValue(Paths) ?? 3),
-            parse.GetValue(InitialFill) ?? 0, parse.GetValue(KeyRateModel) ?? SharedKeyRateModel.DefaultModel, parse.GetValue(HoldingTime) ?? 0);
+            parse.GetValue(InitialFill) ?? 0, parse.GetValue(KeyRateModel) ?? AnalyticLinkKeyRateModel.DefaultModel, parse.GetValue(HoldingTime) ?? 0);
     }
 
     /// <summary>Settings for one policy and load with the commands' defaults (X = 10 keys, T = 1000 s, k = 3 paths, pools empty, one-shot services).</summary>
     public static NetworkSimulationSettings Settings(NetworkPolicy policy, double load, double keysPerService = 10, double horizonSeconds = 1000,
-        int paths = 3, double initialFill = 0, string keyRateModel = SharedKeyRateModel.DefaultModel, double holdingTimeSeconds = 0)
+        int paths = 3, double initialFill = 0, string keyRateModel = AnalyticLinkKeyRateModel.DefaultModel, double holdingTimeSeconds = 0)
         => new(keysPerService, load, horizonSeconds, policy, paths, initialFill,
-            rateModel: new SharedKeyRateModel(Qkd.KeyRate.KeyRateModels.Get(keyRateModel)))
+            rateModel: AnalyticLinkKeyRateModel.Named(keyRateModel))
         {
             HoldingTimeSeconds = holdingTimeSeconds,
         };

@@ -1,3 +1,4 @@
+using Qkd.Network;
 using ScottPlot;
 
 namespace Qkd.Cli.Commands.Network;

@@ -9,7 +9,7 @@ namespace Qkd.Cli.Commands.Network;
 /// parameter (seed 003's Fig. 4: --vary capacity=200,...,1000 at V = 2; Fig. 5: --vary
 /// olt-rate=1,...,6 at C = 200), written as CSV, PNG, SVG and a Markdown report.
 /// </summary>
-public static class SweepCommand
+public static class NetworkSweepCommand
 {
     public static Command Create()
     {
@@ -37,7 +37,7 @@ public static class SweepCommand
                 (policy, load) => options.BuildSettings(parse, policy, load), seeds, baseSeed, progress));
             Directory.CreateDirectory(dir);
             var stem = $"sweep-{parameter}";
-            File.WriteAllText(Path.Combine(dir, stem + ".csv"), NetworkSweep.Csv(points));
+            File.WriteAllText(Path.Combine(dir, stem + ".csv"), SweepCsv.Write(points));
             var images = SweepPlots.Write(points, dir, stem, parse.GetValue(options.KeysPerService) ?? 10);
             var context = new SweepReport.Context(lastTopology, lastSettings, parameter, seeds, baseSeed,
                 string.Join(' ', parse.Tokens.Select(t => t.Value)));

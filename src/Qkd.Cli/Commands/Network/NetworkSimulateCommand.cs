@@ -7,7 +7,7 @@ using Qkd.Network;
 namespace Qkd.Cli.Commands.Network;
 
 /// <summary>`qkd network simulate`: one configuration over several seeds, success rate with its 95 % CI.</summary>
-public static class SimulateCommand
+public static class NetworkSimulateCommand
 {
     public static Command Create()
     {

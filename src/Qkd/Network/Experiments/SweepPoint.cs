@@ -1,4 +1,4 @@
-namespace Qkd.Cli.Commands.Network;
+namespace Qkd.Network;
 
 /// <summary>One point of a sweep: a policy at one value of the varied parameter and one load.</summary>
 public sealed record SweepPoint(string Policy, string Varied, double Value, double Load, double SuccessRate, double SuccessRateCi95,

@@ -1,19 +1,23 @@
-using System.Globalization;
-using System.Text;
-using Qkd.Network;
-
-namespace Qkd.Cli.Commands.Network;
+namespace Qkd.Network;
 
 /// <summary>
 /// The sweep behind `qkd network sweep` and `qkd reproduce seed-003`: every value of one parameter
-/// x every policy x every load, each point the mean of <c>seeds</c> independent runs.
+/// x every policy x every load, each point the mean of <c>seeds</c> independent runs
+/// (<see cref="NetworkExperiment"/>), with the key-flow utilisation (<see cref="KeyFlowBound"/>) beside it.
 /// </summary>
 public static class NetworkSweep
 {
-    /// <summary>The last topology and settings a sweep used (for the report's scenario section).</summary>
+    /// <summary>Traffic matrices with more endpoints than this get no key-flow utilisation (NaN): it enumerates pairs.</summary>
+    public const int MaxEndpointsForKeyFlowBound = 200;
+
+    /// <summary>The points, and the last topology and settings the sweep used (for a report's scenario section).</summary>
     public sealed record Result(List<SweepPoint> Points, NetworkTopology LastTopology, NetworkSimulationSettings LastSettings);
 
-    /// <summary>Runs the sweep; <paramref name="topologyFor"/> builds the topology for a value, <paramref name="settingsFor"/> the settings for a policy and load.</summary>
+    /// <summary>
+    /// Runs the sweep in the order value, policy, load; <paramref name="topologyFor"/> builds the topology for a value,
+    /// <paramref name="settingsFor"/> the settings for a policy and load. Every point uses seeds
+    /// <paramref name="baseSeed"/> .. <paramref name="baseSeed"/> + <paramref name="seeds"/> - 1, so policies see the same arrivals.
+    /// </summary>
     public static Result Run(string parameter, IReadOnlyList<double> values, IReadOnlyList<NetworkPolicy> policies, IReadOnlyList<double> loads,
         Func<double, NetworkTopology> topologyFor, Func<NetworkPolicy, double, NetworkSimulationSettings> settingsFor,
         int seeds, ulong baseSeed, IProgress<double>? progress = null)
@@ -38,7 +42,7 @@ public static class NetworkSweep
                     var settings = settingsFor(policy, load);
                     lastSettings = settings;
                     var s = NetworkExperiment.Run(topology, settings, seeds, baseSeed);
-                    var rho = topology.Traffic.Endpoints.Length <= 200 ? KeyFlowBound.Utilisation(topology, settings) : double.NaN;
+                    var rho = topology.Traffic.Endpoints.Length <= MaxEndpointsForKeyFlowBound ? KeyFlowBound.Utilisation(topology, settings) : double.NaN;
                     list.Add(new SweepPoint(settings.Policy.Name, parameter, value, load, s.SuccessRate.Mean, s.SuccessRate.HalfWidth95,
                         s.ServicesArrived, s.ServicesServed, s.KeysGenerated, s.KeysConsumed, s.KeysWasted, s.MeanRelayHops, rho));
                     progress?.Report(list.Count / (double)total);
@@ -50,18 +54,5 @@ public static class NetworkSweep
             throw new ArgumentException("A sweep needs at least one value, policy and load.", nameof(values));
         }
         return new Result(list, lastTopology, lastSettings);
-    }
-
-    /// <summary>The sweep's CSV: one row per point, invariant culture.</summary>
-    public static string Csv(IReadOnlyList<SweepPoint> points)
-    {
-        ArgumentNullException.ThrowIfNull(points);
-        var sb = new StringBuilder("policy,varied,value,load,successRate,successRateCi95,servicesArrived,servicesServed,keysGenerated,keysConsumed,keysWasted,meanRelayHops,keyFlowUtilisation\n");
-        foreach (var p in points)
-        {
-            sb.Append(CultureInfo.InvariantCulture,
-                $"{p.Policy},{p.Varied},{p.Value:G9},{p.Load:G9},{p.SuccessRate:G6},{p.SuccessRateCi95:G6},{p.ServicesArrived},{p.ServicesServed},{p.KeysGenerated:G9},{p.KeysConsumed:G9},{p.KeysWasted:G9},{p.MeanRelayHops:G6},{p.KeyFlowUtilisation:G6}\n");
-        }
-        return sb.ToString();
     }
 }

@@ -1,7 +1,7 @@
 namespace Qkd.Physics;
 
 /// <summary>One classical data wavelength on the same fibre as the quantum channel.</summary>
-public sealed record ClassicalChannel
+public sealed record WdmDataChannel
 {
     /// <summary>Launch power into the fibre [dBm], within [-40, 27].</summary>
     public double LaunchPowerDbm { get; }
@@ -12,7 +12,7 @@ public sealed record ClassicalChannel
     /// <summary>Direction relative to the quantum signal.</summary>
     public PropagationDirection Direction { get; }
 
-    public ClassicalChannel(double launchPowerDbm, double wavelengthNm, PropagationDirection direction)
+    public WdmDataChannel(double launchPowerDbm, double wavelengthNm, PropagationDirection direction)
     {
         LaunchPowerDbm = Guard.InRange(launchPowerDbm, -40, 27, "dBm", "Classical launch power");
         WavelengthNm = Guard.InRange(wavelengthNm, 1260, 1675, "nm", "Classical wavelength");
@@ -23,5 +23,5 @@ public sealed record ClassicalChannel
     public double LaunchPowerWatts => 1e-3 * Math.Pow(10, LaunchPowerDbm / 10);
 
     /// <summary>The same channel at another launch power.</summary>
-    public ClassicalChannel WithLaunchPower(double dbm) => new(dbm, WavelengthNm, Direction);
+    public WdmDataChannel WithLaunchPower(double dbm) => new(dbm, WavelengthNm, Direction);
 }
