@@ -1,12 +1,33 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 
 namespace Qkd.Cli;
 
 /// <summary>Runs the root command and translates failures into exit codes once, here.</summary>
 public static class CliApp
 {
+    /// <summary>The command's own name, in usage and help whatever the assembly or wrapper is called.</summary>
+    public const string CommandName = "qkd";
+
+    /// <summary>
+    /// The whole command tree under a root named <see cref="CommandName"/>. A <see cref="RootCommand"/> takes its
+    /// name from the executable (Qkd.Cli.dll under `dotnet`), so the root is a plain command with the same
+    /// --help and --version options a RootCommand adds.
+    /// </summary>
+    public static Command CreateRoot()
+    {
+        var root = new Command(CommandName, "qkd: plan, simulate and operate quantum-key-distribution secured links.");
+        root.Options.Add(new HelpOption());
+        root.Options.Add(new VersionOption());
+        foreach (var command in CommandCatalog.All())
+        {
+            root.Subcommands.Add(command);
+        }
+        return root;
+    }
+
     /// <summary>Parses and invokes; returns the process exit code.</summary>
-    public static int Run(RootCommand root, string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    public static int Run(Command root, string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
         var error = stderr ?? Console.Error;
         var parse = root.Parse(args);

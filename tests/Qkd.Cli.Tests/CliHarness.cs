@@ -7,14 +7,9 @@ public static class CliHarness
 
     public static Result Run(params string[] args)
     {
-        var root = new System.CommandLine.RootCommand("qkd");
-        foreach (var c in CommandCatalog.All())
-        {
-            root.Subcommands.Add(c);
-        }
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = CliApp.Run(root, args, output, error);
+        var code = CliApp.Run(CliApp.CreateRoot(), args, output, error);
         return new Result(code, output.ToString(), error.ToString());
     }
 }
