@@ -22,6 +22,9 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
     private readonly Dictionary<string, NoticeSender> _senders = config.Peers.ToDictionary(
         p => p.KmeId, p => new NoticeSender(p.KmeId, store, peers, metrics, logger), StringComparer.Ordinal);
 
+    private readonly Dictionary<string, MissPull> _pulls = config.Peers.ToDictionary(
+        p => p.KmeId, p => new MissPull(async ct => (await peers.RequestFlushAsync(p.KmeId, ct)).Status == TransferStatus.Accepted, time, metrics.PeerPulls.WithLabels(p.KmeId)), StringComparer.Ordinal);
+
     private readonly Dictionary<string, SemaphoreSlim> _leasing = config.Peers.ToDictionary(p => p.KmeId, _ => new SemaphoreSlim(1, 1), StringComparer.Ordinal);
 
     /// <summary>Owned units per peer as this process last saw them (drives the lease prefetch only; the store decides).</summary>
@@ -72,13 +75,81 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
     {
         var destination = KmeOfSae(slaveSae) ?? throw new InvalidOperationException("slave SAE was validated by the endpoint");
         var next = NextHop(destination)!;
-        var request = new EncRequest(masterSae, slaveSae, number, sizeBits);
+        var request = new EncRequest(masterSae, [slaveSae], number, sizeBits);
         if (next == destination)
         {
             return ServeLeasedAsync(request, next);
         }
         var batcher = _batchers.GetOrAdd((masterSae, slaveSae), static (_, s) => new EncBatcher(s), this);
         return batcher.SubmitAsync(request, next, destination, ct);
+    }
+
+    /// <summary>
+    /// <c>enc_keys</c> with additional slaves (ETSI GS QKD 014 clause 6.2, multicast): the keys are served to
+    /// the master only after every KME of a slave holds them, each slave fetching them with <c>dec_keys</c> at
+    /// its own KME. The slave's KME gets them as for a plain request; every other slave's KME gets a copy, each
+    /// key one-time-pad encrypted with units of the link towards it and relayed hop by hop like any transfer.
+    /// The endpoint has checked that every slave is known, at a different KME, and not attached here. If a copy
+    /// is not confirmed, nothing is served (the keys already noticed at other KMEs are never fetched and expire).
+    /// </summary>
+    public async Task<EncOutcome> GetMulticastKeysAsync(string masterSae, string slaveSae, IReadOnlyList<string> additionalSlaves, int number, int sizeBits, CancellationToken ct)
+    {
+        var destination = KmeOfSae(slaveSae) ?? throw new InvalidOperationException("slave SAE was validated by the endpoint");
+        var next = NextHop(destination)!;
+        var request = new EncRequest(masterSae, [slaveSae], number, sizeBits);
+        var primary = next == destination ? await ServeLeasedAsync(request, next) : (await ServeAsync([request], next, destination))![0];
+        if (primary is not EncOutcome.Served served)
+        {
+            return primary;
+        }
+        foreach (var extra in additionalSlaves)
+        {
+            var kme = KmeOfSae(extra)!;
+            if (await SendCopyAsync(served.Keys, masterSae, extra, kme, sizeBits, ct) is { } failure)
+            {
+                foreach (var k in served.Keys)
+                {
+                    CryptographicOperations.ZeroMemory(k.Material);
+                }
+                return new EncOutcome.Unavailable($"the copy of the keys for additional slave {extra} was not confirmed ({failure}); no key was served");
+            }
+        }
+        audit.Delivered("enc_keys_multicast", served.Keys.Select(k => k.KeyId).ToList(), masterSae, masterSae, [slaveSae, .. additionalSlaves], destination);
+        return served;
+    }
+
+    /// <summary>Sends <paramref name="keys"/> to <paramref name="destination"/> for <paramref name="slave"/>, one-time-pad encrypted with units of the next hop; null when confirmed, else why not.</summary>
+    private async Task<string?> SendCopyAsync(IReadOnlyList<DeliveredKey> keys, string masterSae, string slave, string destination, int sizeBits, CancellationToken ct)
+    {
+        var next = NextHop(destination)!;
+        var unitsPerKey = KeyUnits.UnitsPerKey(sizeBits, config.Keys.UnitBits);
+        var reservation = Guid.NewGuid();
+        var units = await store.ReserveUnitsAsync(next, keys.Count * unitsPerKey, TakesNewestFrom(next), reservation, time.GetUtcNow(), ct);
+        if (units is null)
+        {
+            return $"not enough key material towards {next}";
+        }
+        var transfer = new List<TransferKeyDto>(keys.Count);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var slice = units.Skip(i * unitsPerKey).Take(unitsPerKey).ToList();
+            var hopKey = Compose(next, slice.ConvertAll(u => (u.Ref, u.Material)), sizeBits / 8);
+            var cipher = new byte[hopKey.Length];
+            OneTimePad.Xor(keys[i].Material, hopKey, cipher);
+            CryptographicOperations.ZeroMemory(hopKey);
+            transfer.Add(new TransferKeyDto(keys[i].KeyId, sizeBits, slice.ConvertAll(u => new UnitDto(u.Ref.BlockId, u.Ref.Index)), Convert.ToBase64String(cipher)));
+        }
+        var (status, reason) = await peers.SendAsync(next, new KeyTransferDto(masterSae, [slave], destination, transfer), CancellationToken.None);
+        var ok = status == TransferStatus.Accepted;
+        await store.FinishReservationAsync(reservation, ok, time.GetUtcNow(), CancellationToken.None);
+        if (!ok)
+        {
+            metrics.ReservationsDiscarded.WithLabels(next).Inc(units.Count);
+            Log.PeerTransferFailed(logger, next, reason, units.Count);
+            return $"KME {next} did not confirm ({reason})";
+        }
+        metrics.UnitsConsumed.WithLabels(next, "delivery").Inc(units.Count);
+        return null;
     }
 
     /// <summary>Most keys one group carries to the peer (bounds the transfer body and the transaction).</summary>
@@ -141,7 +212,7 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
                 }
                 metrics.UnitsConsumed.WithLabels(peer, "delivery").Inc(needed);
                 metrics.KeysServed.WithLabels("master").Inc(r.Number);
-                audit.Delivered("enc_keys", ids, r.MasterSae, r.MasterSae, [r.SlaveSae], peer);
+                audit.Delivered("enc_keys", ids, r.MasterSae, r.MasterSae, r.Slaves, peer);
                 if (_owned.AddOrUpdate(peer, 0, (_, n) => Math.Max(0, n - needed)) < config.Keys.LeaseUnits / 2)
                 {
                     PrefetchLease(peer);
@@ -174,7 +245,7 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
             }
             keys.Add(new TransferKeyDto(ids[i], r.SizeBits, refs, null));
         }
-        return System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new KeyTransferDto(r.MasterSae, [r.SlaveSae], peer, keys));
+        return System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new KeyTransferDto(r.MasterSae, r.Slaves, peer, keys));
     }
 
     private int _prefetching;
@@ -276,6 +347,11 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
         {
             return new TransferOutcome.Invalid("a lease names at least one unit, each once");
         }
+        if (lease.Units.Count > config.Keys.LeaseUnits)
+        {
+            // Capped here too, not only at the requester: a peer configured (or compromised) to lease more cannot take this KME's share of the pool.
+            return new TransferOutcome.Conflict($"a lease takes at most keys.leaseUnits {config.Keys.LeaseUnits} units at {config.KmeId}, but {lease.Units.Count} were asked");
+        }
         if (!await store.GrantLeaseAsync(fromKme, lease.Units.Select(u => new UnitRef(u.BlockId, u.Index)).ToList(), time.GetUtcNow(), ct))
         {
             return new TransferOutcome.Conflict($"one or more units of the {fromKme} pool are not available here");
@@ -336,7 +412,7 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
     /// <summary>The peer's slave asked for a key it has not heard of: send the outbox towards it now.</summary>
     public Task<bool> FlushNoticesAsync(string peer, CancellationToken ct) => _senders[peer].FlushAsync(ct);
 
-    private sealed record EncRequest(string MasterSae, string SlaveSae, int Number, int SizeBits);
+    private sealed record EncRequest(string MasterSae, IReadOnlyList<string> Slaves, int Number, int SizeBits);
 
     private sealed record QueuedRequest(EncRequest Request, TaskCompletionSource<EncOutcome> Done);
 
@@ -480,7 +556,7 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
             }
             keysPerRequest.Add(keys);
         }
-        var (status, reason) = await peers.SendAsync(next, new KeyTransferDto(group[0].MasterSae, [group[0].SlaveSae], destination, transfer), ct);
+        var (status, reason) = await peers.SendAsync(next, new KeyTransferDto(group[0].MasterSae, group[0].Slaves, destination, transfer), ct);
         var delivered = status == TransferStatus.Accepted;
         await store.FinishReservationAsync(reservation, delivered, time.GetUtcNow(), ct);
         metrics.GroupRequests.WithLabels(next).Observe(group.Count);
@@ -504,7 +580,7 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
         {
             var r = group[j];
             metrics.KeysServed.WithLabels("master").Inc(r.Number);
-            audit.Delivered("enc_keys", keysPerRequest[j].ConvertAll(k => k.KeyId), r.MasterSae, r.MasterSae, [r.SlaveSae], destination == next ? next : $"{next}->{destination}");
+            audit.Delivered("enc_keys", keysPerRequest[j].ConvertAll(k => k.KeyId), r.MasterSae, r.MasterSae, r.Slaves, destination == next ? next : $"{next}->{destination}");
             outcomes.Add(new EncOutcome.Served(keysPerRequest[j]));
         }
         return outcomes;
@@ -517,8 +593,9 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
         if (result is TakeKeysResult.NotFound && KmeOfSae(masterSae) is { } masterKme && _senders.ContainsKey(masterKme))
         {
             // The master's KME may have served these keys a moment ago and its notice be on the way: ask for it, then look again.
-            var (status, _) = await peers.RequestFlushAsync(masterKme, ct);
-            if (status == TransferStatus.Accepted)
+            // Concurrent misses share one pull, and pulls are at most one per MissPull.MinInterval per peer, so a burst of
+            // unknown key IDs costs the peer a handful of calls and this KME no waiting beyond one round trip.
+            if (await _pulls[masterKme].PullAsync(ct))
             {
                 result = await store.TakeKeysAsync(keyIds, masterSae, callerSae, time.GetUtcNow(), ct);
             }
@@ -726,10 +803,8 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
             var n = Math.Min(plain.Length, sizeBytes - written);
             plain.AsSpan(0, n).CopyTo(key.AsSpan(written));
             written += n;
-            if (wrapper.Enabled)
-            {
-                CryptographicOperations.ZeroMemory(plain);
-            }
+            // Without wrapping, plain is the material array read from the store: wiped all the same.
+            CryptographicOperations.ZeroMemory(plain);
         }
         return key;
     }

@@ -81,7 +81,8 @@ public sealed class KmsHost : IAsyncDisposable
             : new SqliteKeyStore(config.Resolve(config.Store.Path!));
         // A SQLite file belongs to one process, so reservations found at start-up are a crash's leftovers.
         await store.InitializeAsync(recoverAllReservations: config.Store.Kind == "sqlite", ct);
-        var wrapper = new KeyWrapper(config.KeyWrapKey is null ? null : Convert.FromBase64String(config.KeyWrapKey));
+        var wrapper = new KeyWrapper(config.KeyWrapKey is null ? null : Convert.FromBase64String(config.KeyWrapKey),
+            [.. config.PreviousKeyWrapKeys.Select(Convert.FromBase64String)]);
 
         var listen = new Uri(config.Listen);
         var builder = WebApplication.CreateSlimBuilder();
@@ -175,7 +176,7 @@ public sealed class KmsHost : IAsyncDisposable
         Log.Started(logger, config.KmeId, url.ToString(), config.Store.Kind, wrapper.Enabled);
         var stop = new CancellationTokenSource();
         var sweeper = RunSweeperAsync(keys, config, time, stop.Token);
-        return new KmsHost(app, keys, store, metrics, url, stop, sweeper, [keys, peers, wrapper, trust, own, audit]);
+        return new KmsHost(app, keys, store, metrics, url, stop, sweeper, [keys, peers, trust, own, audit]);
     }
 
     /// <summary>Expiry and crash-recovery sweep every min(reservation timeout, max age)/2, clamped to [1, 60] s.</summary>

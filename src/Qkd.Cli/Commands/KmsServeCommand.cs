@@ -10,8 +10,12 @@ public static class KmsServeCommand
     public static Command Create()
     {
         var config = new Option<string>("--config") { Description = "KME config file (JSON, docs/kms.md)", Required = true };
+        var insecure = new Option<bool>("--insecure-dev-store")
+        {
+            Description = "Store key material unwrapped (no keyWrapKey in the config); development only, docs/kms.md \"Keys at rest\"",
+        };
         var json = CliOptions.Json();
-        var cmd = new Command("serve", "Start one KME from a config file and serve until Ctrl-C") { config, json };
+        var cmd = new Command("serve", "Start one KME from a config file and serve until Ctrl-C") { config, insecure, json };
         cmd.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(config)!;
@@ -20,6 +24,10 @@ public static class KmsServeCommand
                 throw new UsageException($"--config file '{path}' does not exist.");
             }
             var cfg = KmsConfig.Load(path);
+            if (cfg.KeyWrapKey is null && !parse.GetValue(insecure))
+            {
+                throw new UsageException($"--config '{path}' has no keyWrapKey: key material would be stored unwrapped. Add a keyWrapKey (base64 of 32 random bytes, e.g. `openssl rand -base64 32`) or give --insecure-dev-store for a development KME.");
+            }
             await using var host = await KmsHost.StartAsync(cfg, ct: ct);
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))

@@ -27,8 +27,11 @@ public sealed record KmsConfig
 
     public KeyPolicyConfig Keys { get; init; } = new();
 
-    /// <summary>Optional base64 256-bit key wrapping key material at rest with AES-256-GCM.</summary>
+    /// <summary>Base64 256-bit key wrapping key material at rest (AES-256-GCM under a per-record HKDF key); `kms serve` requires it unless --insecure-dev-store.</summary>
     public string? KeyWrapKey { get; init; }
+
+    /// <summary>Earlier wrapping keys (base64, 256 bits): records wrapped under them still open; new records use <see cref="KeyWrapKey"/> (rotation, docs/kms.md).</summary>
+    public IReadOnlyList<string> PreviousKeyWrapKeys { get; init; } = [];
 
     /// <summary>Optional JSON-lines audit file (one line per delivery, never key material).</summary>
     public string? AuditLog { get; init; }
@@ -96,19 +99,15 @@ public sealed record KmsConfig
         {
             Require(saeIds.Add(s), $"SAE ID '{s}' is attached to more than one KME in this config.");
         }
-        if (KeyWrapKey is not null)
-        {
-            var ok = true;
-            try
-            {
-                ok = Convert.FromBase64String(KeyWrapKey).Length == 32;
-            }
-            catch (FormatException)
-            {
-                ok = false;
-            }
-            Require(ok, "keyWrapKey must be base64 of exactly 32 bytes (AES-256).");
-        }
+        Require(KeyWrapKey is null || IsAesKey(KeyWrapKey), "keyWrapKey must be base64 of exactly 32 bytes (AES-256).");
+        Require(PreviousKeyWrapKeys.All(IsAesKey), "previousKeyWrapKeys must each be base64 of exactly 32 bytes (AES-256).");
+        Require(PreviousKeyWrapKeys.Count == 0 || KeyWrapKey is not null, "previousKeyWrapKeys needs a keyWrapKey (the key that wraps new records).");
+    }
+
+    private static bool IsAesKey(string text)
+    {
+        var buffer = new byte[48];
+        return Convert.TryFromBase64String(text, buffer, out var n) && n == 32;
     }
 
     internal static void Require(bool condition, string message)
@@ -165,6 +164,9 @@ public sealed record KeyPolicyConfig
     public int MaxSizeBits { get; init; } = 8192;
     public int MaxKeysPerRequest { get; init; } = 128;
 
+    /// <summary>Most additional slave SAEs of one multicast enc_keys request (ETSI 014 max_SAE_ID_count).</summary>
+    public int MaxSaeIdCount { get; init; } = 8;
+
     /// <summary>Maximum available units per link pool; further blocks are refused (HTTP 507) until keys are used.</summary>
     public long MaxPoolUnits { get; init; } = 4_000_000;
 
@@ -184,6 +186,7 @@ public sealed record KeyPolicyConfig
         KmsConfig.Require(MaxSizeBits >= MinSizeBits && MaxSizeBits % 8 == 0 && MaxSizeBits <= 1 << 20, $"keys.maxSizeBits must be a multiple of 8 within [minSizeBits, 1048576] bits, but was {MaxSizeBits} bits.");
         KmsConfig.Require(DefaultSizeBits >= MinSizeBits && DefaultSizeBits <= MaxSizeBits && DefaultSizeBits % 8 == 0, $"keys.defaultSizeBits must be a multiple of 8 within [{MinSizeBits}, {MaxSizeBits}] bits, but was {DefaultSizeBits} bits.");
         KmsConfig.Require(MaxKeysPerRequest is >= 1 and <= 10_000, $"keys.maxKeysPerRequest must be within [1, 10000], but was {MaxKeysPerRequest}.");
+        KmsConfig.Require(MaxSaeIdCount is >= 1 and <= 64, $"keys.maxSaeIdCount must be within [1, 64], but was {MaxSaeIdCount}.");
         KmsConfig.Require(MaxPoolUnits >= 1, $"keys.maxPoolUnits must be at least 1, but was {MaxPoolUnits}.");
         KmsConfig.Require(MaxAgeSeconds > 0, $"keys.maxAgeSeconds must be positive, but was {MaxAgeSeconds} s.");
         KmsConfig.Require(LeaseUnits is >= 1 and <= 1_000_000, $"keys.leaseUnits must be within [1, 1000000] units, but was {LeaseUnits}.");

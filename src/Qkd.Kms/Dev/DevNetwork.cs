@@ -109,7 +109,8 @@ public sealed class DevNetwork : IAsyncDisposable
         var saesOf = kmes.Select(k => Enumerable.Range(1, o.SaesPerKme).Select(j => "SAE_" + k[^1] + (j == 1 ? "" : j.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList()).ToList();
         var saes = saesOf.SelectMany(x => x).ToList();
         var links = Enumerable.Range(0, kmes.Count - 1).Select(i => $"LINK_{kmes[i][^1]}_{kmes[i + 1][^1]}").ToList();
-        var certs = DevCertificates.Create(Path.Combine(dir, "certs"), kmes, saes, links, now);
+        // A dev network's folder is its own: a rerun replaces its certificates.
+        var certs = DevCertificates.Create(Path.Combine(dir, "certs"), kmes, saes, links, now, overwrite: true);
         var ports = kmes.Select(_ => FreePort()).ToList();
         var urls = ports.Select(p => $"https://127.0.0.1:{p}").ToList();
         var paths = new List<string>();
@@ -149,7 +150,8 @@ public sealed class DevNetwork : IAsyncDisposable
                 AuditLog = Path.Combine(dir, kmes[i].ToLowerInvariant() + "-audit.jsonl"),
             };
             var path = Path.Combine(dir, kmes[i].ToLowerInvariant() + ".json");
-            File.WriteAllText(path, JsonSerializer.Serialize(config, KmsConfig.JsonOptions));
+            // 0600 from the start: the config may hold the wrapping key.
+            PrivateFile.WriteAllText(path, JsonSerializer.Serialize(config, KmsConfig.JsonOptions), overwrite: true);
             paths.Add(path);
         }
         var description = new Description(certs.CaCertPath,

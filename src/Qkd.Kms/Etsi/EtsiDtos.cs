@@ -25,7 +25,7 @@ public sealed record EtsiKeyRequest
 {
     [JsonPropertyName("number")] public JsonElement? Number { get; init; }
     [JsonPropertyName("size")] public JsonElement? Size { get; init; }
-    [JsonPropertyName("additional_slave_SAE_IDs")] public IReadOnlyList<string>? AdditionalSlaveSaeIds { get; init; }
+    [JsonPropertyName("additional_slave_SAE_IDs")] public IReadOnlyList<string?>? AdditionalSlaveSaeIds { get; init; }
     [JsonPropertyName("extension_mandatory")] public IReadOnlyList<JsonElement>? ExtensionMandatory { get; init; }
     [JsonPropertyName("extension_optional")] public IReadOnlyList<JsonElement>? ExtensionOptional { get; init; }
 }

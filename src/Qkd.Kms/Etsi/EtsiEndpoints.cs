@@ -35,32 +35,23 @@ public static class EtsiEndpoints
             var stored = await keys.StoredKeyCountAsync(next, p.DefaultSizeBits, ctx.RequestAborted);
             var max = Qkd.KeyManagement.KeyUnits.KeysAvailable(p.MaxPoolUnits, p.DefaultSizeBits, p.UnitBits);
             return Results.Json(new EtsiStatus(keys.Config.KmeId, target, master, slave_SAE_ID, p.DefaultSizeBits, stored, max,
-                p.MaxKeysPerRequest, p.MaxSizeBits, p.MinSizeBits, 0));
+                p.MaxKeysPerRequest, p.MaxSizeBits, p.MinSizeBits, p.MaxSaeIdCount));
         }).WithName("getStatus").Produces<EtsiStatus>().Produces<EtsiError>(400).Produces<EtsiError>(401).Produces<EtsiError>(503);
 
         api.MapPost("/{slave_SAE_ID}/enc_keys", async (HttpContext ctx, string slave_SAE_ID) =>
         {
-            EtsiKeyRequest? request;
-            try
+            var (request, bad) = await ReadAsync<EtsiKeyRequest>(ctx, "Key request", blankIsDefault: true);
+            if (bad is not null)
             {
-                request = await JsonSerializer.DeserializeAsync<EtsiKeyRequest>(ctx.Request.Body, Json, ctx.RequestAborted);
+                return bad;
             }
-            catch (JsonException e)
-            {
-                return Error(400, $"request body is not a valid Key request JSON object: {e.Message}");
-            }
-            request ??= new EtsiKeyRequest();
-            if (request.ExtensionMandatory is { Count: > 0 })
+            if (request!.ExtensionMandatory is { Count: > 0 })
             {
                 return Error(400, EtsiMessages.ExtensionMandatoryUnsupported);
             }
-            if (request.AdditionalSlaveSaeIds is { Count: > 0 })
-            {
-                return Error(400, "additional_slave_SAE_IDs is not supported by this KME (max_SAE_ID_count is 0)");
-            }
             var number = request.Number is { } n ? ParseJsonInt(n) : 1;
             var size = request.Size is { } s ? ParseJsonInt(s) : keys.Config.Keys.DefaultSizeBits;
-            return await EncKeysAsync(ctx, keys, logger, slave_SAE_ID, number, size, request.Number?.ToString(), request.Size?.ToString());
+            return await EncKeysAsync(ctx, keys, logger, slave_SAE_ID, number, size, request.Number?.ToString(), request.Size?.ToString(), request.AdditionalSlaveSaeIds);
         }).WithName("getKeyPost").Accepts<EtsiKeyRequest>("application/json")
           .Produces<EtsiKeyContainer>().Produces<EtsiError>(400).Produces<EtsiError>(401).Produces<EtsiError>(503);
 
@@ -78,20 +69,24 @@ public static class EtsiEndpoints
 
         api.MapPost("/{master_SAE_ID}/dec_keys", async (HttpContext ctx, string master_SAE_ID) =>
         {
-            EtsiKeyIds? request;
-            try
+            var (request, bad) = await ReadAsync<EtsiKeyIds>(ctx, "Key IDs", blankIsDefault: false);
+            if (bad is not null)
             {
-                request = await JsonSerializer.DeserializeAsync<EtsiKeyIds>(ctx.Request.Body, Json, ctx.RequestAborted);
-            }
-            catch (JsonException e)
-            {
-                return Error(400, $"request body is not a valid Key IDs JSON object: {e.Message}");
+                return bad;
             }
             if (request?.KeyIds is not { Count: > 0 } ids)
             {
                 return Error(400, "key_IDs must be a non-empty array");
             }
-            var texts = ids.Select(i => i.KeyId is { ValueKind: JsonValueKind.String } e ? e.GetString()! : i.KeyId?.ToString() ?? "").ToList();
+            if (ids.Count > keys.Config.Keys.MaxKeysPerRequest)
+            {
+                return Error(400, $"key_IDs must list at most {keys.Config.Keys.MaxKeysPerRequest} keys (max_key_per_request), but listed {ids.Count}");
+            }
+            if (ids.Any(i => i is null))
+            {
+                return Error(400, "each entry of key_IDs must be an object with a key_ID");
+            }
+            var texts = ids.Select(i => i!.KeyId is { ValueKind: JsonValueKind.String } e ? e.GetString()! : i.KeyId?.ToString() ?? "").ToList();
             return await DecKeysAsync(ctx, keys, logger, master_SAE_ID, texts);
         }).WithName("getKeyWithKeyIdsPost").Accepts<EtsiKeyIds>("application/json")
           .Produces<EtsiKeyContainer>().Produces<EtsiError>(400).Produces<EtsiError>(401).Produces<EtsiError>(503);
@@ -107,7 +102,36 @@ public static class EtsiEndpoints
         }).WithName("getKeyWithKeyIdsGet").Produces<EtsiKeyContainer>().Produces<EtsiError>(400).Produces<EtsiError>(401).Produces<EtsiError>(503);
     }
 
-    private static async Task<IResult> EncKeysAsync(HttpContext ctx, KeyService keys, ILogger logger, string slave, int? number, int? size, string? numberText, string? sizeText)
+    /// <summary>
+    /// The body of a POST as <typeparamref name="T"/>: refused with 400 before parsing when larger than
+    /// <see cref="RequestBody.EtsiLimitBytes"/>; a blank body is the defaults when <paramref name="blankIsDefault"/>
+    /// (POST enc_keys without a body means what GET without parameters means).
+    /// </summary>
+    private static async Task<(T? Body, IResult? Error)> ReadAsync<T>(HttpContext ctx, string what, bool blankIsDefault)
+        where T : class, new()
+    {
+        using var body = await RequestBody.ReadAsync(ctx.Request, RequestBody.EtsiLimitBytes, ctx.RequestAborted);
+        if (body is null)
+        {
+            return (null, Error(400, $"request body is larger than {RequestBody.EtsiLimitBytes} bytes; a {what} object is far smaller"));
+        }
+        if (body.IsBlank)
+        {
+            return blankIsDefault ? (new T(), null) : (null, Error(400, $"request body must be a {what} JSON object, but was empty"));
+        }
+        try
+        {
+            var parsed = JsonSerializer.Deserialize<T>(body.Span, Json);
+            return parsed is null && !blankIsDefault ? (null, Error(400, $"request body must be a {what} JSON object, but was null")) : (parsed ?? new T(), null);
+        }
+        catch (JsonException e)
+        {
+            return (null, Error(400, $"request body is not a valid {what} JSON object: {e.Message}"));
+        }
+    }
+
+    private static async Task<IResult> EncKeysAsync(HttpContext ctx, KeyService keys, ILogger logger, string slave, int? number, int? size, string? numberText, string? sizeText,
+        IReadOnlyList<string?>? additionalSlaves = null)
     {
         if (Caller(ctx, keys, logger) is not { } master)
         {
@@ -134,7 +158,13 @@ public static class EtsiEndpoints
         {
             return Error(400, $"size must be within [{p.MinSizeBits}, {p.MaxSizeBits}] bits (min_key_size, max_key_size), but was {s} bits");
         }
-        var outcome = await keys.GetKeysAsync(master, slave, n, s, ctx.RequestAborted);
+        if (additionalSlaves is not null && CheckAdditionalSlaves(keys, master, slave, additionalSlaves) is { } badExtra)
+        {
+            return badExtra;
+        }
+        var outcome = additionalSlaves is null
+            ? await keys.GetKeysAsync(master, slave, n, s, ctx.RequestAborted)
+            : await keys.GetMulticastKeysAsync(master, slave, additionalSlaves!, n, s, ctx.RequestAborted);
         return outcome switch
         {
             EncOutcome.Served served => Container(served.Keys),
@@ -209,14 +239,95 @@ public static class EtsiEndpoints
         return null;
     }
 
-    private static IResult Container(IReadOnlyList<DeliveredKey> keys)
+    /// <summary>
+    /// Additional slaves of a multicast request (clause 6.2): a non-empty list of at most max_SAE_ID_count
+    /// known SAE IDs, none blank, repeated, the master or the slave, none attached to this KME, and each at
+    /// a KME of its own (a KME delivers a key to one of its SAEs once). Null when acceptable.
+    /// </summary>
+    private static IResult? CheckAdditionalSlaves(KeyService keys, string master, string slave, IReadOnlyList<string?> extra)
     {
-        var container = new EtsiKeyContainer(keys.Select(k => new EtsiKey(k.KeyId.ToString("D"), Convert.ToBase64String(k.Material))).ToList());
-        foreach (var k in keys)
+        var max = keys.Config.Keys.MaxSaeIdCount;
+        if (extra.Count == 0 || extra.Count > max)
         {
-            CryptographicOperations.ZeroMemory(k.Material);
+            return Error(400, $"additional_slave_SAE_IDs must list 1 to {max} SAE IDs (max_SAE_ID_count) when present, but listed {extra.Count}");
         }
-        return Results.Json(container, Json);
+        var kmes = new HashSet<string>(StringComparer.Ordinal) { keys.KmeOfSae(slave)! };
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in extra)
+        {
+            string? why = null;
+            if (string.IsNullOrWhiteSpace(id))
+            {
+                why = "is blank";
+            }
+            else if (!seen.Add(id))
+            {
+                why = "is listed twice";
+            }
+            else if (id == master || id == slave)
+            {
+                why = "is the master or the slave SAE itself";
+            }
+            else if (keys.KmeOfSae(id) is not { } kme)
+            {
+                why = $"is not known to KME {keys.Config.KmeId}";
+            }
+            else if (kme == keys.Config.KmeId)
+            {
+                why = "is attached to this KME; keys are only served across a QKD link";
+            }
+            else if (!kmes.Add(kme))
+            {
+                why = $"is attached to KME {kme}, which already holds the keys for another slave of this request";
+            }
+            if (why is not null)
+            {
+                return Error(400, $"additional_slave_SAE_IDs: '{id}' {why}", [new Dictionary<string, string> { ["additional_slave_SAE_ID"] = id ?? "", ["reason"] = why }]);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Writes the Key container into a pooled buffer straight from the key bytes (no base64 strings,
+    /// which could not be wiped), sends it, then zeroes the buffer and the keys.
+    /// </summary>
+    private static KeyContainerResult Container(IReadOnlyList<DeliveredKey> keys) => new(keys);
+
+    private sealed class KeyContainerResult(IReadOnlyList<DeliveredKey> keys) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext ctx)
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 + (keys.Count * (64 + (keys.Count > 0 ? keys[0].Material.Length * 2 : 0))));
+            try
+            {
+                using (var w = new Utf8JsonWriter(buffer))
+                {
+                    w.WriteStartObject();
+                    w.WriteStartArray("keys");
+                    foreach (var k in keys)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("key_ID", k.KeyId);
+                        w.WriteBase64String("key", k.Material);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }
+                ctx.Response.ContentType = "application/json; charset=utf-8";
+                ctx.Response.ContentLength = buffer.WrittenCount;
+                await ctx.Response.Body.WriteAsync(buffer.WrittenMemory, ctx.RequestAborted);
+            }
+            finally
+            {
+                buffer.Clear();
+                foreach (var k in keys)
+                {
+                    CryptographicOperations.ZeroMemory(k.Material);
+                }
+            }
+        }
     }
 
     internal static IResult Error(int status, string message, IReadOnlyList<IReadOnlyDictionary<string, string>>? details = null)

@@ -21,7 +21,8 @@ public sealed class AuditLog : IDisposable
         _time = time;
         if (path is not null)
         {
-            _file = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+            // 0600 from the start: key IDs and SAE IDs are for the operator only.
+            _file = new StreamWriter(PrivateFile.Open(path, FileMode.Append, FileShare.ReadWrite)) { AutoFlush = true };
         }
     }
 

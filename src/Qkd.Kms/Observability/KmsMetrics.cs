@@ -23,6 +23,8 @@ public sealed class KmsMetrics
     public Gauge GcCollections { get; }
     public Counter UnitsLeased { get; }
     public Counter NoticesSent { get; }
+    public Counter PeerPulls { get; }
+    public Counter NoticesRefused { get; }
 
     public KmsMetrics(string kmeId)
     {
@@ -43,6 +45,8 @@ public sealed class KmsMetrics
         GcCollections = f.CreateGauge("qkd_kms_process_gc_collections", "Garbage collections of this process since start, per generation.", ["generation"]);
         UnitsLeased = f.CreateCounter("qkd_kms_units_leased_total", "Link key units leased, per link pool; role owned (leased from the peer for this KME's masters) or granted (leased to the peer).", ["peer", "role"]);
         NoticesSent = f.CreateCounter("qkd_kms_notices_sent_total", "Key notices delivered to the peer KME from the outbox, per peer.", ["peer"]);
+        PeerPulls = f.CreateCounter("qkd_kms_peer_pulls_total", "Pulls of key notices from the master's KME after dec_keys named an unknown key (shared between concurrent misses, rate-limited), per peer.", ["peer"]);
+        NoticesRefused = f.CreateCounter("qkd_kms_notices_refused_total", "Key notices the peer KME refused (kept in the store for the operator, keys of them are never served), per peer.", ["peer"]);
         GroupRequests = f.CreateHistogram("qkd_kms_enc_group_requests", "enc_keys requests served by one reservation and one KME-to-KME transfer (group commit on relayed routes), per next hop.", new HistogramConfiguration
         {
             LabelNames = ["next_hop"],

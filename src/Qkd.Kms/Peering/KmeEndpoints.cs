@@ -117,9 +117,14 @@ public static class KmeEndpoints
         where T : class
     {
         T? body;
+        using var raw = await RequestBody.ReadAsync(ctx.Request, RequestBody.PeerLimitBytes, ctx.RequestAborted);
+        if (raw is null)
+        {
+            return (null, EtsiEndpoints.Error(400, $"{what} is larger than {RequestBody.PeerLimitBytes} bytes"));
+        }
         try
         {
-            body = await JsonSerializer.DeserializeAsync<T>(ctx.Request.Body, cancellationToken: ctx.RequestAborted);
+            body = JsonSerializer.Deserialize<T>(raw.Span);
         }
         catch (JsonException e)
         {

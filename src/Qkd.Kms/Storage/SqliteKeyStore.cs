@@ -66,9 +66,19 @@ public sealed class SqliteKeyStore : IKeyStore
         {
             await using var c = await OpenAsync(token);
             using var timer = new PeriodicTimer(CheckpointPeriod);
+            var writesSeen = Interlocked.Read(ref _commits);
             while (await timer.WaitForNextTickAsync(token))
             {
-                if (await CheckpointAsync(c, token) > RestartFrames)
+                var frames = await CheckpointAsync(c, token);
+                var writes = Interlocked.Read(ref _commits);
+                if (frames > 0 && writes == writesSeen)
+                {
+                    // A batch of deliveries has ended (no commit for a period): the WAL still holds the pages as they were
+                    // before the material was wiped. Truncate it to zero bytes so that no wiped key survives in it.
+                    await TruncateWalAsync(c, token);
+                }
+                writesSeen = writes;
+                if (frames > RestartFrames)
                 {
                     // Under a steady stream of commits a checkpoint never catches up with the last frame, and SQLite
                     // restarts the WAL only when a write begins on a fully checkpointed log: the file grew without
@@ -77,7 +87,7 @@ public sealed class SqliteKeyStore : IKeyStore
                     await _writeGate.WaitAsync(token);
                     try
                     {
-                        await CheckpointAsync(c, token);
+                        await CheckpointAsync(c, token, "TRUNCATE");
                     }
                     finally
                     {
@@ -100,10 +110,31 @@ public sealed class SqliteKeyStore : IKeyStore
     /// <summary>Times the checkpointer held the writer for a moment so that the WAL could start over (tests).</summary>
     internal long WalRestarts => Interlocked.Read(ref _walRestarts);
 
-    /// <summary>A PASSIVE checkpoint; returns the frames in the WAL.</summary>
-    private static async Task<long> CheckpointAsync(SqliteConnection c, CancellationToken token)
+    private long _commits;
+    private long _walTruncations;
+
+    /// <summary>Times the WAL was truncated to zero bytes after a batch of writes (tests).</summary>
+    internal long WalTruncations => Interlocked.Read(ref _walTruncations);
+
+    /// <summary>With the writer held: copy every frame into the database and truncate the WAL file to zero bytes.</summary>
+    private async Task TruncateWalAsync(SqliteConnection c, CancellationToken token)
     {
-        await using var cmd = new SqliteCommand("PRAGMA wal_checkpoint(PASSIVE);", c);
+        await _writeGate.WaitAsync(token);
+        try
+        {
+            await CheckpointAsync(c, token, "TRUNCATE");
+            Interlocked.Increment(ref _walTruncations);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>A checkpoint (PASSIVE unless named); returns the frames in the WAL.</summary>
+    private static async Task<long> CheckpointAsync(SqliteConnection c, CancellationToken token, string mode = "PASSIVE")
+    {
+        await using var cmd = new SqliteCommand($"PRAGMA wal_checkpoint({mode});", c);
         await using var r = await cmd.ExecuteReaderAsync(token);
         return await r.ReadAsync(token) ? r.GetInt64(1) : 0;
     }
@@ -519,7 +550,17 @@ public sealed class SqliteKeyStore : IKeyStore
         }
         if (_writer is not null)
         {
+            // A clean stop leaves no WAL behind: everything copied into the (secure_delete) database file, the WAL
+            // truncated, and the pooled connections closed so that the last close removes the WAL and shm files.
+            await using (var cmd = new SqliteCommand("PRAGMA wal_checkpoint(TRUNCATE);", _writer))
+            {
+                await cmd.ExecuteNonQueryAsync();
+            }
             await _writer.DisposeAsync();
+        }
+        using (var pooled = new SqliteConnection(_connectionString))
+        {
+            SqliteConnection.ClearPool(pooled);
         }
         _writeGate.Dispose();
     }
@@ -528,7 +569,8 @@ public sealed class SqliteKeyStore : IKeyStore
     {
         var c = new SqliteConnection(_connectionString);
         await c.OpenAsync(ct);
-        await ExecAsync(c, null, "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;", ct);
+        // secure_delete: a wiped material column or a deleted row is overwritten with zeros in its page, not left in free space.
+        await ExecAsync(c, null, "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA secure_delete=ON;", ct);
         return c;
     }
 
@@ -552,6 +594,7 @@ public sealed class SqliteKeyStore : IKeyStore
             if (commit)
             {
                 await tx.CommitAsync(ct);
+                Interlocked.Increment(ref _commits);
             }
             else
             {

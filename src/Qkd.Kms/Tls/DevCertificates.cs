@@ -21,9 +21,17 @@ public sealed class DevCertificates
     private static readonly Oid ClientAuth = new("1.3.6.1.5.5.7.3.2");
 
     /// <summary>Creates the CA and the certificates in <paramref name="outDir"/>; valid for <paramref name="validDays"/> days.</summary>
-    public static Result Create(string outDir, IEnumerable<string> kmes, IEnumerable<string> saes, IEnumerable<string> links, DateTimeOffset now, int validDays = 825)
+    /// <remarks>An existing file is an error (IOException naming it) unless <paramref name="overwrite"/>; private keys are created 0600.</remarks>
+    public static Result Create(string outDir, IEnumerable<string> kmes, IEnumerable<string> saes, IEnumerable<string> links, DateTimeOffset now, int validDays = 825, bool overwrite = false)
     {
         Directory.CreateDirectory(outDir);
+        kmes = [.. kmes];
+        saes = [.. saes];
+        links = [.. links];
+        if (!overwrite && PlannedPaths(outDir, kmes.Concat(saes).Concat(links)).FirstOrDefault(File.Exists) is { } existing)
+        {
+            throw new IOException($"'{existing}' exists; certificates are not overwritten unless asked to (--force).");
+        }
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var caReq = new CertificateRequest("CN=qkd development CA", caKey, HashAlgorithmName.SHA256);
         caReq.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 1, true));
@@ -32,8 +40,8 @@ public sealed class DevCertificates
         using var ca = caReq.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(validDays + 1));
         var caCert = Path.Combine(outDir, "ca.pem");
         var caKeyPath = Path.Combine(outDir, "ca.key");
-        File.WriteAllText(caCert, ca.ExportCertificatePem());
-        WriteKey(caKeyPath, caKey);
+        WritePublic(caCert, ca.ExportCertificatePem(), overwrite);
+        WriteKey(caKeyPath, caKey, overwrite);
 
         var serial = 1L;
         Issued Issue(string name, bool server)
@@ -57,8 +65,8 @@ public sealed class DevCertificates
             var stem = name.ToLowerInvariant();
             var certPath = Path.Combine(outDir, stem + ".pem");
             var keyPath = Path.Combine(outDir, stem + ".key");
-            File.WriteAllText(certPath, cert.ExportCertificatePem());
-            WriteKey(keyPath, key);
+            WritePublic(certPath, cert.ExportCertificatePem(), overwrite);
+            WriteKey(keyPath, key, overwrite);
             return new Issued(name, certPath, keyPath);
         }
 
@@ -84,12 +92,20 @@ public sealed class DevCertificates
         }
     }
 
-    private static void WriteKey(string path, ECDsa key)
+    /// <summary>Every file <see cref="Create"/> writes in <paramref name="outDir"/> for these names (CA included).</summary>
+    public static IEnumerable<string> PlannedPaths(string outDir, IEnumerable<string> names)
+        => CaFiles.Concat(names.SelectMany(n => new[] { n.ToLowerInvariant() + ".pem", n.ToLowerInvariant() + ".key" })).Select(f => Path.Combine(outDir, f));
+
+    private static readonly string[] CaFiles = ["ca.pem", "ca.key"];
+
+    private static void WriteKey(string path, ECDsa key, bool overwrite) => PrivateFile.WriteAllText(path, key.ExportPkcs8PrivateKeyPem(), overwrite);
+
+    private static void WritePublic(string path, string pem, bool overwrite)
     {
-        File.WriteAllText(path, key.ExportPkcs8PrivateKeyPem());
-        if (!OperatingSystem.IsWindows())
+        if (!overwrite && File.Exists(path))
         {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            throw new IOException($"'{path}' exists; certificates are not overwritten unless asked to (--force).");
         }
+        File.WriteAllText(path, pem);
     }
 }

@@ -58,7 +58,7 @@ public sealed class EtsiErrorTests(EtsiErrorTests.Network fixture) : IClassFixtu
     [InlineData("{\"size\":\"big\"}", "size must be a positive integer")]
     [InlineData("{\"size\":16384}", "size must be within [64, 8192] bits")]
     [InlineData("{\"size\":56}", "size must be within [64, 8192] bits")]
-    [InlineData("{\"additional_slave_SAE_IDs\":[\"SAE_B2\"]}", "additional_slave_SAE_IDs is not supported")]
+    [InlineData("{\"additional_slave_SAE_IDs\":[\"SAE_B2\"]}", "additional_slave_SAE_IDs: 'SAE_B2' is attached to KME")]
     [InlineData("not json", "request body is not a valid Key request JSON object")]
     public async Task EncKeys_InvalidParameters_Return400NamingTheParameter(string body, string messageStart)
     {

@@ -86,7 +86,7 @@ public sealed class EtsiFlowTests : IAsyncLifetime
         Assert.Equal(128, b.GetProperty("max_key_per_request").GetInt32());
         Assert.Equal(8192, b.GetProperty("max_key_size").GetInt32());
         Assert.Equal(64, b.GetProperty("min_key_size").GetInt32());
-        Assert.Equal(0, b.GetProperty("max_SAE_ID_count").GetInt32());
+        Assert.Equal(8, b.GetProperty("max_SAE_ID_count").GetInt32());
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class KmeProcess : IDisposable
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "Qkd.Cli.dll");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { cli, "kms", "serve", "--config", configPath })
+        foreach (var a in new[] { cli, "kms", "serve", "--config", configPath, "--insecure-dev-store" })
         {
             psi.ArgumentList.Add(a);
         }

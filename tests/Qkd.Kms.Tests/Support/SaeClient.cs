@@ -57,6 +57,10 @@ public sealed class SaeClient : IDisposable
     public Task<Reply> DecKeysAsync(string master, params string[] ids)
         => PostJsonAsync($"/api/v1/keys/{master}/dec_keys", JsonSerializer.Serialize(new { key_IDs = ids.Select(i => new { key_ID = i }) }));
 
+    /// <summary>Sends <paramref name="content"/> as is (null: no body at all; a stream: chunked, no Content-Length).</summary>
+    public Task<Reply> SendRawAsync(HttpMethod method, string path, HttpContent? content)
+        => SendAsync(new HttpRequestMessage(method, path) { Content = content });
+
     public async Task<string> GetTextAsync(string path) => await _http.GetStringAsync(path);
 
     private async Task<Reply> SendAsync(HttpRequestMessage request)
