@@ -22,4 +22,19 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Dropped the oldest held message of {Sender}/{Device}: queue of {Capacity} full while waiting for key")]
     public static partial void Dropped(ILogger logger, string sender, string device, int capacity);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Key {KeyId} of {Sender}: KME not answering ({Reason}); retrying dec_keys in {DelayMs} ms")]
+    public static partial void DecKeysRetry(ILogger logger, string sender, Guid keyId, string reason, double delayMs);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "MQTT receive queue of {Capacity} full: message on {Topic} dropped ({Dropped} so far)")]
+    public static partial void ReceiveOverflow(ILogger logger, string topic, int capacity, long dropped);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "MQTT connection to {Broker} lost ({Reason}); reconnecting in {DelayMs} ms")]
+    public static partial void BrokerLost(ILogger logger, string broker, string reason, double delayMs);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "MQTT connected to {Broker} (session present: {SessionPresent}, attempt {Attempt})")]
+    public static partial void BrokerConnected(ILogger logger, string broker, bool sessionPresent, int attempt);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Outbox of {Capacity} sealed messages full for {Topic}: sealing paused, held plaintext is counted when dropped")]
+    public static partial void OutboxFull(ILogger logger, string topic, int capacity);
 }

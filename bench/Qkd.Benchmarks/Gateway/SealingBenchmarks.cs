@@ -96,7 +96,7 @@ public class SealingBenchmarks
             return message0;
         }
         var sealedMessage = sealer.Seal(_payload, Now);
-        return opener.Open(sealedMessage) is OpenOutcome.Opened o ? o.Plaintext.Length : -1;
+        return opener.Open(sealer.Topic, sealedMessage) is OpenOutcome.Opened o ? o.Plaintext.Length : -1;
     }
 
     /// <summary>A new key epoch at both ends (fresh key ID), opened with its first message.</summary>
@@ -106,8 +106,8 @@ public class SealingBenchmarks
         var material = _otpMaterial.AsSpan(0, bits / 8);
         sealer.Install(new QkdKey(id, material.ToArray()), Now);
         var first = sealer.Seal(_payload, Now);
-        var need = (OpenOutcome.NeedsKey)opener.Open(first);
+        var need = (OpenOutcome.NeedsKey)opener.Open(sealer.Topic, first);
         opener.Install(need.Header, new QkdKey(id, material.ToArray()));
-        return opener.Open(first) is OpenOutcome.Opened o ? o.Plaintext.Length : -1;
+        return opener.Open(sealer.Topic, first) is OpenOutcome.Opened o ? o.Plaintext.Length : -1;
     }
 }

@@ -38,6 +38,6 @@ public sealed record DevNetworkFile(
         var sae = Saes.FirstOrDefault(s => s.Id == saeId)
             ?? throw new ArgumentException($"SAE '{saeId}' is not in dev.json; it has {string.Join(", ", Saes.Select(s => s.Id))}.");
         var kme = Kmes.First(k => k.Id == sae.Kme);
-        return new SaeCredentials(sae.Id, new Uri(kme.Url), Ca, sae.Cert, sae.Key);
+        return new SaeCredentials(sae.Id, new Uri(kme.Url), Ca, sae.Cert, sae.Key, kme.Id);
     }
 }

@@ -9,7 +9,8 @@ namespace Qkd.Gateway.Etsi;
 /// <summary>
 /// ETSI GS QKD 014 V1.1.1 client of one SAE (clause 5: Get status, Get key, Get key with key IDs) over
 /// HTTPS with mutual TLS: the SAE presents its client certificate, and the KME's server certificate must
-/// chain to the configured CA (custom root trust; the system store plays no part) and name the host.
+/// chain to the configured CA (custom root trust; the system store plays no part), name the host, and carry the
+/// expected KME ID as its common name (<see cref="SaeCredentials.KmeId"/>), as the KMS peer client checks its peers.
 /// Key sizes are in bits; keys arrive base64 and are returned as <see cref="QkdKey"/> (wiped on dispose).
 /// </summary>
 public sealed class EtsiKeyClient : IDisposable
@@ -23,6 +24,8 @@ public sealed class EtsiKeyClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(credentials);
         SaeId = credentials.SaeId;
+        KmeId = credentials.KmeId;
+        var expectedKme = credentials.KmeId;
         _ca = X509CertificateLoader.LoadCertificateFromFile(credentials.CaPemPath);
         using (var pem = X509Certificate2.CreateFromPemFile(credentials.CertPemPath, credentials.KeyPemPath))
         {
@@ -36,7 +39,8 @@ public sealed class EtsiKeyClient : IDisposable
                 ClientCertificates = [_cert],
                 EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                 RemoteCertificateValidationCallback = (_, c, _, errors) =>
-                    c is X509Certificate2 server && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0 && ChainsToCa(server),
+                    c is X509Certificate2 server && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0 && ChainsToCa(server)
+                    && (expectedKme is null || string.Equals(server.GetNameInfo(X509NameType.SimpleName, forIssuer: false), expectedKme, StringComparison.Ordinal)),
             },
         })
         { BaseAddress = credentials.KmeUrl, Timeout = TimeSpan.FromSeconds(30) };
@@ -44,6 +48,9 @@ public sealed class EtsiKeyClient : IDisposable
 
     /// <summary>This SAE's ID.</summary>
     public string SaeId { get; }
+
+    /// <summary>The KME this client insists on reaching (its certificate's common name), or null when not configured.</summary>
+    public string? KmeId { get; }
 
     /// <summary>Get status (clause 5.1): the key pool towards <paramref name="slaveSaeId"/>.</summary>
     public async Task<EtsiStatus> StatusAsync(string slaveSaeId, CancellationToken ct = default)

@@ -12,6 +12,8 @@ namespace Qkd.Gateway.Pipeline;
 /// obtains QKD keys from its KME (ETSI 014 enc_keys) as the refresh policy demands, seals, and publishes
 /// the ciphertext over MQTT. Without a key it holds messages; when the queue is full the oldest is dropped
 /// and counted. It never publishes plaintext: the only thing handed to MQTT is <see cref="MessageSealer.Seal"/>'s output.
+/// Sealed messages go through a <see cref="SealedOutbox"/> (in memory, or a durable spool) and a separate publishing
+/// loop, so a broker outage holds them in order instead of failing the gateway.
 /// </summary>
 public sealed class MasterGateway
 {
@@ -23,6 +25,7 @@ public sealed class MasterGateway
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _topic;
+    private readonly SealedOutbox _outbox;
 
     /// <param name="kme">ETSI 014 client of this gateway's SAE.</param>
     /// <param name="slaveSaeId">The receiving gateway's SAE ID.</param>
@@ -32,8 +35,9 @@ public sealed class MasterGateway
     /// <param name="retryDelay">Wait between refused key requests.</param>
     /// <param name="time">Clock (key age, retry waits).</param>
     /// <param name="logger">Log (key IDs only).</param>
+    /// <param name="outbox">Sealed messages waiting for the broker (default: 1,024 in memory).</param>
     public MasterGateway(EtsiKeyClient kme, string slaveSaeId, MessageSealer sealer, Func<string, byte[], CancellationToken, Task> publish,
-        int queueCapacity = 256, TimeSpan? retryDelay = null, TimeProvider? time = null, ILogger? logger = null)
+        int queueCapacity = 256, TimeSpan? retryDelay = null, TimeProvider? time = null, ILogger? logger = null, SealedOutbox? outbox = null)
     {
         ArgumentNullException.ThrowIfNull(sealer);
         if (queueCapacity < 1)
@@ -48,7 +52,8 @@ public sealed class MasterGateway
         _logger = logger ?? NullLogger.Instance;
         QueueCapacity = queueCapacity;
         RetryDelay = retryDelay ?? TimeSpan.FromMilliseconds(250);
-        _topic = MqttBridge.TopicOf(sealer.SenderSaeId, sealer.DeviceId);
+        _topic = sealer.Topic;
+        _outbox = outbox ?? new SealedOutbox();
         _queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(queueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ =>
             {
@@ -62,8 +67,11 @@ public sealed class MasterGateway
     public TimeSpan RetryDelay { get; }
     public MessageSealer Sealer => _sealer;
 
-    /// <summary>Messages waiting in the queue.</summary>
+    /// <summary>Plaintext messages waiting in the queue.</summary>
     public int Queued => _queue.Reader.Count;
+
+    /// <summary>Sealed messages waiting for the broker.</summary>
+    public SealedOutbox Outbox => _outbox;
 
     /// <summary>Queues a plaintext message (never blocks; may push out the oldest held one).</summary>
     public void Submit(byte[] plaintext)
@@ -75,8 +83,36 @@ public sealed class MasterGateway
     /// <summary>No more messages will be submitted; <see cref="RunAsync"/> ends after the queue drains.</summary>
     public void Complete() => _queue.Writer.TryComplete();
 
-    /// <summary>The sealing loop: runs until <see cref="Complete"/> and an empty queue, or cancellation.</summary>
+    /// <summary>
+    /// The sealing and publishing loops: run until <see cref="Complete"/>, an empty queue and an empty outbox, or
+    /// cancellation. A broker outage only delays publishing (<see cref="MqttBridge.PublishAsync"/> waits for the reconnection).
+    /// </summary>
     public async Task RunAsync(CancellationToken ct)
+    {
+        using var stopPublisher = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var publisher = PublishLoopAsync(stopPublisher.Token);
+        try
+        {
+            await SealLoopAsync(ct).ConfigureAwait(false);
+            await _drained.Task.WaitAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            await stopPublisher.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await publisher.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _sealedDone;
+
+    private async Task SealLoopAsync(CancellationToken ct)
     {
         await foreach (var plaintext in _queue.Reader.ReadAllAsync(ct).ConfigureAwait(false))
         {
@@ -93,9 +129,33 @@ public sealed class MasterGateway
                     await Task.Delay(RetryDelay, _time, ct).ConfigureAwait(false);
                 }
             }
-            var sealedMessage = _sealer.Seal(plaintext, _time.GetUtcNow());
-            await _publish(_topic, sealedMessage, ct).ConfigureAwait(false);
-            Stats.OnSent(plaintext.Length, sealedMessage.Length);
+            if (_outbox.IsFull)
+            {
+                Log.OutboxFull(_logger, _topic, _outbox.Capacity);
+            }
+            // Waits while the outbox is full: held plaintext then overflows (counted) in the queue above, never sealed messages.
+            await _outbox.EnqueueAsync(_topic, _sealer.Seal(plaintext, _time.GetUtcNow()), ct).ConfigureAwait(false);
+            Stats.OnSealed(plaintext.Length);
+        }
+        Volatile.Write(ref _sealedDone, 1);
+        if (_outbox.Count == 0)
+        {
+            _drained.TrySetResult();
+        }
+    }
+
+    private async Task PublishLoopAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            var (topic, payload) = await _outbox.PeekAsync(ct).ConfigureAwait(false);
+            await _publish(topic, payload, ct).ConfigureAwait(false);
+            _outbox.Acknowledge();
+            Stats.OnPublished(payload.Length);
+            if (Volatile.Read(ref _sealedDone) == 1 && _outbox.Count == 0)
+            {
+                _drained.TrySetResult();
+            }
         }
     }
 

@@ -8,7 +8,8 @@ public sealed class ReceiverStats
     private readonly Lock _gate = new();
     private readonly Dictionary<RejectReason, long> _rejected = [];
     private readonly List<double> _latenciesMs = [];
-    private long _processed, _received, _decrypted, _stored, _bytes, _keysFetched;
+    private long _processed, _received, _decrypted, _stored, _bytes, _keysFetched, _kmeRetries;
+    private Mqtt.MqttBridge? _bridge;
 
     /// <summary>Pulsed after every processed message.</summary>
     public ChangeSignal Changed { get; } = new();
@@ -21,6 +22,16 @@ public sealed class ReceiverStats
     public long Stored => Interlocked.Read(ref _stored);
     public long ReceivedBytes => Interlocked.Read(ref _bytes);
     public long KeysFetched => Interlocked.Read(ref _keysFetched);
+
+    /// <summary>dec_keys calls repeated because the KME did not answer (transport error, timeout, 5xx).</summary>
+    public long KmeRetries => Interlocked.Read(ref _kmeRetries);
+
+    /// <summary>Messages the MQTT receive queue could not hold (counted, never silent); 0 before a bridge is attached.</summary>
+    public long ReceiveQueueOverflows => _bridge?.ReceiveOverflows ?? 0;
+
+    internal void Attach(Mqtt.MqttBridge bridge) => _bridge = bridge;
+
+    internal void OnKmeRetry() => Interlocked.Increment(ref _kmeRetries);
 
     /// <summary>Rejections by reason.</summary>
     public IReadOnlyDictionary<RejectReason, long> Rejected

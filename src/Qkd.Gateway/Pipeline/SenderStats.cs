@@ -3,12 +3,13 @@ namespace Qkd.Gateway.Pipeline;
 /// <summary>Counters of one master gateway (thread-safe reads; written by its loop).</summary>
 public sealed class SenderStats
 {
-    private long _submitted, _sent, _bytesPlain, _bytesSealed, _dropped, _keyRefusals, _kmeErrors;
+    private long _submitted, _sealed, _sent, _bytesPlain, _bytesSealed, _dropped, _keyRefusals, _kmeErrors;
 
     /// <summary>Pulsed on every counter change.</summary>
     public ChangeSignal Changed { get; } = new();
 
     public long Submitted => Interlocked.Read(ref _submitted);
+    /// <summary>Sealed messages the broker acknowledged.</summary>
     public long Sent => Interlocked.Read(ref _sent);
     public long PlaintextBytes => Interlocked.Read(ref _bytesPlain);
     public long SealedBytes => Interlocked.Read(ref _bytesSealed);
@@ -47,10 +48,20 @@ public sealed class SenderStats
     }
 
 
-    internal void OnSent(int plaintextBytes, int sealedBytes)
+    /// <summary>Messages sealed (taken out of the plaintext queue into the outbox).</summary>
+    public long Sealed => Interlocked.Read(ref _sealed);
+
+    internal void OnSealed(int plaintextBytes)
+    {
+        Interlocked.Increment(ref _sealed);
+        Interlocked.Add(ref _bytesPlain, plaintextBytes);
+        Changed.Pulse();
+    }
+
+    /// <summary>A sealed message the broker acknowledged (QoS 1).</summary>
+    internal void OnPublished(int sealedBytes)
     {
         Interlocked.Increment(ref _sent);
-        Interlocked.Add(ref _bytesPlain, plaintextBytes);
         Interlocked.Add(ref _bytesSealed, sealedBytes);
         Changed.Pulse();
     }

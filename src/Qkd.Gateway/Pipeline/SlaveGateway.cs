@@ -12,14 +12,22 @@ namespace Qkd.Gateway.Pipeline;
 /// The receiving gateway (slave SAE): takes sealed messages from MQTT in arrival order, fetches each new key
 /// epoch from its own KME by key ID (ETSI 014 dec_keys, naming the sender SAE found in the header), opens,
 /// and writes the decoded samples to the edge store. Rejected messages are counted by reason and logged by
-/// key ID and sequence only.
+/// key ID and sequence only. Fetches for unknown key IDs are rate-limited per claimed sender
+/// (<see cref="KeyFetchLimiter"/>); a KME that does not answer (transport error, 5xx) is retried with backoff
+/// until it does, so a KME restart delays messages but loses none.
 /// </summary>
-public sealed class SlaveGateway(EtsiKeyClient kme, MessageOpener opener, EdgeStore store, TimeProvider? time = null, ILogger? logger = null)
+public sealed class SlaveGateway(EtsiKeyClient kme, MessageOpener opener, EdgeStore store, TimeProvider? time = null, ILogger? logger = null,
+    KeyFetchLimiter? limiter = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private readonly KeyFetchLimiter _limiter = limiter ?? new KeyFetchLimiter(time: time);
+
     /// <summary>Key IDs (per claimed sender) the KME refused, so they are not asked for again; the oldest are forgotten beyond this many.</summary>
     public const int RefusedMemory = 4096;
+
+    /// <summary>Longest wait between dec_keys retries while the KME does not answer.</summary>
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
 
     private readonly HashSet<(string Sender, Guid KeyId)> _unavailable = [];
     private readonly Queue<(string Sender, Guid KeyId)> _unavailableOrder = new();
@@ -30,21 +38,22 @@ public sealed class SlaveGateway(EtsiKeyClient kme, MessageOpener opener, EdgeSt
     public async Task RunAsync(MqttBridge bridge, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(bridge);
+        Stats.Attach(bridge);
         await foreach (var m in bridge.Received.ReadAllAsync(ct).ConfigureAwait(false))
         {
-            await HandleAsync(m.Payload, ct).ConfigureAwait(false);
+            await HandleAsync(m.Topic, m.Payload, ct).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Opens one message and stores its sample; returns the outcome.</summary>
-    public async Task<OpenOutcome> HandleAsync(byte[] message, CancellationToken ct)
+    /// <summary>Opens one message received on <paramref name="topic"/> and stores its sample; returns the outcome.</summary>
+    public async Task<OpenOutcome> HandleAsync(string topic, byte[] message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
         Stats.OnReceived(message.Length);
-        var outcome = opener.Open(message);
+        var outcome = opener.Open(topic, message);
         if (outcome is OpenOutcome.NeedsKey need)
         {
-            outcome = await FetchAndOpenAsync(need.Header, message, ct).ConfigureAwait(false);
+            outcome = await FetchAndOpenAsync(topic, need.Header, message, ct).ConfigureAwait(false);
         }
         switch (outcome)
         {
@@ -69,25 +78,27 @@ public sealed class SlaveGateway(EtsiKeyClient kme, MessageOpener opener, EdgeSt
         return outcome;
     }
 
-    private async Task<OpenOutcome> FetchAndOpenAsync(SealedHeader header, byte[] message, CancellationToken ct)
+    private async Task<OpenOutcome> FetchAndOpenAsync(string topic, SealedHeader header, byte[] message, CancellationToken ct)
     {
         var id = (header.SenderSaeId, header.KeyId);
         if (_unavailable.Contains(id))
         {
             return new OpenOutcome.Rejected(RejectReason.KeyUnavailable, header);
         }
-        KeyFetch fetch;
-        try
+        if (!_limiter.TryAcquire(header.SenderSaeId))
         {
-            fetch = await kme.DecKeysAsync(header.SenderSaeId, [header.KeyId], ct).ConfigureAwait(false);
+            return new OpenOutcome.Rejected(RejectReason.RateLimited, header);
         }
-        catch (HttpRequestException e)
-        {
-            Log.KmeError(_logger, kme.SaeId, e.Message);
-            return new OpenOutcome.Rejected(RejectReason.KeyUnavailable, header);
-        }
+        var fetch = await DecKeysUntilAnsweredAsync(header, ct).ConfigureAwait(false);
         if (fetch is not KeyFetch.Delivered { Keys: [var key] } || key.Id != header.KeyId)
         {
+            if (fetch is KeyFetch.Delivered d)
+            {
+                foreach (var k in d.Keys)
+                {
+                    k.Dispose();
+                }
+            }
             if (_unavailable.Add(id))
             {
                 _unavailableOrder.Enqueue(id);
@@ -101,6 +112,37 @@ public sealed class SlaveGateway(EtsiKeyClient kme, MessageOpener opener, EdgeSt
         Stats.OnKeyFetched();
         Log.KeyFetched(_logger, header.SenderSaeId, header.DeviceId, key.Id);
         opener.Install(header, key);
-        return opener.Open(message);
+        return opener.Open(topic, message);
+    }
+
+    /// <summary>dec_keys, retried with doubling delays (50 ms up to <see cref="MaxRetryDelay"/>) while the KME does not answer or answers 5xx.</summary>
+    private async Task<KeyFetch> DecKeysUntilAnsweredAsync(SealedHeader header, CancellationToken ct)
+    {
+        var delay = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            string reason;
+            try
+            {
+                var fetch = await kme.DecKeysAsync(header.SenderSaeId, [header.KeyId], ct).ConfigureAwait(false);
+                if (fetch is not KeyFetch.Refused { StatusCode: >= 500 } refused)
+                {
+                    return fetch;
+                }
+                reason = $"{refused.StatusCode} {refused.Message}";
+            }
+            catch (HttpRequestException e)
+            {
+                reason = e.Message;
+            }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+            {
+                reason = "timeout";
+            }
+            Stats.OnKmeRetry();
+            Log.DecKeysRetry(_logger, header.SenderSaeId, header.KeyId, reason, delay.TotalMilliseconds);
+            await Task.Delay(delay, _time, ct).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, delay.Ticks * 2));
+        }
     }
 }

@@ -45,4 +45,22 @@ public static class HybridCombiner
             CryptographicOperations.ZeroMemory(ikm);
         }
     }
+
+    /// <summary>FIPS 204 context string of the sender's signature over its encapsulation.</summary>
+    public static ReadOnlySpan<byte> SignatureContext => "qkd-gateway/hybrid-kem/v2"u8;
+
+    /// <summary>
+    /// What the sender signs with ML-DSA-65 when it starts a hybrid epoch: AD(topic, keyID || SHA-256(c_mlkem) ||
+    /// SHA-256(ek_receiver)), i.e. the stream, the QKD key the epoch uses, the ML-KEM ciphertext and the receiver it was
+    /// encapsulated to. Whoever knows K_qkd (a trusted relay) but not the sender's signing key cannot start an epoch
+    /// under an encapsulation of their own, so cannot learn a session key the receiver accepts (docs/gateway.md).
+    /// </summary>
+    public static byte[] EncapsulationStatement(string topic, Guid keyId, ReadOnlySpan<byte> kemCiphertext, ReadOnlySpan<byte> receiverEncapsulationKey)
+    {
+        Span<byte> body = stackalloc byte[16 + 32 + 32];
+        keyId.TryWriteBytes(body[..16], bigEndian: true, out _);
+        SHA256.HashData(kemCiphertext, body.Slice(16, 32));
+        SHA256.HashData(receiverEncapsulationKey, body[48..]);
+        return StreamTopic.AssociatedData(topic, body);
+    }
 }

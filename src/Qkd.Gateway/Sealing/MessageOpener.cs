@@ -8,7 +8,8 @@ namespace Qkd.Gateway.Sealing;
 /// keeps the current key epoch and a candidate next one; a candidate becomes current only when a message
 /// under it authenticates, and superseded key IDs are remembered so their messages are refused.
 /// Within an epoch sequence numbers (and OTP pad offsets) must strictly increase: replays are refused.
-/// State changes only after a tag verifies.
+/// State changes only after a tag verifies. The topic a message arrived on is authenticated data; senders not in the
+/// <see cref="ReceiverPolicy"/>, or in another mode than pinned for them, are refused before a key is asked for.
 /// </summary>
 public sealed class MessageOpener : IDisposable
 {
@@ -16,18 +17,42 @@ public sealed class MessageOpener : IDisposable
     public const int RetiredMemory = 1024;
 
     private readonly MlKem768? _kem;
+    private readonly ReceiverPolicy _policy;
     private readonly Dictionary<(string Sender, string Device), StreamState> _streams = [];
 
+    /// <summary>An opener that accepts any sender in any mode (<see cref="ReceiverPolicy.Unpinned"/>): in-process compositions only.</summary>
     /// <param name="kem">This receiver's ML-KEM-768 key pair (needed only for hybrid messages).</param>
-    public MessageOpener(MlKem768? kem = null) => _kem = kem;
-
-    /// <summary>Opens <paramref name="message"/>.</summary>
-    public OpenOutcome Open(ReadOnlySpan<byte> message)
+    public MessageOpener(MlKem768? kem = null) : this(ReceiverPolicy.Unpinned, kem)
     {
+    }
+
+    /// <param name="policy">The senders accepted, the mode pinned for each, and their ML-DSA-65 keys (hybrid).</param>
+    /// <param name="kem">This receiver's ML-KEM-768 key pair (needed only for hybrid messages).</param>
+    public MessageOpener(ReceiverPolicy policy, MlKem768? kem)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        _policy = policy;
+        _kem = kem;
+    }
+
+    public ReceiverPolicy Policy => _policy;
+
+    /// <summary>Opens <paramref name="message"/> received on <paramref name="topic"/> (the topic is authenticated data).</summary>
+    public OpenOutcome Open(string topic, ReadOnlySpan<byte> message)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
         var header = SealedHeader.TryRead(message, out var headerLength);
         if (header is null)
         {
             return new OpenOutcome.Rejected(RejectReason.Malformed, null);
+        }
+        if (!string.Equals(topic, StreamTopic.Of(header.SenderSaeId, header.DeviceId), StringComparison.Ordinal))
+        {
+            return new OpenOutcome.Rejected(RejectReason.WrongTopic, header);
+        }
+        if (_policy.Check(header, out var trust) is { } refused)
+        {
+            return new OpenOutcome.Rejected(refused, header);
         }
         var stream = _streams.GetValueOrDefault((header.SenderSaeId, header.DeviceId));
         Epoch? epoch = null;
@@ -45,9 +70,7 @@ public sealed class MessageOpener : IDisposable
         }
         if (epoch is null)
         {
-            return header.Mode == SealingMode.Hybrid && header.KemCiphertext is null
-                ? new OpenOutcome.Rejected(RejectReason.MissingKemCiphertext, header)
-                : new OpenOutcome.NeedsKey(header);
+            return header.Mode == SealingMode.Hybrid ? CheckNewHybridEpoch(topic, header, trust) : new OpenOutcome.NeedsKey(header);
         }
         if (epoch.Mode != header.Mode)
         {
@@ -61,12 +84,18 @@ public sealed class MessageOpener : IDisposable
         var ciphertext = message.Slice(headerLength, bodyLength);
         var tag = message[(headerLength + bodyLength)..];
         var plaintext = new byte[bodyLength];
+        var associated = StreamTopic.AssociatedData(topic, message[..headerLength]);
         long padEnd = 0;
         if (header.Mode == SealingMode.Otp)
         {
+            // Pad offsets continue exactly where the last accepted message of the epoch ended (0 for its first).
             if (header.KeyOffset < epoch.OtpUsedEnd)
             {
                 return new OpenOutcome.Rejected(RejectReason.Replay, header);
+            }
+            if (header.KeyOffset > epoch.OtpUsedEnd)
+            {
+                return new OpenOutcome.Rejected(RejectReason.OffsetGap, header);
             }
             padEnd = header.KeyOffset + (long)MessageSealer.OtpBytesPerMessage(bodyLength);
             if (padEnd > epoch.Key.Material.Length)
@@ -75,7 +104,7 @@ public sealed class MessageOpener : IDisposable
             }
             var pad = epoch.Key.Material.Slice((int)header.KeyOffset, (int)(padEnd - header.KeyOffset));
             Span<byte> expected = stackalloc byte[OneTimeMac.TagLength];
-            OneTimeMac.Compute(pad[bodyLength..], message[..(headerLength + bodyLength)], expected);
+            OneTimeMac.Compute(pad[bodyLength..], associated, ciphertext, expected);
             if (!CryptographicOperations.FixedTimeEquals(expected, tag))
             {
                 return new OpenOutcome.Rejected(RejectReason.Forged, header);
@@ -86,7 +115,7 @@ public sealed class MessageOpener : IDisposable
         {
             try
             {
-                epoch.Aes!.Decrypt(message.Slice(33, SealedHeader.NonceLength), ciphertext, tag, plaintext, message[..headerLength]);
+                epoch.Aes!.Decrypt(message.Slice(33, SealedHeader.NonceLength), ciphertext, tag, plaintext, associated);
             }
             catch (AuthenticationTagMismatchException)
             {
@@ -104,6 +133,32 @@ public sealed class MessageOpener : IDisposable
             stream.Promote();
         }
         return new OpenOutcome.Opened(header, plaintext);
+    }
+
+    /// <summary>
+    /// The first message of a hybrid epoch the receiver has no key for: its ML-KEM ciphertext must be present and,
+    /// when the sender is pinned, signed by the sender's ML-DSA-65 key over <see cref="HybridCombiner.EncapsulationStatement"/>.
+    /// Checked before any key is fetched.
+    /// </summary>
+    private OpenOutcome CheckNewHybridEpoch(string topic, SealedHeader header, SenderTrust? trust)
+    {
+        if (header.KemCiphertext is null)
+        {
+            return new OpenOutcome.Rejected(RejectReason.MissingKemCiphertext, header);
+        }
+        if (_kem is null)
+        {
+            return new OpenOutcome.Rejected(RejectReason.ModeNotAllowed, header);
+        }
+        if (trust?.SignatureKey is { } verificationKey)
+        {
+            var statement = HybridCombiner.EncapsulationStatement(topic, header.KeyId, header.KemCiphertext, _kem.EncapsulationKey);
+            if (header.KemSignature is null || !MlDsa65.Verify(verificationKey, HybridCombiner.SignatureContext, statement, header.KemSignature))
+            {
+                return new OpenOutcome.Rejected(RejectReason.BadSignature, header);
+            }
+        }
+        return new OpenOutcome.NeedsKey(header);
     }
 
     /// <summary>
@@ -132,17 +187,14 @@ public sealed class MessageOpener : IDisposable
                 aes = new AesGcm(key.Material, SealedHeader.TagLength);
                 break;
             case SealingMode.Hybrid:
-                if (_kem is null || header.KemCiphertext is null)
+                if (_kem is null || header.KemCiphertext is not { Length: MlKem768.CiphertextLength })
                 {
                     key.Dispose();
-                    throw new ArgumentException("A hybrid epoch needs this receiver's ML-KEM key pair and the epoch's ML-KEM ciphertext.");
+                    throw new ArgumentException($"A hybrid epoch needs this receiver's ML-KEM key pair and the epoch's {MlKem768.CiphertextLength}-byte ML-KEM ciphertext.");
                 }
                 Span<byte> secret = stackalloc byte[MlKem768.SharedSecretLength];
                 Span<byte> session = stackalloc byte[32];
-                if (header.KemCiphertext.Length == MlKem768.CiphertextLength)
-                {
-                    _kem.Decapsulate(header.KemCiphertext, secret);
-                }
+                _kem.Decapsulate(header.KemCiphertext, secret);
                 HybridCombiner.Derive(key.Material, secret, header.KemCiphertext, key.Id, session);
                 aes = new AesGcm(session, SealedHeader.TagLength);
                 CryptographicOperations.ZeroMemory(secret);

@@ -11,9 +11,11 @@ namespace Qkd.Gateway.Sealing;
 public sealed class MessageSealer : IDisposable
 {
     private readonly byte[]? _peerEncapsulationKey;
+    private readonly MlDsa65? _signer;
     private QkdKey? _key;
     private AesGcm? _aes;
     private byte[]? _pendingKemCiphertext;
+    private byte[]? _pendingKemSignature;
     private DateTimeOffset _installedAt;
     private long _messagesUnderKey;
     private uint _otpOffset;
@@ -25,7 +27,13 @@ public sealed class MessageSealer : IDisposable
     /// <param name="policy">Key refresh (AES-GCM and hybrid).</param>
     /// <param name="peerEncapsulationKey">The receiver's ML-KEM-768 encapsulation key (hybrid only).</param>
     /// <param name="otpKeyBits">Size of the QKD keys requested in OTP mode [bits].</param>
-    public MessageSealer(SealingMode mode, string senderSaeId, string deviceId, KeyRefreshPolicy? policy = null, byte[]? peerEncapsulationKey = null, int otpKeyBits = 8192)
+    /// <param name="signer">
+    /// This sender's ML-DSA-65 key pair (hybrid): it signs each epoch's encapsulation, so a receiver that pins this sender's
+    /// public key knows the epoch came from this sender and not from someone else who knows the QKD key. Without it the
+    /// epochs are unsigned and only a <see cref="ReceiverPolicy.Unpinned"/> receiver accepts them.
+    /// </param>
+    public MessageSealer(SealingMode mode, string senderSaeId, string deviceId, KeyRefreshPolicy? policy = null, byte[]? peerEncapsulationKey = null, int otpKeyBits = 8192,
+        MlDsa65? signer = null)
     {
         if (mode == SealingMode.Hybrid && peerEncapsulationKey is null)
         {
@@ -40,6 +48,8 @@ public sealed class MessageSealer : IDisposable
         DeviceId = deviceId;
         Policy = policy ?? KeyRefreshPolicy.Default;
         _peerEncapsulationKey = peerEncapsulationKey;
+        _signer = signer;
+        Topic = StreamTopic.Of(senderSaeId, deviceId);
         KeyRequestBits = mode == SealingMode.Otp ? otpKeyBits : 256;
         // Validates the IDs once, here.
         new SealedHeader(mode, Guid.Empty, 0, 0, senderSaeId, deviceId).Write(new byte[SealedHeader.FixedLength + senderSaeId.Length + deviceId.Length]);
@@ -49,6 +59,9 @@ public sealed class MessageSealer : IDisposable
     public string SenderSaeId { get; }
     public string DeviceId { get; }
     public KeyRefreshPolicy Policy { get; }
+
+    /// <summary>The MQTT topic of this stream, authenticated with every message.</summary>
+    public string Topic { get; }
 
     /// <summary>Size of the QKD keys this sealer asks for [bits].</summary>
     public int KeyRequestBits { get; }
@@ -128,6 +141,8 @@ public sealed class MessageSealer : IDisposable
                 Span<byte> secret = stackalloc byte[MlKem768.SharedSecretLength];
                 Span<byte> session = stackalloc byte[32];
                 _pendingKemCiphertext = MlKem768.Encapsulate(_peerEncapsulationKey, secret);
+                _pendingKemSignature = _signer?.Sign(HybridCombiner.SignatureContext,
+                    HybridCombiner.EncapsulationStatement(Topic, key.Id, _pendingKemCiphertext, _peerEncapsulationKey));
                 HybridCombiner.Derive(key.Material, secret, _pendingKemCiphertext, key.Id, session);
                 _aes = new AesGcm(session, SealedHeader.TagLength);
                 CryptographicOperations.ZeroMemory(secret);
@@ -147,24 +162,25 @@ public sealed class MessageSealer : IDisposable
         var key = _key!;
         var sequence = _sequence;
         var header = new SealedHeader(Mode, key.Id, sequence, Mode == SealingMode.Otp ? _otpOffset : 0, SenderSaeId, DeviceId,
-            Mode == SealingMode.Hybrid && sequence == 0 ? _pendingKemCiphertext : null);
+            Mode == SealingMode.Hybrid && sequence == 0 ? _pendingKemCiphertext : null, Mode == SealingMode.Hybrid && sequence == 0 ? _pendingKemSignature : null);
         var headerLength = header.Length;
         var message = new byte[headerLength + plaintext.Length + SealedHeader.TagLength];
         var span = message.AsSpan();
         header.Write(span);
+        var associated = StreamTopic.AssociatedData(Topic, span[..headerLength]);
         var ciphertext = span.Slice(headerLength, plaintext.Length);
         var tag = span[(headerLength + plaintext.Length)..];
         if (Mode == SealingMode.Otp)
         {
             var pad = key.Material.Slice((int)_otpOffset, OtpBytesPerMessage(plaintext.Length));
             PadXor.Xor(plaintext, pad, ciphertext);
-            OneTimeMac.Compute(pad[plaintext.Length..], span[..(headerLength + plaintext.Length)], tag);
+            OneTimeMac.Compute(pad[plaintext.Length..], associated, ciphertext, tag);
             _otpOffset += (uint)pad.Length;
             KeyBitsConsumed += pad.Length * 8L;
         }
         else
         {
-            _aes!.Encrypt(span.Slice(33, SealedHeader.NonceLength), plaintext, ciphertext, tag, span[..headerLength]);
+            _aes!.Encrypt(span.Slice(33, SealedHeader.NonceLength), plaintext, ciphertext, tag, associated);
             if (_messagesUnderKey == 0)
             {
                 KeyBitsConsumed += key.SizeBits;
@@ -182,6 +198,7 @@ public sealed class MessageSealer : IDisposable
         _key?.Dispose();
         _key = null;
         _pendingKemCiphertext = null;
+        _pendingKemSignature = null;
     }
 
     public void Dispose() => ReleaseKey();

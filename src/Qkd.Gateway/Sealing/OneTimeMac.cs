@@ -27,4 +27,14 @@ public static class OneTimeMac
         mac.BlockUpdate(message);
         mac.DoFinal(tag);
     }
+
+    /// <summary>The tag of the concatenation <paramref name="first"/> || <paramref name="second"/>.</summary>
+    public static void Compute(ReadOnlySpan<byte> key, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, Span<byte> tag)
+    {
+        var mac = new Poly1305();
+        mac.Init(new KeyParameter(key[..KeyLength]));
+        mac.BlockUpdate(first);
+        mac.BlockUpdate(second);
+        mac.DoFinal(tag);
+    }
 }

@@ -7,9 +7,9 @@ namespace Qkd.Gateway.Sealing;
 /// The header of a sealed message, authenticated as associated data (AES-GCM) or under the one-time MAC
 /// (OTP). Layout, big-endian (docs/gateway.md, "Wire format"):
 /// <code>
-/// 0   u8    version (1)
+/// 0   u8    version (2)
 /// 1   u8    mode (1 aes-gcm, 2 otp, 3 hybrid)
-/// 2   u8    flags (bit 0: ML-KEM ciphertext present)
+/// 2   u8    flags (bit 0: ML-KEM ciphertext present; bit 1: ML-DSA-65 signature of it present, only with bit 0)
 /// 3   u8    s = length of the sender SAE ID (1..64, ASCII)
 /// 4   u8    d = length of the device ID (1..64, ASCII)
 /// 5   16    key ID (UUID, RFC 4122 byte order)
@@ -18,22 +18,27 @@ namespace Qkd.Gateway.Sealing;
 /// 33  12    nonce (AES-GCM: 0x00000000 || sequence; OTP: zero)
 /// 45  s     sender (master) SAE ID
 /// ..  d     device ID
-/// ..  [u16 n, n bytes]  ML-KEM-768 ciphertext, only when flag bit 0 is set
+/// ..  [u16 n, n bytes]  ML-KEM-768 ciphertext, only when flag bit 0 is set (n = 1088 exactly)
+/// ..  [u16 m, m bytes]  ML-DSA-65 signature of the encapsulation, only when flag bit 1 is set (m = 3309 exactly)
 /// </code>
-/// The body follows: ciphertext (same length as the plaintext), then a 16-byte tag.
+/// The body follows: ciphertext (same length as the plaintext), then a 16-byte tag. The authenticated data is
+/// the topic and the header (<see cref="StreamTopic.AssociatedData"/>).
 /// </summary>
 public sealed record SealedHeader(SealingMode Mode, Guid KeyId, ulong Sequence, uint KeyOffset, string SenderSaeId, string DeviceId,
-    byte[]? KemCiphertext = null)
+    byte[]? KemCiphertext = null, byte[]? KemSignature = null)
 {
-    public const byte CurrentVersion = 1;
+    /// <summary>Version 2: the topic is authenticated and hybrid encapsulations may carry a signature (version 1 is refused).</summary>
+    public const byte CurrentVersion = 2;
     public const int FixedLength = 45;
     public const int NonceLength = 12;
     public const int TagLength = 16;
     public const int MaxIdLength = 64;
     private const byte KemFlag = 1;
+    private const byte SignatureFlag = 2;
 
     /// <summary>Header length [bytes] on the wire.</summary>
-    public int Length => FixedLength + SenderSaeId.Length + DeviceId.Length + (KemCiphertext is null ? 0 : 2 + KemCiphertext.Length);
+    public int Length => FixedLength + SenderSaeId.Length + DeviceId.Length + (KemCiphertext is null ? 0 : 2 + KemCiphertext.Length)
+        + (KemSignature is null ? 0 : 2 + KemSignature.Length);
 
     /// <summary>The AES-GCM nonce of a sequence number: 4 zero bytes then the 64-bit sequence (unique per key because sequences never repeat under one key).</summary>
     public static void NonceOf(ulong sequence, Span<byte> nonce)
@@ -49,7 +54,11 @@ public sealed record SealedHeader(SealingMode Mode, Guid KeyId, ulong Sequence, 
         CheckId(DeviceId, "device ID");
         destination[0] = CurrentVersion;
         destination[1] = (byte)Mode;
-        destination[2] = KemCiphertext is null ? (byte)0 : KemFlag;
+        if (KemSignature is not null && KemCiphertext is null)
+        {
+            throw new ArgumentException("A header carries an ML-DSA signature only together with the ML-KEM ciphertext it signs.");
+        }
+        destination[2] = (byte)((KemCiphertext is null ? 0 : KemFlag) | (KemSignature is null ? 0 : SignatureFlag));
         destination[3] = (byte)SenderSaeId.Length;
         destination[4] = (byte)DeviceId.Length;
         KeyId.TryWriteBytes(destination.Slice(5, 16), bigEndian: true, out _);
@@ -70,14 +79,25 @@ public sealed record SealedHeader(SealingMode Mode, Guid KeyId, ulong Sequence, 
         {
             BinaryPrimitives.WriteUInt16BigEndian(destination[at..], (ushort)KemCiphertext.Length);
             KemCiphertext.CopyTo(destination[(at + 2)..]);
+            at += 2 + KemCiphertext.Length;
+        }
+        if (KemSignature is not null)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(destination[at..], (ushort)KemSignature.Length);
+            KemSignature.CopyTo(destination[(at + 2)..]);
         }
     }
 
-    /// <summary>Parses a header; null when the bytes are not a well-formed header of this version (length, version, mode, IDs, nonce).</summary>
+    /// <summary>
+    /// Parses a header; null when the bytes are not a well-formed header of this version (length, version, mode, flags,
+    /// IDs, nonce, and an ML-KEM ciphertext or signature of exactly its parameter set's length: a short one is never
+    /// decapsulated into some secret).
+    /// </summary>
     public static SealedHeader? TryRead(ReadOnlySpan<byte> message, out int headerLength)
     {
         headerLength = 0;
-        if (message.Length < FixedLength + TagLength || message[0] != CurrentVersion || message[1] is < 1 or > 3 || (message[2] & ~KemFlag) != 0)
+        if (message.Length < FixedLength + TagLength || message[0] != CurrentVersion || message[1] is < 1 or > 3 || (message[2] & ~(KemFlag | SignatureFlag)) != 0
+            || message[2] == SignatureFlag)
         {
             return null;
         }
@@ -118,15 +138,30 @@ public sealed record SealedHeader(SealingMode Mode, Guid KeyId, ulong Sequence, 
                 return null;
             }
             int n = BinaryPrimitives.ReadUInt16BigEndian(message[at..]);
-            if (message.Length < at + 2 + n + TagLength)
+            if (n != MlKem768.CiphertextLength || message.Length < at + 2 + n + TagLength)
             {
                 return null;
             }
             kem = message.Slice(at + 2, n).ToArray();
             at += 2 + n;
         }
+        byte[]? signature = null;
+        if ((message[2] & SignatureFlag) != 0)
+        {
+            if (message.Length < at + 2 + TagLength)
+            {
+                return null;
+            }
+            int m = BinaryPrimitives.ReadUInt16BigEndian(message[at..]);
+            if (m != MlDsa65.SignatureLength || message.Length < at + 2 + m + TagLength)
+            {
+                return null;
+            }
+            signature = message.Slice(at + 2, m).ToArray();
+            at += 2 + m;
+        }
         headerLength = at;
-        return new SealedHeader(mode, keyId, sequence, offset, Encoding.ASCII.GetString(sender), Encoding.ASCII.GetString(device), kem);
+        return new SealedHeader(mode, keyId, sequence, offset, Encoding.ASCII.GetString(sender), Encoding.ASCII.GetString(device), kem, signature);
     }
 
     private static bool IsIdBytes(ReadOnlySpan<byte> id)

@@ -69,7 +69,7 @@ public sealed class HybridCombinerTests
         h.Write(buffer);
         Assert.NotNull(SealedHeader.TryRead(buffer, out _));
         Assert.Null(SealedHeader.TryRead(buffer.AsSpan(0, h.Length + 15), out _));
-        buffer[0] = 2;
+        buffer[0] = 1; // version 1 (topic not authenticated) is refused
         Assert.Null(SealedHeader.TryRead(buffer, out _));
     }
 }

@@ -6,6 +6,7 @@ namespace Qkd.Gateway.Tests.Sealing;
 /// <summary>Seal/open in every mode: round trip, any flipped bit or wrong key fails, replays and stale epochs are refused.</summary>
 public sealed class SealingRoundTripTests
 {
+    private const string Topic = "qkd/sealed/SAE_A/pac4200-1";
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly Lazy<MlKem768> Kem = new(MlKem768.Generate);
 
@@ -24,11 +25,11 @@ public sealed class SealingRoundTripTests
 
     private static byte[] Open(MessageOpener opener, byte[] message, Etsi.QkdKey receiverKey)
     {
-        var outcome = opener.Open(message);
+        var outcome = opener.Open(Topic, message);
         if (outcome is OpenOutcome.NeedsKey need)
         {
             opener.Install(need.Header, receiverKey);
-            outcome = opener.Open(message);
+            outcome = opener.Open(Topic, message);
         }
         return Assert.IsType<OpenOutcome.Opened>(outcome).Plaintext;
     }
@@ -67,11 +68,11 @@ public sealed class SealingRoundTripTests
         {
             var flipped = (byte[])first.Clone();
             flipped[bit / 8] ^= (byte)(1 << (bit % 8));
-            Assert.IsNotType<OpenOutcome.Opened>(opener.Open(flipped));
+            Assert.IsNotType<OpenOutcome.Opened>(opener.Open(Topic, flipped));
         }
-        Assert.IsType<OpenOutcome.Opened>(opener.Open(first));
+        Assert.IsType<OpenOutcome.Opened>(opener.Open(Topic, first));
         var second = sealer.Seal(TestKeys.Bytes(2, 24), T0);
-        Assert.IsType<OpenOutcome.Opened>(opener.Open(second));
+        Assert.IsType<OpenOutcome.Opened>(opener.Open(Topic, second));
     }
 
     [Theory]
@@ -83,7 +84,7 @@ public sealed class SealingRoundTripTests
         var header = SealedHeader.TryRead(message, out _)!;
         var (_, other) = TestKeys.Pair(99, sealer.KeyRequestBits);
         opener.Install(header, new Etsi.QkdKey(header.KeyId, other.Material.ToArray()));
-        var outcome = Assert.IsType<OpenOutcome.Rejected>(opener.Open(message));
+        var outcome = Assert.IsType<OpenOutcome.Rejected>(opener.Open(Topic, message));
         Assert.Equal(RejectReason.Forged, outcome.Reason);
         rx.Dispose();
     }
@@ -96,9 +97,9 @@ public sealed class SealingRoundTripTests
         var m0 = sealer.Seal(TestKeys.Bytes(4, 24), T0);
         var m1 = sealer.Seal(TestKeys.Bytes(5, 24), T0);
         Open(opener, m0, rx);
-        Assert.IsType<OpenOutcome.Opened>(opener.Open(m1));
-        Assert.Equal(RejectReason.Replay, Assert.IsType<OpenOutcome.Rejected>(opener.Open(m1)).Reason);
-        Assert.Equal(RejectReason.Replay, Assert.IsType<OpenOutcome.Rejected>(opener.Open(m0)).Reason);
+        Assert.IsType<OpenOutcome.Opened>(opener.Open(Topic, m1));
+        Assert.Equal(RejectReason.Replay, Assert.IsType<OpenOutcome.Rejected>(opener.Open(Topic, m1)).Reason);
+        Assert.Equal(RejectReason.Replay, Assert.IsType<OpenOutcome.Rejected>(opener.Open(Topic, m0)).Reason);
     }
 
     [Fact]
@@ -115,7 +116,7 @@ public sealed class SealingRoundTripTests
         using var opener = new MessageOpener();
         Open(opener, old, rx1);
         Open(opener, fresh, rx2);
-        Assert.Equal(RejectReason.StaleKey, Assert.IsType<OpenOutcome.Rejected>(opener.Open(old)).Reason);
+        Assert.Equal(RejectReason.StaleKey, Assert.IsType<OpenOutcome.Rejected>(opener.Open(Topic, old)).Reason);
     }
 
     [Fact]
@@ -166,7 +167,7 @@ public sealed class SealingRoundTripTests
         var m1 = sealer.Seal(new byte[24], T0);
         Assert.Equal(MlKem768.CiphertextLength, SealedHeader.TryRead(m0, out _)!.KemCiphertext!.Length);
         Assert.Null(SealedHeader.TryRead(m1, out _)!.KemCiphertext);
-        Assert.Equal(RejectReason.MissingKemCiphertext, Assert.IsType<OpenOutcome.Rejected>(opener.Open(m1)).Reason);
+        Assert.Equal(RejectReason.MissingKemCiphertext, Assert.IsType<OpenOutcome.Rejected>(opener.Open(Topic, m1)).Reason);
         rx.Dispose();
     }
 
@@ -177,7 +178,7 @@ public sealed class SealingRoundTripTests
         var m0 = sealer.Seal(new byte[24], T0);
         using var stranger = new MessageOpener(MlKem768.Generate());
         stranger.Install(SealedHeader.TryRead(m0, out _)!, rx);
-        Assert.Equal(RejectReason.Forged, Assert.IsType<OpenOutcome.Rejected>(stranger.Open(m0)).Reason);
+        Assert.Equal(RejectReason.Forged, Assert.IsType<OpenOutcome.Rejected>(stranger.Open(Topic, m0)).Reason);
     }
 
     [Fact]

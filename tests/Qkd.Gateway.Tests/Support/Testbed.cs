@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 using Qkd.Gateway.Etsi;
 using Qkd.Gateway.Mqtt;
 using Qkd.KeyManagement;
+using Qkd.Kms;
+using Qkd.Kms.Config;
 using Qkd.Kms.Dev;
 
 namespace Qkd.Gateway.Tests.Support;
@@ -42,6 +44,14 @@ public sealed class Testbed : IAsyncDisposable
 
     public EtsiKeyClient Client(string sae) => new(File.Credentials(sae));
 
+    private readonly List<KmsHost> _restarted = [];
+
+    /// <summary>Stops KME number <paramref name="index"/> (its port closes; its SQLite store stays).</summary>
+    public async Task StopKmeAsync(int index) => await Net.Hosts[index].DisposeAsync();
+
+    /// <summary>Starts KME number <paramref name="index"/> again on the same configuration, port and store.</summary>
+    public async Task RestartKmeAsync(int index, KmsConfig config) => _restarted.Add(await KmsHost.StartAsync(config));
+
     /// <summary>Delivers <paramref name="bits"/> of seeded key material to both KMEs of the link.</summary>
     public async Task SupplyAsync(ulong seed, int bits)
     {
@@ -58,6 +68,10 @@ public sealed class Testbed : IAsyncDisposable
         if (Embedded is not null)
         {
             await Embedded.DisposeAsync();
+        }
+        foreach (var h in _restarted)
+        {
+            await h.DisposeAsync();
         }
         await Net.DisposeAsync();
         try

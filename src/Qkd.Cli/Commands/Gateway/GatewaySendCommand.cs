@@ -22,11 +22,20 @@ public static class GatewaySendCommand
         var refresh = CliOptions.Double("--refresh-s", "AES-GCM/hybrid key lifetime (default 30, seed 002)", 0.1, 86400, "s");
         var seed = CliOptions.Seed();
         var mlkem = GatewayCommand.MlKemKey();
+        var signingKey = new Option<string?>("--signing-key") { Description = "ML-DSA-65 seed of this sender (hybrid; default {sae}.mldsa next to dev.json, made by `qkd gateway keygen`)" };
+        var spool = GatewayCommand.Spool();
+        var outbox = CliOptions.Long("--outbox", "Sealed messages held while the broker is away (default 1024)", 1, 10_000_000);
+        var queue = CliOptions.Long("--queue", "Plaintext samples held while no key is available (default 256)", 1, 10_000_000);
+        var mqtt = GatewayCommand.MqttOptions.Create();
         var json = CliOptions.Json();
         var cmd = new Command("send", "Seal a simulated 10 Hz power monitor with QKD keys from the KME and publish over MQTT")
         {
-            dev, broker, sae, to, mode, device, duration, refresh, seed, mlkem, json,
+            dev, broker, sae, to, mode, device, duration, refresh, seed, mlkem, signingKey, spool, outbox, queue, json,
         };
+        foreach (var o in mqtt.All)
+        {
+            cmd.Options.Add(o);
+        }
         cmd.SetAction(async (parse, ct) =>
         {
             var devPath = parse.GetValue(dev)!;
@@ -35,22 +44,28 @@ public static class GatewaySendCommand
             var peer = parse.GetValue(to) ?? "SAE_B";
             var sealingMode = DemoSettings.ModeOf(parse.GetValue(mode) ?? "aes-gcm");
             var address = BrokerAddress.Parse(parse.GetValue(broker) ?? "mqtt://127.0.0.1:1883");
+            var security = mqtt.Read(parse, address);
             byte[]? ek = null;
+            MlDsa65? signer = null;
             if (sealingMode == SealingMode.Hybrid)
             {
                 var path = parse.GetValue(mlkem) ?? GatewayCommand.DefaultMlKemPath(devPath, peer);
                 ek = File.ReadAllBytes(path);
+                signer = SigningKeyFiles.LoadSigner(parse.GetValue(signingKey) ?? GatewayCommand.DefaultSigningKeyPath(devPath, me));
             }
+            var deviceId = parse.GetValue(device) ?? "pac4200-1";
+            var box = new SealedOutbox((int)(parse.GetValue(outbox) ?? 1024), parse.GetValue(spool));
             using var kme = new EtsiKeyClient(file.Credentials(me));
-            await using var bridge = await MqttBridge.ConnectAsync(address, "gateway-" + me + "-" + Guid.NewGuid().ToString("N")[..6], ct);
-            using var sealer = new MessageSealer(sealingMode, me, parse.GetValue(device) ?? "pac4200-1",
-                new KeyRefreshPolicy(TimeSpan.FromSeconds(parse.GetValue(refresh) ?? 30), long.MaxValue), ek);
-            var gateway = new MasterGateway(kme, peer, sealer, bridge.PublishAsync);
+            // A stable client ID: the broker keeps this gateway's session across reconnections.
+            await using var bridge = await MqttBridge.ConnectAsync(address, $"gateway-{me}-{deviceId}", security, ct: ct);
+            using var sealer = new MessageSealer(sealingMode, me, deviceId,
+                new KeyRefreshPolicy(TimeSpan.FromSeconds(parse.GetValue(refresh) ?? 30), long.MaxValue), ek, signer: signer);
+            var gateway = new MasterGateway(kme, peer, sealer, bridge.PublishAsync, (int)(parse.GetValue(queue) ?? 256), outbox: box);
             using var stopSensor = new CancellationTokenSource();
             using var stopGateway = new CancellationTokenSource();
             var seedValue = parse.GetValue(seed) ?? 1;
             var error = parse.InvocationConfiguration.Error;
-            error.WriteLine($"gateway send: {me} -> {peer} via {address}, mode {DemoSettings.NameOf(sealingMode)}; Ctrl-C stops");
+            error.WriteLine($"gateway send: {me} -> {peer} via {address}, mode {DemoSettings.NameOf(sealingMode)}{(box.Recovered > 0 ? $", {box.Recovered} spooled messages first" : "")}; Ctrl-C stops");
             var loop = gateway.RunAsync(stopGateway.Token);
             var sensor = SensorDriver.RunAsync(new PowerMonitorSimulator(seedValue, 0), gateway.Submit, TimeProvider.System, stopSensor.Token);
             await GatewayCommand.RunForAsync(parse.GetValue(duration), stopSensor, ct);
@@ -70,7 +85,8 @@ public static class GatewaySendCommand
             var result = new
             {
                 sae = me, to = peer, mode = DemoSettings.NameOf(sealingMode), seed = seedValue, broker = address.ToString(),
-                samples = s.Submitted, messagesSent = s.Sent, messagesDropped = s.Dropped, messagesHeldAtEnd = s.Submitted - s.Sent - s.Dropped, keyRequestsRefused = s.KeyRefusals, kmeErrors = s.KmeErrors,
+                samples = s.Submitted, messagesSent = s.Sent, messagesDropped = s.Dropped, messagesHeldAtEnd = s.Submitted - s.Sealed - s.Dropped, keyRequestsRefused = s.KeyRefusals, kmeErrors = s.KmeErrors,
+                messagesSpooledAtEnd = box.Count, messagesRecoveredFromSpool = box.Recovered, brokerReconnects = bridge.Reconnects,
                 keysConsumed = sealer.KeysInstalled, keyBitsConsumed = sealer.KeyBitsInstalled, plaintextBytes = s.PlaintextBytes, bytesOnWire = s.SealedBytes,
             };
             var o = parse.InvocationConfiguration.Output;

@@ -1,0 +1,37 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace Qkd.Gateway.Mqtt;
+
+/// <summary>
+/// How a gateway authenticates the broker and itself over mqtts://: the broker's certificate must chain to
+/// <see cref="CaPemPath"/> (the only trust anchor) and name the host; the client presents a certificate
+/// (<see cref="ClientCertPemPath"/>, <see cref="ClientKeyPemPath"/>) and/or a user name and password.
+/// </summary>
+public sealed record MqttSecurity(string? CaPemPath = null, string? ClientCertPemPath = null, string? ClientKeyPemPath = null,
+    string? UserName = null, string? Password = null)
+{
+    /// <summary>Loads the certificate with its key (re-imported through PKCS#12 so SslStream can use the key), or null.</summary>
+    internal X509Certificate2? LoadClientCertificate()
+    {
+        if (ClientCertPemPath is null)
+        {
+            return null;
+        }
+        using var pem = X509Certificate2.CreateFromPemFile(ClientCertPemPath, ClientKeyPemPath);
+        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+    }
+
+    /// <summary>True when <paramref name="certificate"/> chains to <paramref name="ca"/> alone (custom root trust) with the given extended key usage.</summary>
+    internal static bool ChainsTo(X509Certificate2 certificate, X509Certificate2 ca, string ekuOid)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid(ekuOid));
+        return chain.Build(certificate);
+    }
+
+    internal const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
+    internal const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
+}
