@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Qkd.Cli.Planning.Documents;
 using Qkd.Physics;
 using Qkd.Planning;
 using YamlDotNet.Core;

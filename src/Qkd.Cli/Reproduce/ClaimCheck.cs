@@ -1,18 +1,5 @@
 namespace Qkd.Cli.Reproduce;
 
-/// <summary>How a paper's claim fares against the physics.</summary>
-public enum ClaimVerdict
-{
-    /// <summary>The physics reproduces the claim.</summary>
-    Agrees,
-
-    /// <summary>True in part (a range, a reading of the axes) and false elsewhere.</summary>
-    PartlyAgrees,
-
-    /// <summary>The physics says the opposite.</summary>
-    Contradicts,
-}
-
 /// <summary>One claim of a seed paper, what our models compute, and the verdict.</summary>
 /// <param name="Seed">seed-000 to seed-003.</param>
 /// <param name="Where">Figure or section of the paper.</param>

@@ -7,24 +7,6 @@ using static Qkd.Cli.Reproduce.CurveQueries;
 
 namespace Qkd.Cli.Reproduce;
 
-/// <summary>One regenerated figure: its title, the files, and the curves.</summary>
-public sealed record ReproducedFigure(string Seed, string Name, string Title, string Caption, ImmutableArray<SweepCurve> Curves, IReadOnlyList<string> Files);
-
-/// <summary>The figures and claim checks of one seed paper.</summary>
-/// <param name="Seed">seed-000 to seed-003.</param>
-/// <param name="Paper">The paper, cited.</param>
-/// <param name="Reading">Our reading of the paper's parameters.</param>
-/// <param name="Figures">Key-rate figures (seeds 000-002).</param>
-/// <param name="Claims">Claim-by-claim verdicts.</param>
-/// <param name="Body">Markdown after the claim table for seeds whose figures are not key-rate curves (seed 003), or null.</param>
-/// <param name="OtherFiles">Files written besides <paramref name="Figures"/>' (names relative to the output directory).</param>
-public sealed record SeedReport(string Seed, string Paper, string Reading, ImmutableArray<ReproducedFigure> Figures, ImmutableArray<ClaimCheck> Claims,
-    string? Body = null, ImmutableArray<string> OtherFiles = default)
-{
-    /// <summary>Every file this seed wrote, relative to the output directory.</summary>
-    public IEnumerable<string> AllFiles => Figures.SelectMany(f => f.Files).Concat(OtherFiles.IsDefault ? [] : OtherFiles);
-}
-
 /// <summary>
 /// Regenerates the figure sets of seeds 000, 001 and 002 from the analytic models (and seed 003's from the
 /// network simulator, <see cref="Seed003Reproduction"/>) and checks each stated claim against them. The parameter readings are documented in docs/models.md ("Reading the seeds").

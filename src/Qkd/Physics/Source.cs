@@ -50,5 +50,5 @@ public sealed record Source
     public Source WithDecoys(ImmutableArray<double> decoys) => new(Kind, SignalMeanPhotonNumber, decoys, RepetitionRateHz);
 
     /// <summary>The same source at another repetition rate.</summary>
-    public Source WithRepetitionRate(double hz) => new(Kind, SignalMeanPhotonNumber, DecoyMeanPhotonNumbers, hz);
+    public Source WithRepetitionRate(double repetitionRateHz) => new(Kind, SignalMeanPhotonNumber, DecoyMeanPhotonNumbers, repetitionRateHz);
 }

@@ -1,6 +1,9 @@
 namespace Qkd.Physics;
 
-/// <summary>One classical data wavelength on the same fibre as the quantum channel.</summary>
+/// <summary>
+/// One classical data wavelength on the same fibre as the quantum channel (WDM). Not the message channel between
+/// Alice and Bob, which is <see cref="Classical.IClassicalChannel"/>; plan files still call these `classicalChannels`.
+/// </summary>
 public sealed record WdmDataChannel
 {
     /// <summary>Launch power into the fibre [dBm], within [-40, 27].</summary>
@@ -23,5 +26,5 @@ public sealed record WdmDataChannel
     public double LaunchPowerWatts => 1e-3 * Math.Pow(10, LaunchPowerDbm / 10);
 
     /// <summary>The same channel at another launch power.</summary>
-    public WdmDataChannel WithLaunchPower(double dbm) => new(dbm, WavelengthNm, Direction);
+    public WdmDataChannel WithLaunchPower(double launchPowerDbm) => new(launchPowerDbm, WavelengthNm, Direction);
 }

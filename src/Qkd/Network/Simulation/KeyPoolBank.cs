@@ -39,7 +39,7 @@ internal sealed class KeyPoolBank
 
     /// <summary>Level difference below which a pool counts as full: 1e-9 of its capacity.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double FullTolerance(double capacity) => 1e-9 * capacity;
+    public static double FullTolerance(double capacityKeys) => 1e-9 * capacityKeys;
 
     /// <summary>Brings pool <paramref name="pool"/> to time <paramref name="nowTicks"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -57,9 +57,9 @@ public sealed record NetworkSimulationSettings
         RateModel = rateModel;
     }
 
-    /// <summary>This configuration as the holding-time variant with mean holding time <paramref name="seconds"/> (0 = one-shot).</summary>
-    public NetworkSimulationSettings WithHoldingTime(double seconds)
-        => this with { HoldingTimeSeconds = Guard.InRange(seconds, 0, 1e9, "s", "Mean holding time H") };
+    /// <summary>This configuration as the holding-time variant with mean holding time <paramref name="holdingTimeSeconds"/> [s] (0 = one-shot).</summary>
+    public NetworkSimulationSettings WithHoldingTime(double holdingTimeSeconds)
+        => this with { HoldingTimeSeconds = Guard.InRange(holdingTimeSeconds, 0, 1e9, "s", "Mean holding time H") };
 
     /// <summary>Arrival rate lambda = L / T [services/s].</summary>
     public double ArrivalRatePerSecond => OfferedLoad / HorizonSeconds;

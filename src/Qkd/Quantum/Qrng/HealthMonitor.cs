@@ -20,13 +20,13 @@ public sealed class HealthMonitor
     private int _maxWindowCount;
     private int _aptFailures;
 
-    public HealthMonitor(double minEntropyPerSample, int bitsPerSample)
+    public HealthMonitor(double minEntropyBitsPerSample, int bitsPerSample)
     {
         Guard.InRange(bitsPerSample, 1, 8, "bits per sample");
-        _minEntropy = minEntropyPerSample;
-        _rctCutoff = HealthTests.RepetitionCountCutoff(minEntropyPerSample);
+        _minEntropy = minEntropyBitsPerSample;
+        _rctCutoff = HealthTests.RepetitionCountCutoff(minEntropyBitsPerSample);
         _window = HealthTests.AdaptiveProportionWindow(bitsPerSample);
-        _aptCutoff = HealthTests.AdaptiveProportionCutoff(minEntropyPerSample, _window);
+        _aptCutoff = HealthTests.AdaptiveProportionCutoff(minEntropyBitsPerSample, _window);
     }
 
     /// <summary>Runs both tests on the next samples.</summary>

@@ -14,10 +14,10 @@ public static class HealthTests
     /// Repetition Count Test cutoff C = 1 + ceil(-log2(alpha) / H) (SP 800-90B Sec. 4.4.1): a run of
     /// C identical samples is a failure. H [bits/sample] in (0, 8].
     /// </summary>
-    public static int RepetitionCountCutoff(double minEntropyPerSample)
+    public static int RepetitionCountCutoff(double minEntropyBitsPerSample)
     {
-        Guard.InRange(minEntropyPerSample, 1e-3, 8, "bits/sample", "Claimed min-entropy");
-        return 1 + (int)Math.Ceiling(-Math.Log2(Alpha) / minEntropyPerSample);
+        Guard.InRange(minEntropyBitsPerSample, 1e-3, 8, "bits/sample", "Claimed min-entropy");
+        return 1 + (int)Math.Ceiling(-Math.Log2(Alpha) / minEntropyBitsPerSample);
     }
 
     /// <summary>Adaptive Proportion Test window W: 1024 for binary sources, 512 otherwise (SP 800-90B Sec. 4.4.2).</summary>
@@ -27,11 +27,11 @@ public static class HealthTests
     /// Adaptive Proportion Test cutoff C = 1 + CRITBINOM(W, 2^-H, 1 - alpha) (SP 800-90B Sec. 4.4.2):
     /// the smallest k with P[Binomial(W, 2^-H) &lt;= k] &gt;= 1 - alpha, plus one, capped at W.
     /// </summary>
-    public static int AdaptiveProportionCutoff(double minEntropyPerSample, int window)
+    public static int AdaptiveProportionCutoff(double minEntropyBitsPerSample, int window)
     {
-        Guard.InRange(minEntropyPerSample, 1e-3, 8, "bits/sample", "Claimed min-entropy");
+        Guard.InRange(minEntropyBitsPerSample, 1e-3, 8, "bits/sample", "Claimed min-entropy");
         Guard.InRange(window, 2, 1 << 16, "window");
-        var p = Math.Pow(2, -minEntropyPerSample);
+        var p = Math.Pow(2, -minEntropyBitsPerSample);
         // Upper tail from k = W downwards: the smallest k with P[X > k] <= alpha.
         var tail = 0.0;
         var logP = Math.Log(p);
@@ -54,9 +54,9 @@ public static class HealthTests
     /// RCT on every sample, the APT on consecutive windows of W samples (the first sample of a window
     /// is the value counted in it).
     /// </summary>
-    public static HealthTestResult Run(ReadOnlySpan<byte> samples, double minEntropyPerSample, int bitsPerSample)
+    public static HealthTestResult Run(ReadOnlySpan<byte> samples, double minEntropyBitsPerSample, int bitsPerSample)
     {
-        var monitor = new HealthMonitor(minEntropyPerSample, bitsPerSample);
+        var monitor = new HealthMonitor(minEntropyBitsPerSample, bitsPerSample);
         monitor.Feed(samples);
         return monitor.Result;
     }

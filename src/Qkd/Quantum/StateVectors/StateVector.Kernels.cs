@@ -191,17 +191,27 @@ public sealed partial class StateVector
         // zero bits at the sorted positions of target and controls into a counter, then setting the controls.
         Span<int> positions = stackalloc int[3];
         var count = SortedBitPositions(controlMask | stride, positions);
+        var zeros = positions[..count];
         var iterations = Dimension >> count;
         for (var k = 0; k < iterations; k++)
         {
-            var i = k;
-            for (var p = 0; p < count; p++)
-            {
-                i = InsertZeroBit(i, positions[p]);
-            }
-            i |= controlMask;
+            var i = PairIndex(k, zeros, controlMask);
             (a[i], a[i + stride]) = (a[i + stride], a[i]);
         }
+    }
+
+    /// <summary>
+    /// The k-th index with zero bits at <paramref name="zeroPositions"/> (sorted, increasing) and the bits of
+    /// <paramref name="controlMask"/> set: the low amplitude of the k-th pair a gate with those controls touches.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int PairIndex(int k, ReadOnlySpan<int> zeroPositions, int controlMask)
+    {
+        foreach (var position in zeroPositions)
+        {
+            k = InsertZeroBit(k, position);
+        }
+        return k | controlMask;
     }
 
     /// <summary>Writes the set bit positions of <paramref name="mask"/> (at most 3) in increasing order; returns how many.</summary>
@@ -243,15 +253,11 @@ public sealed partial class StateVector
         double cr = g.M10.Real, ci = g.M10.Imaginary, dr = g.M11.Real, di = g.M11.Imaginary;
         Span<int> positions = stackalloc int[3];
         var count = SortedBitPositions(controlMask | stride, positions);
+        var zeros = positions[..count];
         var iterations = Dimension >> count;
         for (var k = 0; k < iterations; k++)
         {
-            var i = k;
-            for (var p = 0; p < count; p++)
-            {
-                i = InsertZeroBit(i, positions[p]);
-            }
-            i |= controlMask;
+            var i = PairIndex(k, zeros, controlMask);
             var j = i + stride;
             double x0r = d[2 * i], x0i = d[2 * i + 1], x1r = d[2 * j], x1i = d[2 * j + 1];
             d[2 * i] = ar * x0r - ai * x0i + br * x1r - bi * x1i;

@@ -1,0 +1,7 @@
+using System.Collections.Immutable;
+using Qkd.KeyRate;
+
+namespace Qkd.Cli.Reproduce;
+
+/// <summary>One regenerated figure: its title, the files, and the curves.</summary>
+public sealed record ReproducedFigure(string Seed, string Name, string Title, string Caption, ImmutableArray<SweepCurve> Curves, IReadOnlyList<string> Files);
