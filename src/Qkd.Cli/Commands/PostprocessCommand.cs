@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Qkd.Bits;
 using Qkd.PostProcessing;
+using Qkd.PostProcessing.Ldpc;
 
 namespace Qkd.Cli.Commands;
 
@@ -15,7 +16,7 @@ public static class PostprocessCommand
     {
         var bits = CliOptions.Long("--bits", "Bits per block (sifted key length)", 256, 1 << 24);
         var qber = CliOptions.Double("--qber", "Bit error rate of the binary symmetric channel (fraction)", 0, 0.5);
-        var method = CliOptions.Choice("--method", "Cascade variant; default " + CascadeVariant.Default.Name + " (most efficient)", [.. CascadeVariant.Names]);
+        var method = CliOptions.Choice("--method", "Cascade variant, or ldpc (one-way rate-adaptive LDPC with blind rounds); default " + CascadeVariant.Default.Name, [.. CascadeVariant.Names, LdpcOptions.MethodName]);
         var runs = CliOptions.Long("--runs", "Number of blocks", 1, 100_000);
         var inFlight = CliOptions.Long("--in-flight", "Blocks in flight on the classical channel (default 64)", 1, 4096);
         var latency = CliOptions.Double("--latency-ms", "One-way latency of the classical channel for the simulated-time throughput", 0, 1000, "ms");
@@ -25,19 +26,21 @@ public static class PostprocessCommand
         var bobFile = new Option<FileInfo?>("--bob-key") { Description = "Bob's key file, same format and length as --alice-key" };
         var seed = CliOptions.Seed();
         var json = CliOptions.Json();
-        var cmd = new Command("postprocess", "Reconcile, verify and privacy-amplify correlated keys; methods: " + string.Join(", ", CascadeVariant.Names))
+        var cmd = new Command("postprocess", "Reconcile, verify and privacy-amplify correlated keys; methods: " + string.Join(", ", [.. CascadeVariant.Names, LdpcOptions.MethodName]))
         {
             bits, qber, method, runs, inFlight, latency, sample, epsSec, aliceFile, bobFile, seed, json,
         };
         cmd.SetAction(async (parse, cancellationToken) =>
         {
-            var variant = CascadeVariant.FromName(parse.GetValue(method) ?? CascadeVariant.Default.Name)!;
+            var methodName = parse.GetValue(method) ?? CascadeVariant.Default.Name;
+            var variant = CascadeVariant.FromName(methodName) ?? CascadeVariant.Default;
             var blockBits = (int)(parse.GetValue(bits) ?? 100_000);
             var q = parse.GetValue(qber) ?? 0.02;
             var seedValue = parse.GetValue(seed) ?? 1;
             var options = new PostProcessingOptions
             {
                 Variant = variant,
+                Ldpc = methodName == LdpcOptions.MethodName ? LdpcOptions.Default : null,
                 MaxBlocksInFlight = (int)(parse.GetValue(inFlight) ?? 64),
                 SimulatedOneWayLatency = TimeSpan.FromMilliseconds(parse.GetValue(latency) ?? 0),
                 SampleFraction = parse.GetValue(sample) ?? 0.1,

@@ -35,7 +35,7 @@ public static class SimulateCommand
         var seed = CliOptions.Seed();
         var json = CliOptions.Json();
         var distill = new Option<bool>("--distill") { Description = "Carry the sifted keys through post-processing (Cascade, verification, privacy amplification, authentication) to secret key" };
-        var method = CliOptions.Choice("--method", $"Cascade variant for --distill (default {CascadeVariant.Default.Name})", [.. CascadeVariant.Names]);
+        var method = CliOptions.Choice("--method", $"Reconciliation for --distill: a Cascade variant or ldpc (default {CascadeVariant.Default.Name})", [.. CascadeVariant.Names, Qkd.PostProcessing.Ldpc.LdpcOptions.MethodName]);
         var cmd = new Command("simulate", "Pulse-level Monte Carlo of a QKD link: sifted keys, gains, QBERs, decoy bounds, secure verdict")
         {
             preset, distance, pulses, seconds, protocol, decoy, eve, eveFraction, sample, threads, seed, json, distill, method,
@@ -99,7 +99,11 @@ public static class SimulateCommand
         {
             throw new UsageException($"--distill needs at least 64 sifted key bits, but the block has {result.SiftedBits}; simulate more --seconds or --pulses.");
         }
-        var options = new PostProcessingOptions { Variant = CascadeVariant.FromName(methodName ?? CascadeVariant.Default.Name)! };
+        var options = new PostProcessingOptions
+        {
+            Variant = CascadeVariant.FromName(methodName ?? CascadeVariant.Default.Name) ?? CascadeVariant.Default,
+            Ldpc = methodName == Qkd.PostProcessing.Ldpc.LdpcOptions.MethodName ? Qkd.PostProcessing.Ldpc.LdpcOptions.Default : null,
+        };
         var distilled = KeyDistillation.DistillAsync(result, options).GetAwaiter().GetResult();
         var report = DistillReport.From(distilled);
         foreach (var key in distilled.PostProcessing.AliceKeys)

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Qkd.Bits;
 using Qkd.KeyRate;
+using Qkd.PostProcessing.Ldpc;
 
 namespace Qkd.PostProcessing;
 
@@ -39,6 +40,7 @@ internal static class BlockProtocol
         private BitString _key = block.Alice;
         private BitString? _mask;
         private CascadeAlice? _cascade;
+        private LdpcAlice? _ldpc;
 
         public BlockOutcome Outcome { get; private set; } = BlockOutcome.AuthenticationFailure;
         public BitString? Secret { get; private set; }
@@ -81,13 +83,20 @@ internal static class BlockProtocol
                     QberEstimate = estimate.Qber;
                     return estimate.ShouldAbort ? Abort() : StartCascade();
                 case Phase.Cascade:
-                    var answer = _cascade!.Respond(message);
+                    var answer = _ldpc is not null ? _ldpc.Respond(message) : _cascade!.Respond(message);
                     if (answer is not null)
                     {
                         return answer;
                     }
-                    CascadeParityBits = _cascade.LeakedBits;
-                    _cascade.Wipe();
+                    CascadeParityBits = _ldpc?.LeakedBits ?? _cascade!.LeakedBits;
+                    _cascade?.Wipe();
+                    if (_ldpc is { Failed: true })
+                    {
+                        _phase = Phase.Done;
+                        Outcome = BlockOutcome.FrameError;
+                        WipeWorkingKey();
+                        return null;
+                    }
                     var hashKey = CryptoRandom.Shared.NextUInt64();
                     var verify = new byte[16];
                     BinaryPrimitives.WriteUInt64LittleEndian(verify, hashKey);
@@ -120,6 +129,12 @@ internal static class BlockProtocol
         {
             ReconciledBits = _key.Length;
             EpsilonCorrectness = ErrorVerification.EpsilonCorrectness(ReconciledBits);
+            if (shared.Options.Ldpc is { } ldpc)
+            {
+                _ldpc = new LdpcAlice(ldpc, QberEstimate, _key);
+                _phase = Phase.Cascade;
+                return _ldpc.Start();
+            }
             var plan = new CascadePlan(shared.Options.Variant, QberEstimate, shared.Shuffles(_key.Length));
             _cascade = new CascadeAlice(plan, _key);
             _phase = Phase.Cascade;
@@ -167,6 +182,7 @@ internal static class BlockProtocol
         private Phase _phase;
         private BitString _key = block.Bob;
         private CascadeBob? _cascade;
+        private LdpcBob? _ldpc;
 
         public BlockOutcome Outcome { get; private set; } = BlockOutcome.AuthenticationFailure;
         public BitString? Secret { get; private set; }
@@ -199,6 +215,20 @@ internal static class BlockProtocol
             {
                 case Phase.Estimation:
                     return Estimate(message);
+                case Phase.Cascade when _ldpc is not null:
+                    var status = _ldpc.Receive(message);
+                    if (_ldpc.IsFinished)
+                    {
+                        Corrections = _ldpc.Corrections;
+                        CascadeRoundTrips = _ldpc.Attempts;
+                        _phase = _ldpc.Failed ? Phase.Done : Phase.Verification;
+                        if (_ldpc.Failed)
+                        {
+                            Outcome = BlockOutcome.FrameError;
+                            _key.Wipe();
+                        }
+                    }
+                    return status;
                 case Phase.Cascade:
                     var reply = _cascade!.Receive(message);
                     if (_cascade.IsFinished)
@@ -266,6 +296,12 @@ internal static class BlockProtocol
 
         private void StartCascade(double qber)
         {
+            if (shared.Options.Ldpc is { } ldpc)
+            {
+                _ldpc = new LdpcBob(ldpc, qber, _key);
+                _phase = Phase.Cascade;
+                return;
+            }
             var plan = new CascadePlan(shared.Options.Variant, qber, shared.Shuffles(_key.Length));
             _cascade = new CascadeBob(plan, _key);
             _phase = Phase.Cascade;

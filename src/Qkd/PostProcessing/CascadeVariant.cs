@@ -55,9 +55,9 @@ public sealed record CascadeVariant(string Name, CascadeBlockRule Rule, int Pass
     public static CascadeVariant Biconf { get; } = new("cascade-biconf", CascadeBlockRule.Biconf, 2, false, 10,
         "k1=0.92/p, k2=3k1, then BICONF until 10 clean rounds");
 
-    /// <summary>Yan et al. 2008 block sizes, 10 passes.</summary>
-    public static CascadeVariant Yan { get; } = new("cascade-yan", CascadeBlockRule.Yan, 10, false, 0,
-        "Yan et al. 2008: k1=0.8/p, k2=5k1, then n/2, 10 passes");
+    /// <summary>Yan et al. 2008 block sizes, 10 passes, subblock reuse (as cascade-cpp's <c>yanetal</c>, whose block tree always reuses).</summary>
+    public static CascadeVariant Yan { get; } = new("cascade-yan", CascadeBlockRule.Yan, 10, true, 0,
+        "Yan et al. 2008: k1=0.8/p, k2=5k1, then n/2, 10 passes; subblock reuse");
 
     /// <summary>Martinez-Mateo et al. option 7: power-of-two blocks, subblock reuse, 14 passes.</summary>
     public static CascadeVariant Option7 { get; } = new("cascade-opt7", CascadeBlockRule.Option7, 14, true, 0,

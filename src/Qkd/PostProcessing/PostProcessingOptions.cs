@@ -1,3 +1,5 @@
+using Qkd.PostProcessing.Ldpc;
+
 namespace Qkd.PostProcessing;
 
 /// <summary>Settings of a post-processing run; validated once here.</summary>
@@ -5,6 +7,12 @@ public sealed record PostProcessingOptions
 {
     /// <summary>Cascade variant (default: the most efficient).</summary>
     public CascadeVariant Variant { get; init; } = CascadeVariant.Default;
+
+    /// <summary>When set, reconciliation is one-way LDPC (<c>--method ldpc</c>) instead of Cascade.</summary>
+    public LdpcOptions? Ldpc { get; init; }
+
+    /// <summary>The reconciliation method's name: the Cascade variant's, or <c>ldpc</c>.</summary>
+    public string MethodName => Ldpc is null ? Variant.Name : LdpcOptions.MethodName;
 
     /// <summary>eps_sec, the secrecy parameter of the finite-key bound.</summary>
     public double EpsilonSecrecy { get; init; } = 1e-10;
@@ -31,6 +39,7 @@ public sealed record PostProcessingOptions
     public PostProcessingOptions Validated()
     {
         Guard.NotNull(Variant);
+        Ldpc?.Validated();
         Guard.InRange(EpsilonSecrecy, 1e-300, 0.1, "", nameof(EpsilonSecrecy));
         Guard.InRange(SampleFraction, 1e-4, 0.5, "", nameof(SampleFraction));
         Guard.InRange(MaxBlocksInFlight, 1, 4096, nameof(MaxBlocksInFlight));

@@ -160,7 +160,7 @@ public static class PostProcessingPipeline
         }
         var maxMessageBytes = 1 << 24;
         var epsAuth = channelMessages * AuthenticatedClassicalChannel.ForgeryBound(maxMessageBytes);
-        var report = new PostProcessingReport(options.Variant.Name, reports.MoveToImmutable(), inputBits, secretTotal, frameErrors,
+        var report = new PostProcessingReport(options.MethodName, reports.MoveToImmutable(), inputBits, secretTotal, frameErrors,
             reconciled > 0 ? (double)frameErrors / reconciled : 0, efficiencyCount > 0 ? efficiencySum / efficiencyCount : double.NaN,
             leaked, roundTrips, channelMessages, aliceEnd.Traffic.TotalBytes, spentBeforeReplenish, replenished,
             options.EpsilonSecrecy, epsCorMax, epsAuth, elapsedSeconds,

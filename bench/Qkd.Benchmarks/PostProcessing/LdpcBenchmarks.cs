@@ -1,0 +1,120 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using Qkd.Bits;
+using Qkd.KeyRate;
+using Qkd.PostProcessing;
+using Qkd.PostProcessing.Ldpc;
+
+namespace Qkd.Benchmarks.PostProcessing;
+
+/// <summary>
+/// LDPC reconciliation (Alice's syndrome, Bob's decoding and blind rounds, both on the benchmark thread) against
+/// Cascade opt. (8) as baseline, 10^5-bit frames at QBER 1/2/5 %, the same 8 seeded inputs as
+/// <see cref="CascadeBenchmarks"/>. Codes are built in the setup (first use), as in a running link. Columns:
+/// "Mbit/s" = frame bits / mean time; "f" = mean leak / (n h(QBER)) and "FER" = failed frames, on the 8 inputs.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(Columns))]
+public class LdpcBenchmarks
+{
+    private BitString[] _alice = null!;
+    private BitString[] _bobTemplate = null!;
+    private BitString _bob = null!;
+    private CascadeShuffles _shuffles = null!;
+    private int _next;
+
+    [Params(100_000)]
+    public int Bits { get; set; }
+
+    [Params(0.01, 0.02, 0.05)]
+    public double Qber { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        (_alice, _bobTemplate) = CascadeBenchmarks.Inputs(Bits, Qber);
+        _bob = new BitString(Bits);
+        _shuffles = new CascadeShuffles(Bits, 99);
+        _ = LdpcFramePlan.Choose(Bits, Qber, LdpcOptions.Default);
+    }
+
+    private int Next()
+    {
+        var i = _next++ % _alice.Length;
+        _bobTemplate[i].Words.CopyTo(_bob.MutableWords);
+        return i;
+    }
+
+    [Benchmark(Baseline = true)]
+    public long CascadeOpt8()
+    {
+        var i = Next();
+        return CascadeReconciler.Reconcile(new CascadePlan(CascadeVariant.Option8, Qber, _shuffles), _alice[i], _bob).LeakedBits;
+    }
+
+    [Benchmark]
+    public long Ldpc()
+    {
+        var i = Next();
+        return LdpcReconciler.Reconcile(LdpcOptions.Default, Qber, _alice[i], _bob).LeakedBits;
+    }
+
+    private sealed class Columns : ManualConfig
+    {
+        public Columns()
+        {
+            AddColumn(
+                new StatColumn("Mbit/s", "Frame bits per second per core [Mbit/s]", 0, (s, c) =>
+                    s[c]?.ResultStatistics is { } stats ? ((int)c.Parameters["Bits"] / (stats.Mean * 1e-9) / 1e6).ToString("F1", System.Globalization.CultureInfo.InvariantCulture) : "-"),
+                new StatColumn("f", "Efficiency f = leaked / (n h(QBER)), mean over the 8 inputs", 1, (_, c) => Measure(c).F.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)),
+                new StatColumn("FER", "Frames not reconciled out of the 8 inputs", 2, (_, c) => Measure(c).Failed.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
+
+    private static (double F, int Failed) Measure(BenchmarkCase c)
+    {
+        var bits = (int)c.Parameters["Bits"];
+        var qber = (double)c.Parameters["Qber"];
+        var (alice, bob) = CascadeBenchmarks.Inputs(bits, qber);
+        var shuffles = new CascadeShuffles(bits, 99);
+        double sum = 0;
+        var failed = 0;
+        for (var i = 0; i < alice.Length; i++)
+        {
+            var errors = alice[i].HammingDistance(bob[i]);
+            long leaked;
+            if (c.Descriptor.WorkloadMethod.Name == nameof(Ldpc))
+            {
+                var result = LdpcReconciler.Reconcile(LdpcOptions.Default, qber, alice[i], bob[i]);
+                leaked = result.LeakedBits;
+                failed += result.Decoded && alice[i].Equals(bob[i]) ? 0 : 1;
+            }
+            else
+            {
+                leaked = CascadeReconciler.Reconcile(new CascadePlan(CascadeVariant.Option8, qber, shuffles), alice[i], bob[i]).LeakedBits;
+                failed += alice[i].Equals(bob[i]) ? 0 : 1;
+            }
+            sum += leaked / (bits * Entropy.Binary((double)errors / bits));
+        }
+        return (sum / alice.Length, failed);
+    }
+
+    private sealed class StatColumn(string name, string legend, int priority, Func<Summary, BenchmarkCase, string> value) : IColumn
+    {
+        public string Id => name;
+        public string ColumnName => name;
+        public bool AlwaysShow => true;
+        public ColumnCategory Category => ColumnCategory.Custom;
+        public int PriorityInCategory => priority;
+        public bool IsNumeric => true;
+        public UnitType UnitType => UnitType.Dimensionless;
+        public string Legend => legend;
+        public bool IsAvailable(Summary summary) => true;
+        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => value(summary, benchmarkCase);
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => value(summary, benchmarkCase);
+    }
+}

@@ -1,0 +1,129 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using Qkd.Bits;
+
+namespace Qkd.PostProcessing.Ldpc;
+
+/// <summary>
+/// Alice's side of LDPC reconciliation (she keeps her key; Bob corrects his). First message: the plan
+/// (mother-rate index, p, s, blind rounds, reveal size) and the syndrome of her frame. Bob answers 1 (decoded) or 0
+/// (failed); after a 0 she reveals the next punctured bits while blind rounds remain, else the frame is lost.
+/// </summary>
+/// <remarks>
+/// Wire format (little-endian): first message = byte 1, int32 rate index, int32 p, int32 s, int32 rounds, int32
+/// reveal, then the M syndrome bits packed; reveal = byte 2, int32 count, then count bits packed.
+/// </remarks>
+public sealed class LdpcAlice
+{
+    internal const int HeaderBytes = 21;
+
+    private readonly LdpcOptions _options;
+    private readonly BitString _key;
+    private readonly double _qber;
+    private LdpcFramePlan? _plan;
+    private byte[]? _frame;
+    private int _revealed;
+    private int _round;
+
+    /// <summary>Alice with her key and the QBER estimate both parties agreed on.</summary>
+    public LdpcAlice(LdpcOptions options, double qberEstimate, BitString key)
+    {
+        _options = Guard.NotNull(options).Validated();
+        _key = Guard.NotNull(key);
+        _qber = Guard.InRange(qberEstimate, 0, 0.5, "");
+    }
+
+    /// <summary>Bits disclosed about the key so far: M - p + revealed punctured bits.</summary>
+    public long LeakedBits { get; private set; }
+
+    /// <summary>True when Bob reported that decoding failed after the last blind round.</summary>
+    public bool Failed { get; private set; }
+
+    /// <summary>The frame plan (after <see cref="Start"/>).</summary>
+    public LdpcFramePlan? Plan => _plan;
+
+    /// <summary>The first message: plan and syndrome.</summary>
+    public byte[] Start()
+    {
+        var plan = _plan = LdpcFramePlan.Choose(_key.Length, _qber, _options);
+        var code = plan.Code;
+        var frame = _frame = new byte[code.Length];
+        var keyPositions = plan.KeyPositions;
+        var words = _key.Words;
+        for (var i = 0; i < keyPositions.Length; i++)
+        {
+            frame[keyPositions[i]] = (byte)((words[i >> 6] >> (i & 63)) & 1);
+        }
+        var random = new byte[(plan.Punctured + 7) / 8];
+        CryptoRandom.Shared.Fill(random);
+        for (var i = 0; i < plan.Punctured; i++)
+        {
+            frame[plan.PuncturedPositions[i]] = (byte)((random[i >> 3] >> (i & 7)) & 1);
+        }
+        CryptographicOperations.ZeroMemory(random);
+        var syndrome = new byte[code.Checks];
+        code.Syndrome(frame, syndrome);
+        var message = new byte[HeaderBytes + (code.Checks + 7) / 8];
+        message[0] = 1;
+        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(1), plan.RateIndex);
+        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(5), plan.Punctured);
+        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(9), plan.Shortened);
+        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(13), plan.Rounds);
+        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(17), plan.RevealPerRound);
+        Pack(syndrome, message.AsSpan(HeaderBytes));
+        LeakedBits = plan.InitialLeakBits;
+        return message;
+    }
+
+    /// <summary>Handles Bob's status; returns the next reveal, or null when reconciliation ended (see <see cref="Failed"/>).</summary>
+    public byte[]? Respond(ReadOnlySpan<byte> message)
+    {
+        var plan = _plan ?? throw new InvalidOperationException("LDPC reconciliation of Alice received a message before it started.");
+        Guard.SameLength(message.Length, 1, "LDPC status message");
+        if (message[0] == 1)
+        {
+            Wipe();
+            return null;
+        }
+        var count = Math.Min(plan.RevealPerRound, plan.Punctured - _revealed);
+        if (_round >= plan.Rounds || count <= 0)
+        {
+            Failed = true;
+            Wipe();
+            return null;
+        }
+        var reveal = new byte[5 + (count + 7) / 8];
+        reveal[0] = 2;
+        BinaryPrimitives.WriteInt32LittleEndian(reveal.AsSpan(1), count);
+        for (var i = 0; i < count; i++)
+        {
+            if (_frame![plan.PuncturedPositions[_revealed + i]] != 0)
+            {
+                reveal[5 + (i >> 3)] |= (byte)(1 << (i & 7));
+            }
+        }
+        _revealed += count;
+        _round++;
+        LeakedBits += count;
+        return reveal;
+    }
+
+    /// <summary>Clears the frame (it holds key bits).</summary>
+    public void Wipe()
+    {
+        if (_frame is not null)
+        {
+            CryptographicOperations.ZeroMemory(_frame);
+        }
+    }
+
+    /// <summary>Packs one bit per byte into bytes, least significant bit first.</summary>
+    internal static void Pack(ReadOnlySpan<byte> bits, Span<byte> packed)
+    {
+        packed.Clear();
+        for (var i = 0; i < bits.Length; i++)
+        {
+            packed[i >> 3] |= (byte)(bits[i] << (i & 7));
+        }
+    }
+}

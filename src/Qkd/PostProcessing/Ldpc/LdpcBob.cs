@@ -1,0 +1,176 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using Qkd.Bits;
+
+namespace Qkd.PostProcessing.Ldpc;
+
+/// <summary>
+/// Bob's side of LDPC reconciliation: decodes Alice's syndrome with his key as side information (channel LLR
+/// +-ln((1 - Q)/Q) on key positions, 0 on punctured, +max on shortened) and corrects his key in place when every
+/// check is satisfied. Replies 1 (decoded) or 0 (failed); revealed punctured bits become known (+-max) for the
+/// next attempt. A satisfied syndrome can still be the wrong word: the verification hash that follows decides.
+/// </summary>
+public sealed class LdpcBob
+{
+    private readonly LdpcOptions _options;
+    private readonly BitString _key;
+    private readonly double _qber;
+    private LdpcFramePlan? _plan;
+    private LdpcDecoder? _decoder;
+    private byte[]? _decided;
+    private int _revealed;
+    private int _round;
+
+    /// <summary>Bob with his key (corrected in place) and the agreed QBER estimate.</summary>
+    public LdpcBob(LdpcOptions options, double qberEstimate, BitString key)
+    {
+        _options = Guard.NotNull(options).Validated();
+        _key = Guard.NotNull(key);
+        _qber = Guard.InRange(qberEstimate, 0, 0.5, "");
+    }
+
+    /// <summary>Bits Bob flipped.</summary>
+    public long Corrections { get; private set; }
+
+    /// <summary>Bits disclosed about the key (mirrors Alice's count).</summary>
+    public long LeakedBits { get; private set; }
+
+    /// <summary>Decoding attempts (1 + blind rounds used).</summary>
+    public int Attempts { get; private set; }
+
+    /// <summary>Belief-propagation iterations over all attempts.</summary>
+    public int Iterations { get; private set; }
+
+    /// <summary>True when reconciliation ended.</summary>
+    public bool IsFinished { get; private set; }
+
+    /// <summary>True when it ended without a decoded frame (a frame error).</summary>
+    public bool Failed { get; private set; }
+
+    /// <summary>Handles Alice's message; returns the status reply (1 decoded, 0 failed).</summary>
+    public byte[] Receive(ReadOnlySpan<byte> message)
+    {
+        if (IsFinished)
+        {
+            throw new InvalidOperationException("LDPC reconciliation of Bob received a message after it finished.");
+        }
+        if (_plan is null)
+        {
+            Begin(message);
+        }
+        else
+        {
+            Reveal(message);
+        }
+        var decoded = Attempt();
+        if (decoded)
+        {
+            IsFinished = true;
+            Release();
+            return [1];
+        }
+        if (_round >= _plan!.Rounds || _revealed >= _plan.Punctured)
+        {
+            IsFinished = true;
+            Failed = true;
+            Release();
+        }
+        _round++;
+        return [0];
+    }
+
+    private void Begin(ReadOnlySpan<byte> message)
+    {
+        if (message.Length < LdpcAlice.HeaderBytes || message[0] != 1)
+        {
+            throw new ArgumentException($"The first LDPC message must start with type 1 and a {LdpcAlice.HeaderBytes}-byte header, but has {message.Length} bytes.");
+        }
+        var plan = _plan = LdpcFramePlan.FromAnnouncement(_key.Length,
+            BinaryPrimitives.ReadInt32LittleEndian(message[1..]), BinaryPrimitives.ReadInt32LittleEndian(message[5..]),
+            BinaryPrimitives.ReadInt32LittleEndian(message[9..]), BinaryPrimitives.ReadInt32LittleEndian(message[13..]),
+            BinaryPrimitives.ReadInt32LittleEndian(message[17..]), _options);
+        var code = plan.Code;
+        Guard.SameLength(message.Length, LdpcAlice.HeaderBytes + (code.Checks + 7) / 8, "First LDPC message");
+        var syndrome = new byte[code.Checks];
+        var packed = message[LdpcAlice.HeaderBytes..];
+        for (var i = 0; i < syndrome.Length; i++)
+        {
+            syndrome[i] = (byte)((packed[i >> 3] >> (i & 7)) & 1);
+        }
+        var q = Math.Clamp(_qber, 1e-3, 0.2);
+        var llr = (short)Math.Min(LdpcDecoder.MaxMagnitude, Math.Round(Math.Log((1 - q) / q) * LdpcDecoder.LlrScale));
+        var channel = new short[code.Length];
+        var keyPositions = plan.KeyPositions;
+        var words = _key.Words;
+        for (var i = 0; i < keyPositions.Length; i++)
+        {
+            channel[keyPositions[i]] = ((words[i >> 6] >> (i & 63)) & 1) != 0 ? (short)-llr : llr;
+        }
+        foreach (var v in plan.ShortenedPositions)
+        {
+            channel[v] = LdpcDecoder.MaxMagnitude;
+        }
+        _decoder = LdpcCodeBook.RentDecoder(plan.KeyBits, plan.RateIndex, _options);
+        _decoder.Load(channel, syndrome);
+        _decided = new byte[code.Length];
+        LeakedBits = plan.InitialLeakBits;
+    }
+
+    private void Reveal(ReadOnlySpan<byte> message)
+    {
+        var plan = _plan!;
+        if (message.Length < 5 || message[0] != 2)
+        {
+            throw new ArgumentException($"An LDPC reveal message must start with type 2 and a 5-byte header, but has {message.Length} bytes.");
+        }
+        var count = BinaryPrimitives.ReadInt32LittleEndian(message[1..]);
+        Guard.InRange(count, 1, Math.Min(plan.RevealPerRound, plan.Punctured - _revealed));
+        Guard.SameLength(message.Length, 5 + (count + 7) / 8, "LDPC reveal message");
+        for (var i = 0; i < count; i++)
+        {
+            var bit = (message[5 + (i >> 3)] >> (i & 7)) & 1;
+            _decoder!.Pin(plan.PuncturedPositions[_revealed + i], bit != 0);
+        }
+        _revealed += count;
+        LeakedBits += count;
+    }
+
+    private bool Attempt()
+    {
+        var plan = _plan!;
+        Attempts++;
+        var decided = _decided!;
+        var iterations = _decoder!.Run(decided, _options.MaxIterations, _options.Normalisation);
+        Iterations += iterations > 0 ? iterations : _options.MaxIterations;
+        if (iterations < 0)
+        {
+            return false;
+        }
+        var keyPositions = plan.KeyPositions;
+        for (var i = 0; i < keyPositions.Length; i++)
+        {
+            var bit = decided[keyPositions[i]] != 0;
+            if (bit != _key[i])
+            {
+                _key[i] = bit;
+                Corrections++;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Returns the decoder to its pool and clears the decisions (they are key bits).</summary>
+    private void Release()
+    {
+        if (_decided is not null)
+        {
+            CryptographicOperations.ZeroMemory(_decided);
+        }
+        if (_decoder is not null)
+        {
+            _decoder.Wipe();
+            LdpcCodeBook.ReturnDecoder(_plan!.KeyBits, _plan.RateIndex, _options, _decoder);
+            _decoder = null;
+        }
+    }
+}

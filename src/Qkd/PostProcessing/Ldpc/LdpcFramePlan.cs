@@ -1,0 +1,145 @@
+using Qkd.Bits;
+using Qkd.KeyRate;
+
+namespace Qkd.PostProcessing.Ldpc;
+
+/// <summary>
+/// Where an n-bit key sits in an N-bit code frame: p punctured positions (Alice fills them with fresh random bits
+/// nobody else knows), s shortened positions (value 0, known to both), and n key positions; plus the blind
+/// schedule (bits revealed per round, rounds). Public: Alice sends (mother-rate index, p, s, rounds, step) and Bob
+/// derives the same plan.
+/// </summary>
+/// <remarks>
+/// Rate adaptation: Elkouss, Martinez-Mateo, Lancho, Martin, "Rate compatible protocol for information
+/// reconciliation: an application to QKD", IEEE ITW 2010, arXiv:1006.2660, Eq. (1)-(3): a mother code of rate
+/// R_0 = 1 - M/N with p punctured and s shortened bits has rate R = (N - M - s) / (N - p - s), and the key
+/// (n = N - p - s bits) is disclosed M - p bits. That count is exact here: punctured positions are untainted (no
+/// check sees two of them), so the M x p submatrix H_p has full column rank p and the syndrome of the uniform
+/// punctured bits, H_p x_p, is uniform on a p-dimensional space: I(key; syndrome) &lt;= M - rank(H_p) = M - p.
+/// Blind reconciliation (Martinez-Mateo, Elkouss, Martin, "Blind reconciliation", Quantum Inf. Comput. 12, 791
+/// (2012), Sec. 3): after a failed decoding Alice reveals the values of the next punctured positions, which become
+/// shortened; each revealed bit adds one to the leak.
+/// Choice: leak_start = ceil(f_start n h(Q)); the mother code is the highest rate whose M covers
+/// leak_start + rounds * reveal, so p = M - leak_start (capped by the untainted candidates and by the slack).
+/// </remarks>
+public sealed class LdpcFramePlan
+{
+    private LdpcFramePlan(LdpcCode code, int keyBits, int rateIndex, int punctured, int shortened, int rounds, int revealPerRound)
+    {
+        Code = code;
+        KeyBits = keyBits;
+        RateIndex = rateIndex;
+        Punctured = punctured;
+        Shortened = shortened;
+        Rounds = rounds;
+        RevealPerRound = revealPerRound;
+        var n = code.Length;
+        var role = new byte[n];
+        PuncturedPositions = new int[punctured];
+        for (var i = 0; i < punctured; i++)
+        {
+            PuncturedPositions[i] = code.PuncturingOrder[i];
+            role[PuncturedPositions[i]] = 1;
+        }
+        ShortenedPositions = new int[shortened];
+        var random = SimRandom.ForStream(code.Seed, 0x5407);
+        var order = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            order[i] = i;
+        }
+        var taken = 0;
+        for (var i = 0; taken < shortened; i++)
+        {
+            var j = i + (int)random.NextBelow((ulong)(n - i));
+            (order[i], order[j]) = (order[j], order[i]);
+            if (role[order[i]] == 0)
+            {
+                role[order[i]] = 2;
+                ShortenedPositions[taken++] = order[i];
+            }
+        }
+        KeyPositions = new int[keyBits];
+        var k = 0;
+        for (var v = 0; v < n; v++)
+        {
+            if (role[v] == 0)
+            {
+                KeyPositions[k++] = v;
+            }
+        }
+        Guard.SameLength(k, keyBits, "Key positions of the LDPC frame");
+    }
+
+    /// <summary>The mother code.</summary>
+    public LdpcCode Code { get; }
+
+    /// <summary>n: key bits in the frame.</summary>
+    public int KeyBits { get; }
+
+    /// <summary>Index of the mother code in the family.</summary>
+    public int RateIndex { get; }
+
+    /// <summary>p: punctured bits.</summary>
+    public int Punctured { get; }
+
+    /// <summary>s: shortened bits.</summary>
+    public int Shortened { get; }
+
+    /// <summary>Blind rounds available after the first decoding.</summary>
+    public int Rounds { get; }
+
+    /// <summary>Punctured bits revealed per blind round.</summary>
+    public int RevealPerRound { get; }
+
+    /// <summary>Leak of the first message about the key: M - p [bits].</summary>
+    public int InitialLeakBits => Code.Checks - Punctured;
+
+    /// <summary>Frame positions of the punctured bits, in reveal order.</summary>
+    public int[] PuncturedPositions { get; }
+
+    /// <summary>Frame positions of the shortened bits.</summary>
+    public int[] ShortenedPositions { get; }
+
+    /// <summary>Frame positions of the key bits, ascending.</summary>
+    public int[] KeyPositions { get; }
+
+    /// <summary>Effective code rate (N - M - s) / (N - p - s).</summary>
+    public double EffectiveRate => (double)(Code.Length - Code.Checks - Shortened) / KeyBits;
+
+    /// <summary>Alice's choice for an n-bit key at QBER estimate <paramref name="qber"/>.</summary>
+    public static LdpcFramePlan Choose(int keyBits, double qber, LdpcOptions options)
+    {
+        options = Guard.NotNull(options).Validated();
+        var h = Entropy.Binary(Math.Clamp(qber, 1e-3, 0.2));
+        var start = (int)Math.Ceiling(options.StartEfficiency * keyBits * h);
+        var reveal = Math.Max(1, (int)Math.Ceiling(options.RevealEfficiencyStep * keyBits * h));
+        var needed = start + options.BlindRounds * reveal;
+        var (columns, z) = LdpcCodeBook.Geometry(keyBits, options.FrameSlack);
+        var slack = columns * z - keyBits;
+        var index = 0;
+        for (var i = LdpcCodeBook.RateCount(options.RateStep) - 1; i >= 0; i--)
+        {
+            if (LdpcCodeBook.Checks(columns, z, i, options.RateStep) >= needed)
+            {
+                index = i;
+                break;
+            }
+        }
+        var code = LdpcCodeBook.Get(keyBits, index, options);
+        var punctured = Math.Clamp(code.Checks - start, 0, Math.Min(slack, code.PuncturingOrder.Length));
+        return new LdpcFramePlan(code, keyBits, index, punctured, slack - punctured, options.BlindRounds, reveal);
+    }
+
+    /// <summary>Bob's copy of the plan Alice announced; throws when the announcement does not fit the key.</summary>
+    public static LdpcFramePlan FromAnnouncement(int keyBits, int rateIndex, int punctured, int shortened, int rounds, int revealPerRound, LdpcOptions options)
+    {
+        options = Guard.NotNull(options).Validated();
+        var code = LdpcCodeBook.Get(keyBits, rateIndex, options);
+        Guard.InRange(punctured, 0, code.PuncturingOrder.Length);
+        Guard.SameLength(punctured + shortened, code.Length - keyBits, "Punctured plus shortened bits of the LDPC frame");
+        Guard.InRange(rounds, 0, 20);
+        Guard.InRange(revealPerRound, 1, code.Length);
+        return new LdpcFramePlan(code, keyBits, rateIndex, punctured, shortened, rounds, revealPerRound);
+    }
+}

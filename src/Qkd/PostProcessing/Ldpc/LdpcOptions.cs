@@ -1,0 +1,48 @@
+namespace Qkd.PostProcessing.Ldpc;
+
+/// <summary>Settings of rate-adaptive (and optionally blind) LDPC reconciliation; validated once here.</summary>
+public sealed record LdpcOptions
+{
+    /// <summary>The <c>--method</c> name.</summary>
+    public const string MethodName = "ldpc";
+
+    /// <summary>Default settings.</summary>
+    public static LdpcOptions Default { get; } = new();
+
+    /// <summary>delta: fraction of each code frame that is punctured or shortened (the rest carries key).</summary>
+    public double FrameSlack { get; init; } = 0.1;
+
+    /// <summary>Efficiency the first syndrome aims at: leak = f_start n h(Q) (before blind reveals).</summary>
+    public double StartEfficiency { get; init; } = 1.2;
+
+    /// <summary>Feedback rounds in which Alice reveals punctured bits after a failed decoding (0: one-way only).</summary>
+    public int BlindRounds { get; init; } = 5;
+
+    /// <summary>Bits revealed per blind round, as an efficiency step: ceil(step n h(Q)).</summary>
+    public double RevealEfficiencyStep { get; init; } = 0.06;
+
+    /// <summary>Belief-propagation iterations per decoding attempt.</summary>
+    public int MaxIterations { get; init; } = 60;
+
+    /// <summary>alpha of normalised min-sum (multiples of 1/16 are used).</summary>
+    public double Normalisation { get; init; } = 0.8125;
+
+    /// <summary>Spacing of the mother-code rates of the family.</summary>
+    public double RateStep { get; init; } = 0.02;
+
+    /// <summary>Public seed the codes are built from.</summary>
+    public ulong CodeSeed { get; init; } = 0x1D9C;
+
+    /// <summary>Throws when a value is outside its range.</summary>
+    public LdpcOptions Validated()
+    {
+        Guard.InRange(FrameSlack, 0.02, 0.5, "", nameof(FrameSlack));
+        Guard.InRange(StartEfficiency, 0.8, 2, "", nameof(StartEfficiency));
+        Guard.InRange(BlindRounds, 0, 20, nameof(BlindRounds));
+        Guard.InRange(RevealEfficiencyStep, 0.001, 0.5, "", nameof(RevealEfficiencyStep));
+        Guard.InRange(MaxIterations, 1, 1000, nameof(MaxIterations));
+        Guard.InRange(Normalisation, 0.5, 1, "", nameof(Normalisation));
+        Guard.InRange(RateStep, 0.005, 0.1, "", nameof(RateStep));
+        return this;
+    }
+}

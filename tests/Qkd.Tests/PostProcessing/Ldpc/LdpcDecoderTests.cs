@@ -1,0 +1,84 @@
+using Qkd.Bits;
+using Qkd.PostProcessing.Ldpc;
+
+namespace Qkd.Tests.PostProcessing.Ldpc;
+
+public class LdpcDecoderTests
+{
+    /// <summary>A random codeword-with-syndrome x, and channel LLRs of x seen through BSC(q).</summary>
+    private static (byte[] X, byte[] Syndrome, short[] Channel) Frame(LdpcCode code, double q, ulong seed)
+    {
+        var random = new SimRandom(seed);
+        var x = new byte[code.Length];
+        var channel = new short[code.Length];
+        var llr = (short)Math.Round(Math.Log((1 - q) / q) * LdpcDecoder.LlrScale);
+        for (var i = 0; i < x.Length; i++)
+        {
+            x[i] = random.NextBit() ? (byte)1 : (byte)0;
+            var y = x[i] ^ (random.Bernoulli(q) ? 1 : 0);
+            channel[i] = y == 1 ? (short)-llr : llr;
+        }
+        var syndrome = new byte[code.Checks];
+        code.Syndrome(x, syndrome);
+        return (x, syndrome, channel);
+    }
+
+    [Theory]
+    [InlineData(64, 32, 0.6, 0.05, 1UL)]
+    [InlineData(100, 64, 0.8, 0.02, 2UL)]
+    [InlineData(80, 96, 0.5, 0.11, 3UL)]
+    [InlineData(48, 32, 0.9, 0.03, 4UL)]
+    public void Vectorised_EqualsScalarReference_BitForBit(int columns, int z, double rate, double q, ulong seed)
+    {
+        var code = LdpcCode.Build(columns, z, rate, seed);
+        var (_, syndrome, channel) = Frame(code, q, seed);
+        var decoder = new LdpcDecoder(code);
+        var vector = new byte[code.Length];
+        var scalar = new byte[code.Length];
+        var iv = decoder.Decode(channel, syndrome, vector, 15, 0.8125, vectorised: true);
+        var isc = decoder.Decode(channel, syndrome, scalar, 15, 0.8125, vectorised: false);
+        Assert.Equal(isc, iv);
+        Assert.Equal(scalar, vector);
+    }
+
+    [Fact]
+    public void Decode_WellBelowThreshold_FindsTheWord()
+    {
+        var code = LdpcCode.Build(200, 64, 0.7, 5);
+        var (x, syndrome, channel) = Frame(code, 0.015, 9);
+        var decided = new byte[code.Length];
+        var iterations = new LdpcDecoder(code).Decode(channel, syndrome, decided, 60, 0.8125);
+        Assert.InRange(iterations, 1, 60);
+        Assert.Equal(x, decided);
+    }
+
+    [Fact]
+    public void Decode_AboveCapacity_ReportsFailure()
+    {
+        // Rate 0.9 leaves 0.1 bit of syndrome per bit; h(0.05) = 0.29 is far more than that: no decoder can succeed.
+        var code = LdpcCode.Build(100, 64, 0.9, 5);
+        var (_, syndrome, channel) = Frame(code, 0.05, 10);
+        var decided = new byte[code.Length];
+        Assert.Equal(-1, new LdpcDecoder(code).Decode(channel, syndrome, decided, 30, 0.8125));
+    }
+
+    [Fact]
+    public void Pin_AfterFailure_ResumesAndUsesTheRevealedBits()
+    {
+        var code = LdpcCode.Build(100, 64, 0.8, 6);
+        var (x, syndrome, channel) = Frame(code, 0.06, 12);
+        var decoder = new LdpcDecoder(code);
+        var decided = new byte[code.Length];
+        decoder.Load(channel, syndrome);
+        Assert.Equal(-1, decoder.Run(decided, 20, 0.8125));
+        for (var v = 0; v < code.Length; v++)
+        {
+            if (v % 4 != 0)
+            {
+                decoder.Pin(v, x[v] == 1);
+            }
+        }
+        Assert.InRange(decoder.Run(decided, 60, 0.8125), 1, 60);
+        Assert.Equal(x, decided);
+    }
+}

@@ -1,0 +1,59 @@
+using Qkd.PostProcessing.Ldpc;
+
+namespace Qkd.Tests.PostProcessing.Ldpc;
+
+public class LdpcFramePlanTests
+{
+    [Theory]
+    [InlineData(20_000, 0.01)]
+    [InlineData(20_000, 0.05)]
+    [InlineData(9_000, 0.08)]
+    [InlineData(100_000, 0.02)]
+    public void Choose_PositionsPartitionTheFrame_AndLeakIsChecksMinusPunctured(int n, double q)
+    {
+        var plan = LdpcFramePlan.Choose(n, q, LdpcOptions.Default);
+        var code = plan.Code;
+        var role = new int[code.Length];
+        foreach (var v in plan.PuncturedPositions)
+        {
+            role[v] += 1;
+        }
+        foreach (var v in plan.ShortenedPositions)
+        {
+            role[v] += 2;
+        }
+        foreach (var v in plan.KeyPositions)
+        {
+            role[v] += 4;
+        }
+        Assert.All(role, r => Assert.Contains(r, new[] { 1, 2, 4 }));
+        Assert.Equal(n, plan.KeyPositions.Length);
+        Assert.Equal(code.Length, plan.Punctured + plan.Shortened + n);
+        Assert.True(plan.KeyPositions.SequenceEqual(plan.KeyPositions.Order()));
+        Assert.Equal(code.Checks - plan.Punctured, plan.InitialLeakBits);
+        // Elkouss et al. 2010, Eq. (1): R = (N - M - s) / (N - p - s); leak = (1 - R) n = M - p.
+        Assert.Equal(plan.InitialLeakBits, (1 - plan.EffectiveRate) * n, 6);
+        // The first syndrome aims at f_start and leaves room for every blind round.
+        var h = Qkd.KeyRate.Entropy.Binary(q);
+        Assert.True(plan.InitialLeakBits <= Math.Ceiling(LdpcOptions.Default.StartEfficiency * n * h) + 1 || plan.Punctured == code.PuncturingOrder.Length || plan.Shortened == 0);
+        Assert.True(plan.Punctured >= Math.Min(plan.Rounds * plan.RevealPerRound, code.PuncturingOrder.Length) || plan.Shortened == 0);
+    }
+
+    [Fact]
+    public void FromAnnouncement_ReproducesAlicesPlan()
+    {
+        var alice = LdpcFramePlan.Choose(30_000, 0.03, LdpcOptions.Default);
+        var bob = LdpcFramePlan.FromAnnouncement(30_000, alice.RateIndex, alice.Punctured, alice.Shortened, alice.Rounds, alice.RevealPerRound, LdpcOptions.Default);
+        Assert.Same(alice.Code, bob.Code);
+        Assert.Equal(alice.KeyPositions, bob.KeyPositions);
+        Assert.Equal(alice.PuncturedPositions, bob.PuncturedPositions);
+        Assert.Equal(alice.ShortenedPositions, bob.ShortenedPositions);
+    }
+
+    [Fact]
+    public void FromAnnouncement_CountsThatDoNotFitTheKey_Throw()
+    {
+        var alice = LdpcFramePlan.Choose(30_000, 0.03, LdpcOptions.Default);
+        Assert.Throws<ArgumentException>(() => LdpcFramePlan.FromAnnouncement(30_000, alice.RateIndex, alice.Punctured, alice.Shortened + 1, 1, 10, LdpcOptions.Default));
+    }
+}
