@@ -13,6 +13,7 @@ public sealed class MessageSealer : IDisposable
     private readonly byte[]? _peerEncapsulationKey;
     private QkdKey? _key;
     private AesGcm? _aes;
+    private AsconCipher? _ascon;
     private byte[]? _pendingKemCiphertext;
     private DateTimeOffset _installedAt;
     private long _messagesUnderKey;
@@ -124,6 +125,9 @@ public sealed class MessageSealer : IDisposable
             case SealingMode.AesGcm:
                 _aes = new AesGcm(key.Material, SealedHeader.TagLength);
                 break;
+            case SealingMode.Ascon:
+                _ascon = new AsconCipher(key.Material);
+                break;
             case SealingMode.Hybrid:
                 Span<byte> secret = stackalloc byte[MlKem768.SharedSecretLength];
                 Span<byte> session = stackalloc byte[32];
@@ -164,7 +168,14 @@ public sealed class MessageSealer : IDisposable
         }
         else
         {
-            _aes!.Encrypt(span.Slice(33, SealedHeader.NonceLength), plaintext, ciphertext, tag, span[..headerLength]);
+            if (_ascon is not null)
+            {
+                _ascon.Encrypt(AsconCipher.NonceOf(span.Slice(33, SealedHeader.NonceLength)), plaintext, ciphertext, tag, span[..headerLength]);
+            }
+            else
+            {
+                _aes!.Encrypt(span.Slice(33, SealedHeader.NonceLength), plaintext, ciphertext, tag, span[..headerLength]);
+            }
             if (_messagesUnderKey == 0)
             {
                 KeyBitsConsumed += key.SizeBits;
@@ -179,6 +190,8 @@ public sealed class MessageSealer : IDisposable
     {
         _aes?.Dispose();
         _aes = null;
+        _ascon?.Dispose();
+        _ascon = null;
         _key?.Dispose();
         _key = null;
         _pendingKemCiphertext = null;
