@@ -67,7 +67,20 @@ ensure_mosquitto() {
   echo "== mosquitto on 127.0.0.1:$port (QKD_TEST_MQTT set)" >&2
 }
 
+# Debian's openssl 3.x for the tunnel's interoperability tests (issue 15: s_server/s_client -psk against
+# `qkd tunnel`). Usually present; installs the Debian package only when missing. No service to start.
+ensure_openssl() {
+  if ! command -v openssl >/dev/null 2>&1; then
+    echo "== installing openssl (Debian)" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq openssl >/dev/null
+  fi
+  echo "== $(openssl version)" >&2
+}
+
 ensure_services() {
   ensure_postgres
   ensure_mosquitto
+  ensure_openssl
 }

@@ -24,5 +24,6 @@ public static class CommandCatalog
         yield return Commands.PostprocessCommand.Create();
         yield return Commands.Gateway.DemoCommand.Create();
         yield return Commands.Gateway.GatewayCommand.Create();
+        yield return Commands.Tunnel.TunnelCommand.Create();
     }
 }

@@ -115,7 +115,14 @@ public sealed class MessageOpener : IDisposable
         {
             try
             {
-                epoch.Aes!.Decrypt(message.Slice(33, SealedHeader.NonceLength), ciphertext, tag, plaintext, associated);
+                if (epoch.Ascon is not null)
+                {
+                    epoch.Ascon.Decrypt(AsconCipher.NonceOf(message.Slice(33, SealedHeader.NonceLength)), ciphertext, tag, plaintext, associated);
+                }
+                else
+                {
+                    epoch.Aes!.Decrypt(message.Slice(33, SealedHeader.NonceLength), ciphertext, tag, plaintext, associated);
+                }
             }
             catch (AuthenticationTagMismatchException)
             {
@@ -202,7 +209,7 @@ public sealed class MessageOpener : IDisposable
                 break;
         }
         stream.Candidate?.Dispose();
-        stream.Candidate = new Epoch(header.Mode, key, aes);
+        stream.Candidate = new Epoch(header.Mode, key, aes) { Ascon = header.Mode == SealingMode.Ascon ? new AsconCipher(key.Material) : null };
     }
 
     /// <summary>Whether messages of this key ID are refused because a later epoch of the stream has started.</summary>
@@ -253,6 +260,7 @@ public sealed class MessageOpener : IDisposable
         public QkdKey Key { get; } = key;
         public Guid KeyId { get; } = key.Id;
         public AesGcm? Aes { get; } = aes;
+        public AsconCipher? Ascon { get; init; }
         public bool HasSequence { get; set; }
         public ulong LastSequence { get; set; }
         public long OtpUsedEnd { get; set; }
@@ -260,6 +268,7 @@ public sealed class MessageOpener : IDisposable
         public void Dispose()
         {
             Aes?.Dispose();
+            Ascon?.Dispose();
             Key.Dispose();
         }
     }

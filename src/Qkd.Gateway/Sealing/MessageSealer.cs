@@ -14,6 +14,7 @@ public sealed class MessageSealer : IDisposable
     private readonly MlDsa65? _signer;
     private QkdKey? _key;
     private AesGcm? _aes;
+    private AsconCipher? _ascon;
     private byte[]? _pendingKemCiphertext;
     private byte[]? _pendingKemSignature;
     private DateTimeOffset _installedAt;
@@ -137,6 +138,9 @@ public sealed class MessageSealer : IDisposable
             case SealingMode.AesGcm:
                 _aes = new AesGcm(key.Material, SealedHeader.TagLength);
                 break;
+            case SealingMode.Ascon:
+                _ascon = new AsconCipher(key.Material);
+                break;
             case SealingMode.Hybrid:
                 Span<byte> secret = stackalloc byte[MlKem768.SharedSecretLength];
                 Span<byte> session = stackalloc byte[32];
@@ -180,7 +184,14 @@ public sealed class MessageSealer : IDisposable
         }
         else
         {
-            _aes!.Encrypt(span.Slice(33, SealedHeader.NonceLength), plaintext, ciphertext, tag, associated);
+            if (_ascon is not null)
+            {
+                _ascon.Encrypt(AsconCipher.NonceOf(span.Slice(33, SealedHeader.NonceLength)), plaintext, ciphertext, tag, associated);
+            }
+            else
+            {
+                _aes!.Encrypt(span.Slice(33, SealedHeader.NonceLength), plaintext, ciphertext, tag, associated);
+            }
             if (_messagesUnderKey == 0)
             {
                 KeyBitsConsumed += key.SizeBits;
@@ -195,6 +206,8 @@ public sealed class MessageSealer : IDisposable
     {
         _aes?.Dispose();
         _aes = null;
+        _ascon?.Dispose();
+        _ascon = null;
         _key?.Dispose();
         _key = null;
         _pendingKemCiphertext = null;

@@ -96,7 +96,7 @@ public sealed record SealedHeader(SealingMode Mode, Guid KeyId, ulong Sequence, 
     public static SealedHeader? TryRead(ReadOnlySpan<byte> message, out int headerLength)
     {
         headerLength = 0;
-        if (message.Length < FixedLength + TagLength || message[0] != CurrentVersion || message[1] is < 1 or > 3 || (message[2] & ~(KemFlag | SignatureFlag)) != 0
+        if (message.Length < FixedLength + TagLength || message[0] != CurrentVersion || message[1] is < 1 or > (byte)SealingMode.Ascon || (message[2] & ~(KemFlag | SignatureFlag)) != 0
             || message[2] == SignatureFlag)
         {
             return null;

@@ -11,4 +11,7 @@ public enum SealingMode : byte
 
     /// <summary>AES-256-GCM keyed with HKDF-SHA256(QKD key || ML-KEM-768 shared secret).</summary>
     Hybrid = 3,
+
+    /// <summary>Ascon-AEAD128 (NIST SP 800-232) keyed with the first 128 bits of a 256-bit QKD key, refreshed like AES-GCM.</summary>
+    Ascon = 4,
 }

@@ -1,6 +1,5 @@
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto;
-using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 
 namespace Qkd.Gateway.Tunnel;
 
@@ -16,7 +15,7 @@ internal sealed class QkdPskTlsClient : AbstractTlsClient
     private readonly TlsSecret _psk;
 
     public QkdPskTlsClient(TunnelSettings settings, Guid keyId, ReadOnlySpan<byte> key)
-        : base(new BcTlsCrypto())
+        : base(new TunnelTlsCrypto())
     {
         _settings = settings;
         _identity = TlsParameters.Identity(keyId);

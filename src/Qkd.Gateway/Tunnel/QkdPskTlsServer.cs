@@ -1,5 +1,4 @@
 using Org.BouncyCastle.Tls;
-using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 
 namespace Qkd.Gateway.Tunnel;
 
@@ -9,7 +8,7 @@ namespace Qkd.Gateway.Tunnel;
 /// certificate is configured, so a client without a matching PSK fails the handshake. With
 /// <see cref="PskKeyExchange.PskDheKe"/> the server also refuses a psk_ke-only handshake.
 /// </summary>
-internal sealed class QkdPskTlsServer(TunnelSettings settings, Func<Guid, byte[]?> fetchKey) : AbstractTlsServer(new BcTlsCrypto())
+internal sealed class QkdPskTlsServer(TunnelSettings settings, Func<Guid, byte[]?> fetchKey) : AbstractTlsServer(new TunnelTlsCrypto())
 {
     /// <summary>The key ID whose key was selected, once the handshake has passed it.</summary>
     public Guid? SelectedKeyId { get; private set; }

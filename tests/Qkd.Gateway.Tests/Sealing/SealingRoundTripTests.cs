@@ -10,7 +10,7 @@ public sealed class SealingRoundTripTests
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly Lazy<MlKem768> Kem = new(MlKem768.Generate);
 
-    public static TheoryData<SealingMode> Modes => [SealingMode.AesGcm, SealingMode.Otp, SealingMode.Hybrid];
+    public static TheoryData<SealingMode> Modes => [SealingMode.AesGcm, SealingMode.Otp, SealingMode.Hybrid, SealingMode.Ascon];
 
     private static MessageSealer Sealer(SealingMode mode, KeyRefreshPolicy? policy = null) =>
         new(mode, "SAE_A", "pac4200-1", policy, mode == SealingMode.Hybrid ? Kem.Value.EncapsulationKey : null, otpKeyBits: 1024);
