@@ -72,9 +72,9 @@ public sealed class KmsHost : IAsyncDisposable
         EnsureMinThreads();
         var trust = CertificateTrust.FromPem(config.Resolve(config.Tls.CaCert));
         var own = DevCertificates.LoadWithKey(config.Resolve(config.Tls.Cert), config.Resolve(config.Tls.Key));
-        if (CertificateTrust.CommonName(own) != config.KmeId || !trust.IsValidServer(own))
+        if (CertificateTrust.CommonName(own) != config.KmeId || !trust.IsValidServer(own) || !CertificateRoles.Has(own, CertificateRole.Kme))
         {
-            throw new ArgumentException($"tls.cert must be a server certificate for CN={config.KmeId} issued by tls.caCert, but its CN is '{CertificateTrust.CommonName(own)}'.");
+            throw new ArgumentException($"tls.cert must be a server certificate for CN={config.KmeId} with the KME role ({CertificateRoles.KmeOid}) issued by tls.caCert, but its CN is '{CertificateTrust.CommonName(own)}' (certificates from before the roles: qkd certs init --force).");
         }
         IKeyStore store = config.Store.Kind == "postgres"
             ? new PostgresKeyStore(config.Store.ConnectionString!, config.Store.Schema)
@@ -152,8 +152,10 @@ public sealed class KmsHost : IAsyncDisposable
             metrics.RequestDuration.WithLabels(route, ctx.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 .Observe(Stopwatch.GetElapsedTime(start).TotalSeconds);
         });
-        app.MapEtsiEndpoints(keys, logger);
-        app.MapKmeEndpoints(keys, logger);
+        var crl = config.Tls.Crl is null ? null : new RevocationList(config.Resolve(config.Tls.Crl), trust.Ca, time);
+        var identities = new ClientIdentities(config, crl);
+        app.MapEtsiEndpoints(keys, identities, logger);
+        app.MapKmeEndpoints(keys, identities, logger);
         app.MapOpenApi("/openapi/v1.json");
         app.MapGet("/healthz", async (CancellationToken cancel) =>
         {

@@ -55,6 +55,8 @@ public static class KmsLoadCommand
                     $"latency from scheduled start: p50 {result.P50Ms:F2} ms, p90 {result.P90Ms:F2} ms, p99 {result.P99Ms:F2} ms, max {result.MaxMs:F2} ms"));
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"of which the generator's dispatch lag: p50 {result.DispatchLagP50Ms:F2} ms, p99 {result.DispatchLagP99Ms:F2} ms"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"KME {m.Kme} (its /metrics, same period, {result.ServerRequests:F0} requests): p50 {result.ServerP50Ms:F2} ms, p90 {result.ServerP90Ms:F2} ms, p99 {result.ServerP99Ms:F2} ms; GC pauses {result.ServerGcPauseMs:F0} ms"));
             }
             return result.Errors == 0 ? ExitCodes.Ok : ExitCodes.DomainAbort;
         });

@@ -99,9 +99,36 @@ public sealed record KmsConfig
         {
             Require(saeIds.Add(s), $"SAE ID '{s}' is attached to more than one KME in this config.");
         }
+        ValidateIdentities();
         Require(KeyWrapKey is null || IsAesKey(KeyWrapKey), "keyWrapKey must be base64 of exactly 32 bytes (AES-256).");
         Require(PreviousKeyWrapKeys.All(IsAesKey), "previousKeyWrapKeys must each be base64 of exactly 32 bytes (AES-256).");
         Require(PreviousKeyWrapKeys.Count == 0 || KeyWrapKey is not null, "previousKeyWrapKeys needs a keyWrapKey (the key that wraps new records).");
+    }
+
+    /// <summary>
+    /// Names of different roles never collide (an SAE named like a KME or a link device could otherwise be
+    /// mistaken for it by anyone reading CNs), and pinned thumbprints are 64 hex digits.
+    /// </summary>
+    private void ValidateIdentities()
+    {
+        var kmes = new HashSet<string>([KmeId, .. Peers.Select(p => p.KmeId), .. Routes.Select(r => r.KmeId)], StringComparer.Ordinal);
+        var devices = new HashSet<string>(Peers.Where(p => p.LinkDeviceCn is not null).Select(p => p.LinkDeviceCn!), StringComparer.Ordinal);
+        var saes = Saes.SelectMany(s => new[] { s.Id, s.Cn }).Concat(Peers.SelectMany(p => p.Saes)).Concat(Routes.SelectMany(r => r.Saes)).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var s in saes)
+        {
+            Require(!kmes.Contains(s) && !devices.Contains(s), $"SAE '{s}' has the name of a KME or a link device; names of KMEs, SAEs and link devices must differ.");
+        }
+        foreach (var d in devices)
+        {
+            Require(!kmes.Contains(d), $"link device '{d}' has the name of a KME; names of KMEs, SAEs and link devices must differ.");
+        }
+        var pins = Saes.Select(s => ("saes[" + s.Id + "].certificateSha256", s.CertificateSha256))
+            .Concat(Peers.Select(p => ("peers[" + p.KmeId + "].certificateSha256", p.CertificateSha256)))
+            .Concat(Peers.Select(p => ("peers[" + p.KmeId + "].linkDeviceCertificateSha256", p.LinkDeviceCertificateSha256)));
+        foreach (var (field, pin) in pins)
+        {
+            Require(pin is null || (pin.Length == 64 && pin.All(char.IsAsciiHexDigit)), $"{field} must be 64 hex digits (SHA-256 of the certificate's DER), but was '{pin}'.");
+        }
     }
 
     private static bool IsAesKey(string text)
@@ -119,17 +146,19 @@ public sealed record KmsConfig
     }
 }
 
-/// <summary>PEM files: the CA that signs every KME, SAE and link-device certificate, and this KME's certificate and key.</summary>
-public sealed record TlsConfig(string CaCert, string Cert, string Key);
+/// <summary>PEM files: the CA that signs every KME, SAE and link-device certificate, this KME's certificate and key, and optionally a CRL of that CA.</summary>
+public sealed record TlsConfig(string CaCert, string Cert, string Key, string? Crl = null);
 
-/// <summary>An SAE attached to this KME; <see cref="CertificateCn"/> defaults to <see cref="Id"/>.</summary>
-public sealed record SaeConfig(string Id, string? CertificateCn = null)
+/// <summary>An SAE attached to this KME; <see cref="CertificateCn"/> defaults to <see cref="Id"/>; <see cref="CertificateSha256"/> optionally pins its certificate (hex SHA-256 of the DER).</summary>
+public sealed record SaeConfig(string Id, string? CertificateCn = null, string? CertificateSha256 = null)
 {
     public string Cn => CertificateCn ?? Id;
 }
 
 /// <summary>A KME sharing a QKD link with this one: its URL, its SAEs, and the CN of the link device allowed to push key blocks for this link.</summary>
-public sealed record PeerConfig(string KmeId, string Url, IReadOnlyList<string> Saes, string? LinkDeviceCn = null);
+/// <remarks>The optional SHA-256 thumbprints (hex of the DER) pin the peer's and the link device's certificates.</remarks>
+public sealed record PeerConfig(string KmeId, string Url, IReadOnlyList<string> Saes, string? LinkDeviceCn = null,
+    string? CertificateSha256 = null, string? LinkDeviceCertificateSha256 = null);
 
 /// <summary>A KME without a direct link, reached by relaying through the direct peer <see cref="Via"/>.</summary>
 public sealed record RouteConfig(string KmeId, string Via, IReadOnlyList<string> Saes);

@@ -189,8 +189,8 @@ public sealed class DevNetwork : IAsyncDisposable
                 var b = info.Kmes[i + 1].Id;
                 var linkId = $"LINK_{a[^1]}_{b[^1]}";
                 var device = DevCertificates.LoadWithKey(Path.Combine(certDir, linkId.ToLowerInvariant() + ".pem"), Path.Combine(certDir, linkId.ToLowerInvariant() + ".key"));
-                var sinkA = new HttpsKeyBlockSink(net._hosts[i].Url, device, trust);
-                var sinkB = new HttpsKeyBlockSink(net._hosts[i + 1].Url, device, trust);
+                var sinkA = new HttpsKeyBlockSink(net._hosts[i].Url, a, device, trust);
+                var sinkB = new HttpsKeyBlockSink(net._hosts[i + 1].Url, b, device, trust);
                 net._owned.AddRange([device, sinkA, sinkB]);
                 var pump = new KeySupplyPump(sinkA, sinkB, logger);
                 Qkd.KeyManagement.IKeySupply? supply = !o.RunSupply ? null : o.Supply == KeySupplyKind.Bb84

@@ -15,13 +15,13 @@ public static class EtsiEndpoints
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
-    public static void MapEtsiEndpoints(this IEndpointRouteBuilder app, KeyService keys, ILogger logger)
+    public static void MapEtsiEndpoints(this IEndpointRouteBuilder app, KeyService keys, ClientIdentities identities, ILogger logger)
     {
         var api = app.MapGroup("/api/v1/keys").WithTags("ETSI GS QKD 014");
 
         api.MapGet("/{slave_SAE_ID}/status", async (HttpContext ctx, string slave_SAE_ID) =>
         {
-            if (Caller(ctx, keys, logger) is not { } master)
+            if (Caller(ctx, identities) is not { } master)
             {
                 return Unauthorized(ctx, logger);
             }
@@ -51,7 +51,7 @@ public static class EtsiEndpoints
             }
             var number = request.Number is { } n ? ParseJsonInt(n) : 1;
             var size = request.Size is { } s ? ParseJsonInt(s) : keys.Config.Keys.DefaultSizeBits;
-            return await EncKeysAsync(ctx, keys, logger, slave_SAE_ID, number, size, request.Number?.ToString(), request.Size?.ToString(), request.AdditionalSlaveSaeIds);
+            return await EncKeysAsync(ctx, keys, identities, logger, slave_SAE_ID, number, size, request.Number?.ToString(), request.Size?.ToString(), request.AdditionalSlaveSaeIds);
         }).WithName("getKeyPost").Accepts<EtsiKeyRequest>("application/json")
           .Produces<EtsiKeyContainer>().Produces<EtsiError>(400).Produces<EtsiError>(401).Produces<EtsiError>(503);
 
@@ -64,7 +64,7 @@ public static class EtsiEndpoints
             }
             int? number = q.TryGetValue("number", out var nv) ? ParseText(nv.ToString()) : 1;
             int? size = q.TryGetValue("size", out var sv) ? ParseText(sv.ToString()) : keys.Config.Keys.DefaultSizeBits;
-            return await EncKeysAsync(ctx, keys, logger, slave_SAE_ID, number, size, nv.ToString(), sv.ToString());
+            return await EncKeysAsync(ctx, keys, identities, logger, slave_SAE_ID, number, size, nv.ToString(), sv.ToString());
         }).WithName("getKeyGet").Produces<EtsiKeyContainer>().Produces<EtsiError>(400).Produces<EtsiError>(401).Produces<EtsiError>(503);
 
         api.MapPost("/{master_SAE_ID}/dec_keys", async (HttpContext ctx, string master_SAE_ID) =>
@@ -87,7 +87,7 @@ public static class EtsiEndpoints
                 return Error(400, "each entry of key_IDs must be an object with a key_ID");
             }
             var texts = ids.Select(i => i!.KeyId is { ValueKind: JsonValueKind.String } e ? e.GetString()! : i.KeyId?.ToString() ?? "").ToList();
-            return await DecKeysAsync(ctx, keys, logger, master_SAE_ID, texts);
+            return await DecKeysAsync(ctx, keys, identities, logger, master_SAE_ID, texts);
         }).WithName("getKeyWithKeyIdsPost").Accepts<EtsiKeyIds>("application/json")
           .Produces<EtsiKeyContainer>().Produces<EtsiError>(400).Produces<EtsiError>(401).Produces<EtsiError>(503);
 
@@ -98,7 +98,7 @@ public static class EtsiEndpoints
             {
                 return Error(400, "GET dec_keys takes exactly one query parameter key_ID");
             }
-            return await DecKeysAsync(ctx, keys, logger, master_SAE_ID, [id.ToString()]);
+            return await DecKeysAsync(ctx, keys, identities, logger, master_SAE_ID, [id.ToString()]);
         }).WithName("getKeyWithKeyIdsGet").Produces<EtsiKeyContainer>().Produces<EtsiError>(400).Produces<EtsiError>(401).Produces<EtsiError>(503);
     }
 
@@ -130,10 +130,10 @@ public static class EtsiEndpoints
         }
     }
 
-    private static async Task<IResult> EncKeysAsync(HttpContext ctx, KeyService keys, ILogger logger, string slave, int? number, int? size, string? numberText, string? sizeText,
+    private static async Task<IResult> EncKeysAsync(HttpContext ctx, KeyService keys, ClientIdentities identities, ILogger logger, string slave, int? number, int? size, string? numberText, string? sizeText,
         IReadOnlyList<string?>? additionalSlaves = null)
     {
-        if (Caller(ctx, keys, logger) is not { } master)
+        if (Caller(ctx, identities) is not { } master)
         {
             return Unauthorized(ctx, logger);
         }
@@ -173,9 +173,9 @@ public static class EtsiEndpoints
         };
     }
 
-    private static async Task<IResult> DecKeysAsync(HttpContext ctx, KeyService keys, ILogger logger, string master, List<string> idTexts)
+    private static async Task<IResult> DecKeysAsync(HttpContext ctx, KeyService keys, ClientIdentities identities, ILogger logger, string master, List<string> idTexts)
     {
-        if (Caller(ctx, keys, logger) is not { } caller)
+        if (Caller(ctx, identities) is not { } caller)
         {
             return Unauthorized(ctx, logger);
         }
@@ -207,18 +207,25 @@ public static class EtsiEndpoints
         }
     }
 
-    /// <summary>The calling SAE (client certificate CN mapped in the config), or null.</summary>
-    private static string? Caller(HttpContext ctx, KeyService keys, ILogger logger)
+    /// <summary>The calling SAE (role, CN, pin and CRL checked by <see cref="ClientIdentities"/>), or null after a logged 401 reason.</summary>
+    private static string? Caller(HttpContext ctx, ClientIdentities identities)
     {
-        var cert = ctx.Connection.ClientCertificate;
-        return cert is null ? null : keys.LocalSaeByCn(CertificateTrust.CommonName(cert));
+        var sae = identities.Sae(ctx, out var why);
+        if (sae is null)
+        {
+            ctx.Items[UnauthorizedReason] = why;
+        }
+        return sae;
     }
+
+    private const string UnauthorizedReason = "qkd.unauthorized";
 
     private static IResult Unauthorized(HttpContext ctx, ILogger logger)
     {
         var cn = ctx.Connection.ClientCertificate is { } c ? CertificateTrust.CommonName(c) : "(none)";
-        Log.Rejected(logger, cn, ctx.Request.Path, 401, "certificate CN is not an SAE of this KME");
-        return Error(401, $"client certificate CN '{cn}' is not an SAE registered at this KME");
+        var why = ctx.Items[UnauthorizedReason] as string ?? "not an SAE of this KME";
+        Log.Rejected(logger, cn, ctx.Request.Path, 401, why);
+        return Error(401, $"client certificate CN '{cn}' is not an SAE registered at this KME ({why})");
     }
 
     private static IResult? CheckSlave(KeyService keys, string master, string slave)

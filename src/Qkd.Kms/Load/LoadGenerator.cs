@@ -25,7 +25,19 @@ public sealed record LoadOptions(Uri KmeUrl, string CaPem, string CertPem, strin
 /// </summary>
 public sealed record LoadResult(long Requests, long Ok, long Errors, long Unavailable, double DurationSeconds, double AchievedRequestsPerSecond,
     double P50Ms, double P90Ms, double P99Ms, double MaxMs, double TargetRatePerSecond, int Connections,
-    double DispatchLagP50Ms, double DispatchLagP99Ms);
+    double DispatchLagP50Ms, double DispatchLagP99Ms)
+{
+    /// <summary>The KME's own enc_keys percentiles over the measured period (its /metrics histogram), ms; NaN when not scraped.</summary>
+    public double ServerP50Ms { get; init; } = double.NaN;
+    public double ServerP90Ms { get; init; } = double.NaN;
+    public double ServerP99Ms { get; init; } = double.NaN;
+
+    /// <summary>enc_keys requests the KME recorded over the measured period.</summary>
+    public double ServerRequests { get; init; }
+
+    /// <summary>Time the KME's process was paused for garbage collection over the measured period, ms.</summary>
+    public double ServerGcPauseMs { get; init; }
+}
 
 /// <summary>
 /// Open-loop load generator: request i is scheduled at t0 + i / rate whatever the server does, and
@@ -58,7 +70,17 @@ public static class LoadGenerator
         {
             await RunOpenLoopAsync(http, path, body, o with { Duration = o.Warmup }, ct);
         }
-        return await RunOpenLoopAsync(http, path, body, o, ct);
+        var before = ServerSnapshot.Parse(await http.GetStringAsync("/metrics", ct));
+        var result = await RunOpenLoopAsync(http, path, body, o, ct);
+        var after = ServerSnapshot.Parse(await http.GetStringAsync("/metrics", ct));
+        return result with
+        {
+            ServerP50Ms = ServerSnapshot.QuantileMs(before, after, 0.50),
+            ServerP90Ms = ServerSnapshot.QuantileMs(before, after, 0.90),
+            ServerP99Ms = ServerSnapshot.QuantileMs(before, after, 0.99),
+            ServerRequests = ServerSnapshot.Requests(before, after),
+            ServerGcPauseMs = (after.GcPauseSeconds - before.GcPauseSeconds) * 1000,
+        };
     }
 
     /// <summary>One open-loop period of <see cref="LoadOptions.Duration"/> at <see cref="LoadOptions.RatePerSecond"/> on warm connections.</summary>

@@ -39,7 +39,8 @@ public sealed class KmsMetrics
         RequestDuration = f.CreateHistogram("qkd_kms_request_duration_seconds", "Request latency per route.", new HistogramConfiguration
         {
             LabelNames = ["route", "code"],
-            Buckets = Histogram.ExponentialBuckets(0.0002, 2, 16),
+            // Factor 1.25 from 0.2 ms to about 1.2 s: fine enough for `kms load` to read a p99 near 5 ms within 25 %.
+            Buckets = Histogram.ExponentialBuckets(0.0002, 1.25, 40),
         });
         GcPauseSeconds = f.CreateGauge("qkd_kms_process_gc_pause_seconds", "Total time the .NET runtime paused this process for garbage collection since start (all KMEs of the process).");
         GcCollections = f.CreateGauge("qkd_kms_process_gc_collections", "Garbage collections of this process since start, per generation.", ["generation"]);

@@ -17,17 +17,15 @@ namespace Qkd.Kms.Peering;
 /// </summary>
 public static class KmeEndpoints
 {
-    public static void MapKmeEndpoints(this IEndpointRouteBuilder app, KeyService keys, ILogger logger)
+    public static void MapKmeEndpoints(this IEndpointRouteBuilder app, KeyService keys, ClientIdentities identities, ILogger logger)
     {
         var kme = app.MapGroup("/kme/v1").ExcludeFromDescription();
 
         kme.MapPost("/keys", async (HttpContext ctx) =>
         {
-            var cn = ctx.Connection.ClientCertificate is { } c ? CertificateTrust.CommonName(c) : "";
-            if (!keys.Config.Peers.Any(p => p.KmeId == cn))
+            if (LinkedKme(ctx, identities, logger, "/kme/v1/keys") is not { } cn)
             {
-                Log.Rejected(logger, cn, "/kme/v1/keys", 401, "not a linked KME");
-                return EtsiEndpoints.Error(401, $"certificate CN '{cn}' is not a KME linked to {keys.Config.KmeId}");
+                return EtsiEndpoints.Error(401, "the client certificate is not a KME linked to " + keys.Config.KmeId);
             }
             var (transfer, bad) = await ReadAsync<KeyTransferDto>(ctx, "key transfer",
                 t => t.Keys is not null && t.SlaveSaeIds is not null && t.MasterSaeId is not null && t.DestinationKmeId is not null,
@@ -37,7 +35,7 @@ public static class KmeEndpoints
 
         kme.MapPost("/leases", async (HttpContext ctx) =>
         {
-            if (LinkedKme(ctx, keys, logger, "/kme/v1/leases") is not { } cn)
+            if (LinkedKme(ctx, identities, logger, "/kme/v1/leases") is not { } cn)
             {
                 return EtsiEndpoints.Error(401, "the client certificate is not a KME linked to " + keys.Config.KmeId);
             }
@@ -47,7 +45,7 @@ public static class KmeEndpoints
 
         kme.MapPost("/notices", async (HttpContext ctx) =>
         {
-            if (LinkedKme(ctx, keys, logger, "/kme/v1/notices") is not { } cn)
+            if (LinkedKme(ctx, identities, logger, "/kme/v1/notices") is not { } cn)
             {
                 return EtsiEndpoints.Error(401, "the client certificate is not a KME linked to " + keys.Config.KmeId);
             }
@@ -57,7 +55,7 @@ public static class KmeEndpoints
 
         kme.MapPost("/flush", async (HttpContext ctx) =>
         {
-            if (LinkedKme(ctx, keys, logger, "/kme/v1/flush") is not { } cn)
+            if (LinkedKme(ctx, identities, logger, "/kme/v1/flush") is not { } cn)
             {
                 return EtsiEndpoints.Error(401, "the client certificate is not a KME linked to " + keys.Config.KmeId);
             }
@@ -68,11 +66,11 @@ public static class KmeEndpoints
 
         kme.MapPost("/supply/blocks", async (HttpContext ctx) =>
         {
-            var cn = ctx.Connection.ClientCertificate is { } c ? CertificateTrust.CommonName(c) : "";
-            var peer = keys.Config.Peers.FirstOrDefault(p => p.LinkDeviceCn is not null && p.LinkDeviceCn == cn);
+            var peer = identities.LinkDevice(ctx, out var why);
             if (peer is null)
             {
-                Log.Rejected(logger, cn, "/kme/v1/supply/blocks", 401, "not a configured QKD link device");
+                var cn = ctx.Connection.ClientCertificate is { } c ? CertificateTrust.CommonName(c) : "";
+                Log.Rejected(logger, cn, "/kme/v1/supply/blocks", 401, why);
                 return EtsiEndpoints.Error(401, $"certificate CN '{cn}' is not a QKD link device of {keys.Config.KmeId}");
             }
             KeyBlockDto? block;
@@ -101,14 +99,13 @@ public static class KmeEndpoints
     }
 
     /// <summary>The linked KME whose certificate made this request, or null (logged) for anyone else.</summary>
-    private static string? LinkedKme(HttpContext ctx, KeyService keys, ILogger logger, string route)
+    private static string? LinkedKme(HttpContext ctx, ClientIdentities identities, ILogger logger, string route)
     {
-        var cn = ctx.Connection.ClientCertificate is { } c ? CertificateTrust.CommonName(c) : "";
-        if (keys.Config.Peers.Any(p => p.KmeId == cn))
+        if (identities.LinkedKme(ctx, out var why) is { } kme)
         {
-            return cn;
+            return kme;
         }
-        Log.Rejected(logger, cn, route, 401, "not a linked KME");
+        Log.Rejected(logger, ctx.Connection.ClientCertificate is { } c ? CertificateTrust.CommonName(c) : "", route, 401, why);
         return null;
     }
 

@@ -34,6 +34,7 @@ public sealed class PeerClient : IDisposable
         foreach (var peer in config.Peers)
         {
             var expectedCn = peer.KmeId;
+            var pin = peer.CertificateSha256;
             var handler = new SocketsHttpHandler
             {
                 PooledConnectionLifetime = TimeSpan.FromMinutes(10),
@@ -45,7 +46,8 @@ public sealed class PeerClient : IDisposable
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                     RemoteCertificateValidationCallback = (_, cert, _, errors) =>
                         cert is X509Certificate2 c && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0
-                        && trust.IsValidServer(c) && CertificateTrust.CommonName(c) == expectedCn,
+                        && trust.IsValidServer(c) && CertificateTrust.CommonName(c) == expectedCn
+                        && CertificateRoles.Has(c, CertificateRole.Kme) && ClientIdentities.MatchesPin(c, pin),
                 },
             };
             var client = new HttpClient(handler) { Timeout = timeout, DefaultRequestVersion = HttpVersion.Version11 };

@@ -16,7 +16,8 @@ public sealed class HttpsKeyBlockSink : IDisposable
 {
     private readonly HttpClient _client;
 
-    public HttpsKeyBlockSink(Uri kmeUrl, X509Certificate2 deviceCertificate, CertificateTrust trust)
+    /// <summary>A sink that talks only to the KME named <paramref name="kmeId"/> (server certificate CN and KME role checked, as the peer client does).</summary>
+    public HttpsKeyBlockSink(Uri kmeUrl, string kmeId, X509Certificate2 deviceCertificate, CertificateTrust trust)
     {
         KmeUrl = kmeUrl;
         _client = new HttpClient(new SocketsHttpHandler
@@ -27,7 +28,8 @@ public sealed class HttpsKeyBlockSink : IDisposable
                 EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                 RemoteCertificateValidationCallback = (_, cert, _, errors) =>
-                    cert is X509Certificate2 c && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0 && trust.IsValidServer(c),
+                    cert is X509Certificate2 c && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0 && trust.IsValidServer(c)
+                    && CertificateTrust.CommonName(c) == kmeId && CertificateRoles.Has(c, CertificateRole.Kme),
             },
         })
         { BaseAddress = kmeUrl, Timeout = TimeSpan.FromSeconds(30) };

@@ -7,7 +7,8 @@ namespace Qkd.Kms.Tls;
 /// <summary>
 /// Development PKI for `qkd certs init`: one ECDSA P-256 CA, KME certificates (server and client
 /// authentication, SAN 127.0.0.1 and localhost, CN = KME ID), SAE and link-device client
-/// certificates (CN = SAE ID or device name), all written as PEM. Not for production use.
+/// certificates (CN = SAE ID or device name), each with its role's extended key usage
+/// (<see cref="CertificateRoles"/>), all written as PEM. Not for production use.
 /// </summary>
 public sealed class DevCertificates
 {
@@ -44,14 +45,16 @@ public sealed class DevCertificates
         WriteKey(caKeyPath, caKey, overwrite);
 
         var serial = 1L;
-        Issued Issue(string name, bool server)
+        Issued Issue(string name, CertificateRole role)
         {
+            var server = role == CertificateRole.Kme;
             CheckName(name);
             using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             var req = new CertificateRequest(new X500DistinguishedName($"CN={name}"), key, HashAlgorithmName.SHA256);
             req.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
             req.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement, true));
-            req.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(server ? new OidCollection { ServerAuth, ClientAuth } : new OidCollection { ClientAuth }, false));
+            var roleOid = new Oid(CertificateRoles.Oid(role));
+            req.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(server ? new OidCollection { ServerAuth, ClientAuth, roleOid } : new OidCollection { ClientAuth, roleOid }, false));
             req.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
             if (server)
             {
@@ -70,9 +73,9 @@ public sealed class DevCertificates
             return new Issued(name, certPath, keyPath);
         }
 
-        var kmeList = kmes.Select(k => Issue(k, server: true)).ToList();
-        var saeList = saes.Select(s => Issue(s, server: false)).ToList();
-        var linkList = links.Select(l => Issue(l, server: false)).ToList();
+        var kmeList = kmes.Select(k => Issue(k, CertificateRole.Kme)).ToList();
+        var saeList = saes.Select(s => Issue(s, CertificateRole.Sae)).ToList();
+        var linkList = links.Select(l => Issue(l, CertificateRole.LinkDevice)).ToList();
         return new Result(caCert, caKeyPath, kmeList, saeList, linkList);
     }
 

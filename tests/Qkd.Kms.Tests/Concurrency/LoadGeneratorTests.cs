@@ -24,6 +24,35 @@ public sealed class LoadGeneratorTests
         Assert.InRange(r.DispatchLagP99Ms, 0, r.MaxMs);
         // Warm-up requests (up to min(connections, 8)) plus the measured ones, one unit each.
         Assert.Equal(100 + 4, (long)t.Host("KME_A").Metrics.KeysServed.WithLabels("master").Value);
+        // The KME's own view of the same 100 requests, from its /metrics (bucket interpolation: within 25 %).
+        Assert.Equal(100, r.ServerRequests);
+        Assert.True(r.ServerP50Ms > 0 && r.ServerP50Ms <= r.ServerP90Ms && r.ServerP90Ms <= r.ServerP99Ms);
+        Assert.True(r.ServerP99Ms <= r.MaxMs * 1.25, $"server p99 {r.ServerP99Ms} ms above the client's max {r.MaxMs} ms");
+        Assert.True(r.ServerGcPauseMs >= 0);
+    }
+
+    [Fact]
+    public void ServerSnapshot_QuantileOfTheDifference_InterpolatesInsideTheBucketAndSumsStatusCodes()
+    {
+        static string Text(int under1ms200, int under2ms200, int under2ms503, int all, double gc) => string.Join('\n',
+            "# HELP qkd_kms_request_duration_seconds Request latency per route.",
+            $"qkd_kms_request_duration_seconds_bucket{{route=\"/api/v1/keys/{{slave_SAE_ID}}/enc_keys\",code=\"200\",kme=\"KME_A\",le=\"0.001\"}} {under1ms200}",
+            $"qkd_kms_request_duration_seconds_bucket{{route=\"/api/v1/keys/{{slave_SAE_ID}}/enc_keys\",code=\"200\",kme=\"KME_A\",le=\"0.002\"}} {under2ms200}",
+            $"qkd_kms_request_duration_seconds_bucket{{route=\"/api/v1/keys/{{slave_SAE_ID}}/enc_keys\",code=\"200\",kme=\"KME_A\",le=\"+Inf\"}} {under2ms200}",
+            $"qkd_kms_request_duration_seconds_bucket{{route=\"/api/v1/keys/{{slave_SAE_ID}}/enc_keys\",code=\"503\",kme=\"KME_A\",le=\"0.001\"}} 0",
+            $"qkd_kms_request_duration_seconds_bucket{{route=\"/api/v1/keys/{{slave_SAE_ID}}/enc_keys\",code=\"503\",kme=\"KME_A\",le=\"0.002\"}} {under2ms503}",
+            $"qkd_kms_request_duration_seconds_bucket{{route=\"/api/v1/keys/{{slave_SAE_ID}}/enc_keys\",code=\"503\",kme=\"KME_A\",le=\"+Inf\"}} {all - under2ms200}",
+            $"qkd_kms_request_duration_seconds_bucket{{route=\"/healthz\",code=\"200\",kme=\"KME_A\",le=\"0.001\"}} 999",
+            $"qkd_kms_process_gc_pause_seconds{{kme=\"KME_A\"}} {gc.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        var before = ServerSnapshot.Parse(Text(10, 10, 0, 10, 0.5));
+        // 100 more: 50 under 1 ms, 40 in (1, 2] ms (30 ok, 10 refused), 10 slower than 2 ms.
+        var after = ServerSnapshot.Parse(Text(60, 90, 10, 110, 0.75));
+
+        Assert.Equal(100, ServerSnapshot.Requests(before, after));
+        Assert.Equal(1.0, ServerSnapshot.QuantileMs(before, after, 0.50), 9);
+        Assert.Equal(1.5, ServerSnapshot.QuantileMs(before, after, 0.70), 9);
+        Assert.Equal(2.0, ServerSnapshot.QuantileMs(before, after, 0.99), 9);
+        Assert.Equal(250, (after.GcPauseSeconds - before.GcPauseSeconds) * 1000, 9);
     }
 
     [Fact]

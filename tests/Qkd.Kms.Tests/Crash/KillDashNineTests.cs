@@ -26,8 +26,8 @@ public sealed class KillDashNineTests
             using var trust = CertificateTrust.FromPem(info.Ca);
             var certs = Path.GetDirectoryName(info.Ca)!;
             using var device = DevCertificates.LoadWithKey(Path.Combine(certs, "link_a_b.pem"), Path.Combine(certs, "link_a_b.key"));
-            using var sinkA = new HttpsKeyBlockSink(new Uri(info.Kmes[0].Url), device, trust);
-            using var sinkB = new HttpsKeyBlockSink(kmeB.Url, device, trust);
+            using var sinkA = new HttpsKeyBlockSink(new Uri(info.Kmes[0].Url), "KME_A", device, trust);
+            using var sinkB = new HttpsKeyBlockSink(kmeB.Url, "KME_B", device, trust);
             var pump = new KeySupplyPump(sinkA, sinkB, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
             Assert.True(await pump.DeliverAsync(SimulatedKeySupply.Burst(256L * SuppliedUnits), default));
 

@@ -40,6 +40,26 @@ public sealed class KmeEndpointTests
     }
 
     [Fact]
+    public async Task Lease_LargerThanTheGrantingKmesLeaseUnits_IsRefusedWith409AndChangesNothing()
+    {
+        await using var t = await TestNetwork.StartAsync();
+        using var device = As(t, "KME_B", "link_a_b");
+        using var kmeA = As(t, "KME_B", "kme_a");
+        var blockId = Guid.NewGuid();
+        var pushed = await device.PostJsonAsync("/kme/v1/supply/blocks", JsonSerializer.Serialize(new { block_ID = blockId, key = Convert.ToBase64String(new byte[300 * 32]) }));
+        Assert.Equal(300, pushed.Body.GetProperty("units").GetInt32());
+        string Lease(int units) => JsonSerializer.Serialize(new { lease_ID = Guid.NewGuid(), units = Enumerable.Range(0, units).Select(i => new { block_ID = blockId, index = i }) });
+
+        var tooLarge = await kmeA.PostJsonAsync("/kme/v1/leases", Lease(257));
+
+        Assert.Equal(HttpStatusCode.Conflict, tooLarge.Status);
+        Assert.Contains("keys.leaseUnits 256", tooLarge.Message, StringComparison.Ordinal);
+        Assert.Equal(300, await t.Host("KME_B").Store.AvailableUnitsAsync("KME_A", default));
+        Assert.Equal(HttpStatusCode.OK, (await kmeA.PostJsonAsync("/kme/v1/leases", Lease(256))).Status);
+        Assert.Equal(44, await t.Host("KME_B").Store.AvailableUnitsAsync("KME_A", default));
+    }
+
+    [Fact]
     public async Task KeySupply_OnlyTheLinkDeviceMayPushBlocks_AndRepeatsAreIgnored()
     {
         await using var t = await TestNetwork.StartAsync();
