@@ -38,6 +38,15 @@ ensure_postgres() {
   echo "== postgresql $version on 127.0.0.1:$port (QKD_TEST_PG set)" >&2
 }
 
+# Waits up to 5 s until something accepts connections on 127.0.0.1:$1.
+wait_for_port() {
+  local i
+  for i in $(seq 1 50); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+}
+
 # Mosquitto for the Qkd.Gateway broker test (gateway demo). Idempotent: installs the Debian package only
 # when missing, starts one broker on 127.0.0.1 (port QKD_MQTT_PORT, default 18830) unless one already
 # answers there, and exports QKD_TEST_MQTT (mqtt://127.0.0.1:PORT).
@@ -57,11 +66,7 @@ ensure_mosquitto() {
     # -d daemonises; when running as root mosquitto drops to its own user, which must read the config.
     chmod 755 "$dir"; chmod 644 "$dir/mosquitto.conf"
     "$bin" -c "$dir/mosquitto.conf" -d
-    local i
-    for i in $(seq 1 50); do
-      if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
-      sleep 0.1
-    done
+    wait_for_port "$port"
   fi
   export QKD_TEST_MQTT="mqtt://127.0.0.1:$port"
   echo "== mosquitto on 127.0.0.1:$port (QKD_TEST_MQTT set)" >&2
@@ -79,8 +84,46 @@ ensure_openssl() {
   echo "== $(openssl version)" >&2
 }
 
+# A second Mosquitto listener with TLS (QKD_MQTTS_PORT, default 18831): its own CA, a broker certificate for
+# 127.0.0.1, client certificates SAE_A / SAE_B (CN = SAE ID = MQTT user name, required) and an acl_file letting
+# SAE_A write only qkd/sealed/SAE_A/# and SAE_B read only that. Exports QKD_TEST_MQTTS (mqtts://127.0.0.1:PORT)
+# and QKD_TEST_MQTT_CERTS (the directory: ca.pem, sae_a.pem/.key, sae_b.pem/.key). The plain listener stays.
+ensure_mosquitto_tls() {
+  local port="${QKD_MQTTS_PORT:-18831}" dir=/tmp/qkd-mosquitto-tls
+  ensure_mosquitto
+  local bin
+  bin="$(command -v mosquitto || echo /usr/sbin/mosquitto)"
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    mkdir -p "$dir"
+    if [ ! -f "$dir/ca.pem" ]; then
+      openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 825 -subj "/CN=qkd MQTT CA" \
+        -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+        -keyout "$dir/ca.key" -out "$dir/ca.pem" 2>/dev/null
+      local name eku san
+      for name in broker SAE_A SAE_B; do
+        if [ "$name" = broker ]; then eku=serverAuth; san="subjectAltName=IP:127.0.0.1,DNS:localhost"; else eku=clientAuth; san="subjectAltName=DNS:$name"; fi
+        local f="$dir/$(echo "$name" | tr '[:upper:]' '[:lower:]')"
+        (umask 077; openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=$name" -keyout "$f.key" -out "$f.csr" 2>/dev/null)
+        printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=%s\n%s\n' "$eku" "$san" > "$f.ext"
+        openssl x509 -req -in "$f.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -days 825 -extfile "$f.ext" -out "$f.pem" 2>/dev/null
+      done
+    fi
+    printf 'user SAE_A\ntopic write qkd/sealed/SAE_A/#\n\nuser SAE_B\ntopic read qkd/sealed/SAE_A/#\n' > "$dir/acl"
+    # The broker key must be readable by the user mosquitto drops to; the gateway keys stay 0600.
+    chmod 755 "$dir"; chmod 644 "$dir/acl" "$dir/broker.key"
+    printf 'per_listener_settings false\nlistener %s 127.0.0.1\ncafile %s/ca.pem\ncertfile %s/broker.pem\nkeyfile %s/broker.key\nrequire_certificate true\nuse_identity_as_username true\nallow_anonymous false\nacl_file %s/acl\npersistence false\n' \
+      "$port" "$dir" "$dir" "$dir" "$dir" > "$dir/mosquitto.conf"
+    chmod 644 "$dir/mosquitto.conf"
+    "$bin" -c "$dir/mosquitto.conf" -d
+    wait_for_port "$port"
+  fi
+  export QKD_TEST_MQTTS="mqtts://127.0.0.1:$port" QKD_TEST_MQTT_CERTS="$dir"
+  echo "== mosquitto TLS + ACL on 127.0.0.1:$port (QKD_TEST_MQTTS, QKD_TEST_MQTT_CERTS set)" >&2
+}
+
 ensure_services() {
   ensure_postgres
   ensure_mosquitto
   ensure_openssl
+  ensure_mosquitto_tls
 }

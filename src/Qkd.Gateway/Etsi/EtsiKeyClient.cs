@@ -15,7 +15,6 @@ namespace Qkd.Gateway.Etsi;
 /// </summary>
 public sealed class EtsiKeyClient : IDisposable
 {
-    private const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
     private readonly HttpClient _http;
     private readonly X509Certificate2 _ca;
     private readonly X509Certificate2 _cert;
@@ -39,7 +38,7 @@ public sealed class EtsiKeyClient : IDisposable
                 ClientCertificates = [_cert],
                 EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                 RemoteCertificateValidationCallback = (_, c, _, errors) =>
-                    c is X509Certificate2 server && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0 && ChainsToCa(server)
+                    c is X509Certificate2 server && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0 && CustomRootChain.ChainsTo(server, _ca, CustomRootChain.ServerAuthOid)
                     && (expectedKme is null || string.Equals(server.GetNameInfo(X509NameType.SimpleName, forIssuer: false), expectedKme, StringComparison.Ordinal)),
             },
         })
@@ -111,16 +110,6 @@ public sealed class EtsiKeyClient : IDisposable
         {
             return response.ReasonPhrase ?? "";
         }
-    }
-
-    private bool ChainsToCa(X509Certificate2 server)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(_ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid(ServerAuthOid));
-        return chain.Build(server);
     }
 
     public void Dispose()

@@ -38,8 +38,8 @@ public static class BrokerCertificates
         using var ca = caReq.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(validDays + 1));
         var caPath = Path.Combine(directory, "ca.pem");
         File.WriteAllText(caPath, ca.ExportCertificatePem());
-        var broker = Issue(directory, ca, "broker", MqttSecurity.ServerAuthOid, now, validDays, server: true);
-        var issued = clients.Select(c => Issue(directory, ca, c, MqttSecurity.ClientAuthOid, now, validDays, server: false)).ToList();
+        var broker = Issue(directory, ca, "broker", CustomRootChain.ServerAuthOid, now, validDays, server: true);
+        var issued = clients.Select(c => Issue(directory, ca, c, CustomRootChain.ClientAuthOid, now, validDays, server: false)).ToList();
         return new Result(caPath, broker, issued);
     }
 
@@ -65,19 +65,10 @@ public static class BrokerCertificates
         var certPath = Path.Combine(directory, file + ".pem");
         var keyPath = Path.Combine(directory, file + ".key");
         File.WriteAllText(certPath, cert.ExportCertificatePem());
-        WritePrivate(keyPath, key.ExportPkcs8PrivateKeyPem());
-        return new Issued(name, certPath, keyPath);
-    }
-
-    /// <summary>Creates <paramref name="path"/> with mode 0600 from the start (no window in which others could read it).</summary>
-    internal static void WritePrivate(string path, string text)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
+        using (var w = new StreamWriter(PrivateFile.CreateNew(keyPath), System.Text.Encoding.ASCII))
         {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            w.Write(key.ExportPkcs8PrivateKeyPem());
         }
-        using var w = new StreamWriter(path, System.Text.Encoding.ASCII, options);
-        w.Write(text);
+        return new Issued(name, certPath, keyPath);
     }
 }

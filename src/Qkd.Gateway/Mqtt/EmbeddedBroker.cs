@@ -80,7 +80,7 @@ public sealed class EmbeddedBroker : IAsyncDisposable
                 .WithEncryptionSslProtocol(System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13)
                 // A client certificate is asked for; one that is presented must chain to the CA. A client without one
                 // must then authenticate with a user name and password (ValidateConnection), or it has no identity.
-                .WithClientCertificate((_, cert, _, _) => cert is null || (cert is X509Certificate2 c && MqttSecurity.ChainsTo(c, ca, MqttSecurity.ClientAuthOid)));
+                .WithClientCertificate((_, cert, _, _) => cert is null || (cert is X509Certificate2 c && CustomRootChain.ChainsTo(c, ca, CustomRootChain.ClientAuthOid)));
         }
         else
         {

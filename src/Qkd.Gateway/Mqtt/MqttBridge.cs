@@ -110,7 +110,7 @@ public sealed class MqttBridge : IAsyncDisposable
                 .WithSslProtocols(System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13)
                 .WithCertificateValidationHandler(e => e.Certificate is X509Certificate2 server
                     && (e.SslPolicyErrors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0
-                    && MqttSecurity.ChainsTo(server, ca, MqttSecurity.ServerAuthOid));
+                    && CustomRootChain.ChainsTo(server, ca, CustomRootChain.ServerAuthOid));
             if (clientCert is not null)
             {
                 // Always present it: .NET would otherwise send it only when the server lists its CA among the acceptable issuers.

@@ -20,18 +20,4 @@ public sealed record MqttSecurity(string? CaPemPath = null, string? ClientCertPe
         using var pem = X509Certificate2.CreateFromPemFile(ClientCertPemPath, ClientKeyPemPath);
         return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
     }
-
-    /// <summary>True when <paramref name="certificate"/> chains to <paramref name="ca"/> alone (custom root trust) with the given extended key usage.</summary>
-    internal static bool ChainsTo(X509Certificate2 certificate, X509Certificate2 ca, string ekuOid)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid(ekuOid));
-        return chain.Build(certificate);
-    }
-
-    internal const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
-    internal const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
 }

@@ -22,12 +22,7 @@ public static class SigningKeyFiles
         try
         {
             File.Delete(full);
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-            using (var f = new FileStream(full, options))
+            using (var f = PrivateFile.CreateNew(full))
             {
                 f.Write(seed);
             }

@@ -32,6 +32,8 @@ public sealed class EndToEndTests
         }
         using var cts = new CancellationTokenSource(Patience);
         await pair.Slave.Stats.Changed.WaitUntilAsync(() => pair.Slave.Stats.Processed >= messages, cts.Token);
+        // Sent counts broker acknowledgements, which may land after the receiver has already processed the message.
+        await pair.Master.Stats.Changed.WaitUntilAsync(() => pair.Master.Stats.Sent >= messages, cts.Token);
 
         Assert.Equal(messages, pair.Master.Stats.Sent);
         Assert.Equal(messages, pair.Slave.Stats.Stored);
@@ -74,6 +76,7 @@ public sealed class EndToEndTests
 
         await bed.SupplyAsync(32, 256 * 4);
         await pair.Slave.Stats.Changed.WaitUntilAsync(() => pair.Slave.Stats.Stored >= 5, cts.Token);
+        await pair.Master.Stats.Changed.WaitUntilAsync(() => pair.Master.Stats.Sent >= 5, cts.Token);
         Assert.Equal(5, pair.Master.Stats.Sent);
         var seen = bed.Embedded.Seen.ToList();
         Assert.Equal(5, seen.Count);

@@ -48,6 +48,7 @@ public sealed class FaultTests
             pair.Master.Submit(s);
         }
         await pair.Slave.Stats.Changed.WaitUntilAsync(() => pair.Slave.Stats.Stored >= 20, cts.Token);
+        await pair.Master.Stats.Changed.WaitUntilAsync(() => pair.Master.Stats.Sent >= 20, cts.Token);
 
         await bed.Embedded!.PauseAsync();
         await pair.Sender.Changed.WaitUntilAsync(() => !pair.Sender.IsConnected, cts.Token);
