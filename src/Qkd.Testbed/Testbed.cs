@@ -45,7 +45,10 @@ public sealed class Testbed
 
     public static string SchemeName(EncryptionScheme scheme) => scheme == EncryptionScheme.Fixed ? "fixed" : "per-device";
 
-    /// <summary>Runs the testbed for its duration (or until <paramref name="ct"/> fires: the run then ends early and still reports).</summary>
+    /// <summary>
+    /// Runs the testbed for its duration, or until <paramref name="ct"/> fires: start-up always completes (it is short), then the
+    /// sensors stop, the senders and receiver drain, servers and stores close and the result is measured as for a full run.
+    /// </summary>
     public async Task<(TestbedResult Result, IReadOnlyList<EdgeStore.Row> Rows)> RunAsync(Action<string> status, string? dashboardUrl, CancellationToken ct)
     {
         Guard.NotNull(status);
@@ -73,7 +76,7 @@ public sealed class Testbed
                 RunSupply = !bb84,
                 RateBitsPerSecond = s.RandomRateBitsPerSecond,
                 PrefillBits = s.PrefillBits,
-            }, logging: _ => { }, time: _time, ct: ct); // no log providers: the host reports
+            }, logging: _ => { }, time: _time, ct: CancellationToken.None); // no log providers: the host reports
             var dev = DevNetworkFile.Load(net.DevJsonPath);
             using var linkStop = new CancellationTokenSource();
             var liveLinks = new List<LiveLink>();
@@ -103,8 +106,8 @@ public sealed class Testbed
             using var opener = new MessageOpener(kem);
             using var slaveKme = new EtsiKeyClient(dev.Credentials(slaveSae));
             var slave = new SlaveGateway(slaveKme, opener, store, _time);
-            await using var rxBridge = await MqttBridge.ConnectAsync(broker.Address, "edge-gateway-" + slaveSae, ct);
-            await rxBridge.SubscribeAsync(MqttBridge.AllSealedTopics, ct);
+            await using var rxBridge = await MqttBridge.ConnectAsync(broker.Address, "edge-gateway-" + slaveSae, CancellationToken.None);
+            await rxBridge.SubscribeAsync(MqttBridge.AllSealedTopics, CancellationToken.None);
             using var rxStop = new CancellationTokenSource();
             var rxTask = slave.RunAsync(rxBridge, rxStop.Token);
 
@@ -115,7 +118,7 @@ public sealed class Testbed
             {
                 var sae = i == 0 ? "SAE_A" : "SAE_A" + (i + 1).ToString(CultureInfo.InvariantCulture);
                 var kme = new EtsiKeyClient(dev.Credentials(sae));
-                var bridge = await MqttBridge.ConnectAsync(broker.Address, "gateway-" + sae, ct);
+                var bridge = await MqttBridge.ConnectAsync(broker.Address, "gateway-" + sae, CancellationToken.None);
                 var device = s.Scheme == EncryptionScheme.Fixed ? "router" : $"pac4200-{i + 1}";
                 var sealer = new MessageSealer(s.Mode, sae, device, s.Refresh, kem?.EncapsulationKey, s.OtpKeyBits);
                 var gw = new MasterGateway(kme, slaveSae, sealer, bridge.PublishAsync, s.QueueCapacity, time: _time);

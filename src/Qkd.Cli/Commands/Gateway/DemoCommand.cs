@@ -98,6 +98,22 @@ public static class DemoCommand
                 throw new UsageException(e.Message);
             }
             var error = parse.InvocationConfiguration.Error;
+            // Ctrl-C (SIGINT) or SIGTERM ends the run early and cleanly: sensors stop, servers and stores close, the report is written.
+            using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            void Stop(System.Runtime.InteropServices.PosixSignalContext c)
+            {
+                c.Cancel = true;
+                try
+                {
+                    interrupt.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The signal came as the command was returning: nothing left to stop.
+                }
+            }
+            using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
+            using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
             var monitor = new TestbedMonitor(Testbed.Testbed.Describe(settings));
             var testbed = new Testbed.Testbed(settings, monitor);
             await using var dashboard = await DashboardServer.StartAsync(monitor, (int)(parse.GetValue(port) ?? 0), ct: ct);
@@ -112,7 +128,7 @@ public static class DemoCommand
             }
             using var statusStop = new CancellationTokenSource();
             var statusTask = StatusLineAsync(monitor, error, statusStop.Token);
-            var (result, rows) = await testbed.RunAsync(line => error.WriteLine("demo: " + line), dashboard.Url.ToString(), ct);
+            var (result, rows) = await testbed.RunAsync(line => error.WriteLine("demo: " + line), dashboard.Url.ToString(), interrupt.Token);
             await statusStop.CancelAsync();
             await statusTask;
             result = DemoReport.Write(result, rows, monitor);
@@ -126,10 +142,16 @@ public static class DemoCommand
                 o.Write(DemoReport.Text(result));
             }
             o.Flush();
-            if (parse.GetValue(keepOpen) && !ct.IsCancellationRequested)
+            if (parse.GetValue(keepOpen) && !interrupt.IsCancellationRequested)
             {
                 error.WriteLine($"dashboard stays up at {dashboard.Url}; Ctrl-C ends.");
-                await ShutdownSignal.WaitAsync(ct);
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, interrupt.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
             }
             return result.PlaintextMessagesOnWire == 0 ? ExitCodes.Ok : ExitCodes.DomainAbort;
         });
