@@ -121,9 +121,23 @@ ensure_mosquitto_tls() {
   echo "== mosquitto TLS + ACL on 127.0.0.1:$port (QKD_TEST_MQTTS, QKD_TEST_MQTT_CERTS set)" >&2
 }
 
+# Chromium for the dashboard's browser test (Qkd.Testbed.Tests, Microsoft.Playwright): Debian's package, launched
+# by executable path (QKD_TEST_CHROMIUM), so Playwright downloads no browser. Idempotent: installs only when missing.
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "== installing chromium (Debian)" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq chromium >/dev/null
+  fi
+  export QKD_TEST_CHROMIUM=/usr/bin/chromium
+  echo "== chromium at /usr/bin/chromium (QKD_TEST_CHROMIUM set)" >&2
+}
+
 ensure_services() {
   ensure_postgres
   ensure_mosquitto
   ensure_openssl
   ensure_mosquitto_tls
+  ensure_chromium
 }

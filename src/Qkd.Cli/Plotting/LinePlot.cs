@@ -30,6 +30,14 @@ public static class LinePlot
         Write(pathWithoutExtension + ".svg", tmp => plot.SaveSvg(tmp, Width, Height));
     }
 
+    /// <summary>Writes a plot built by <see cref="Build"/> (and decorated by the caller) as .png and .svg.</summary>
+    public static void Save(string pathWithoutExtension, Plot plot)
+    {
+        ArgumentNullException.ThrowIfNull(plot);
+        Write(pathWithoutExtension + ".png", tmp => plot.SavePng(tmp, Width, Height));
+        Write(pathWithoutExtension + ".svg", tmp => plot.SaveSvg(tmp, Width, Height));
+    }
+
     /// <summary>The plot object (for tests and callers that add more).</summary>
     public static Plot Build(string title, string xLabel, string yLabel, IReadOnlyList<PlotSeries> series, bool logY = false,
         double? yMin = null, double? yMax = null, double? xMin = null, double? xMax = null)

@@ -89,7 +89,7 @@ public static class LinkSimulator
             keyQber, eveKnown);
     }
 
-    private static ImmutableArray<IntensityStatistics> PerIntensity(SimulationSettings settings, SiftingStatistics s)
+    internal static ImmutableArray<IntensityStatistics> PerIntensity(SimulationSettings settings, SiftingStatistics s)
     {
         var zOnly = settings.Protocol == ProtocolKind.ThreeState || settings.Estimation == EstimationMethod.OneDecoyFiniteKey;
         var builder = ImmutableArray.CreateBuilder<IntensityStatistics>(settings.Intensities.Length);

@@ -27,8 +27,8 @@ public sealed class DemoReportTests
     public void Percentile_IsNearestRank()
     {
         double[] sorted = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-        Assert.Equal(5, DemoRun.Percentile(sorted, 0.5));
-        Assert.Equal(10, DemoRun.Percentile(sorted, 0.99));
-        Assert.Equal(0, DemoRun.Percentile([], 0.5));
+        Assert.Equal(5, Qkd.Testbed.Testbed.Percentile(sorted, 0.5));
+        Assert.Equal(10, Qkd.Testbed.Testbed.Percentile(sorted, 0.99));
+        Assert.Equal(0, Qkd.Testbed.Testbed.Percentile([], 0.5));
     }
 }

@@ -79,7 +79,7 @@ public static class GatewayReceiveCommand
                 sae = me, broker = address.ToString(), store = edge.Path, messagesReceived = s.Received, messagesDecrypted = s.Decrypted, messagesStored = s.Stored,
                 failures = s.Rejected.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value), keysFetched = s.KeysFetched,
                 receiveQueueOverflows = bridge.ReceiveOverflows, kmeRetries = s.KmeRetries, brokerReconnects = bridge.Reconnects,
-                latencyP50Ms = DemoRun.Percentile(latencies, 0.5), latencyP99Ms = DemoRun.Percentile(latencies, 0.99),
+                latencyP50Ms = Qkd.Testbed.Testbed.Percentile(latencies, 0.5), latencyP99Ms = Qkd.Testbed.Testbed.Percentile(latencies, 0.99),
             };
             var o = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))

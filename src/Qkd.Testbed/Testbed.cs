@@ -1,0 +1,409 @@
+using System.Globalization;
+using Qkd.Gateway.Edge;
+using Qkd.Gateway.Etsi;
+using Qkd.Gateway.Mqtt;
+using Qkd.Gateway.Pipeline;
+using Qkd.Gateway.Sealing;
+using Qkd.Gateway.Sensors;
+using Qkd.Kms.Dev;
+using Qkd.Testbed.Link;
+using Qkd.Testbed.Observation;
+
+namespace Qkd.Testbed;
+
+/// <summary>
+/// The Turin testbed in this process, over real sockets: the development KMS chain (two or three KMEs over mutual
+/// TLS) fed by simulated BB84 links (<see cref="LiveLink"/>, one per KME pair, the attacker on the first) or random
+/// blocks, the embedded MQTT broker, the senders of the chosen scheme publishing ciphertext, and the edge receiver
+/// that fetches each key by ID, decrypts and stores. Everything it sees goes to a <see cref="TestbedMonitor"/>.
+/// </summary>
+public sealed class Testbed
+{
+    private readonly TestbedSettings _s;
+    private readonly TimeProvider _time;
+
+    public Testbed(TestbedSettings settings, TestbedMonitor monitor, TimeProvider? time = null)
+    {
+        _s = Guard.NotNull(settings).Validated();
+        Monitor = Guard.NotNull(monitor);
+        _time = time ?? TimeProvider.System;
+    }
+
+    public TestbedMonitor Monitor { get; }
+
+    /// <summary>The description a monitor of <paramref name="s"/> shows.</summary>
+    public static TestbedDescription Describe(TestbedSettings s)
+    {
+        Guard.NotNull(s);
+        var bb84 = s.Supply == KeySupplyChoice.Bb84;
+        var kmes = DevNetwork.KmeIds(s.Kmes);
+        var links = Enumerable.Range(0, kmes.Count - 1).Select(i => $"LINK_{kmes[i][^1]}_{kmes[i + 1][^1]}").ToList();
+        var eve = s.Eve is { } e ? new EavesdropperSummary(e.KindName, e.Fraction, e.AtSeconds, e.UntilSeconds, links[0]) : null;
+        return new TestbedDescription(bb84 ? "bb84" : "random", s.Link.Link.Preset, s.Link.Link.Link.Fiber.LengthKm, bb84 ? s.Link.Link.BlockSeconds : 0,
+            bb84 ? s.Link.TimeScale : 1, SchemeName(s.Scheme), s.Sensors, s.Kmes, links, s.DurationSeconds, eve);
+    }
+
+    public static string SchemeName(EncryptionScheme scheme) => scheme == EncryptionScheme.Fixed ? "fixed" : "per-device";
+
+    /// <summary>
+    /// Runs the testbed for its duration, or until <paramref name="ct"/> fires: start-up always completes (it is short), then the
+    /// sensors stop, the senders and receiver drain, servers and stores close and the result is measured as for a full run.
+    /// </summary>
+    public async Task<(TestbedResult Result, IReadOnlyList<EdgeStore.Row> Rows)> RunAsync(Action<string> status, string? dashboardUrl, CancellationToken ct)
+    {
+        Guard.NotNull(status);
+        var s = _s;
+        Directory.CreateDirectory(s.OutDirectory);
+        var kmsDir = Path.Combine(Path.GetTempPath(), "qkd-demo-" + Guid.NewGuid().ToString("N")[..12]);
+        var edgePath = Path.Combine(s.OutDirectory, "edge.db");
+        foreach (var f in new[] { edgePath, edgePath + "-wal", edgePath + "-shm" })
+        {
+            File.Delete(f);
+        }
+        var bb84 = s.Supply == KeySupplyChoice.Bb84;
+        var streams = s.Scheme == EncryptionScheme.Fixed ? 1 : s.Sensors;
+        try
+        {
+            status(bb84
+                ? $"starting {s.Kmes} KMEs over mutual TLS, fed by simulated {s.Link.Link.Preset} BB84 links ({s.Link.Link.BlockSeconds} s blocks, link time x{s.Link.TimeScale})"
+                : $"starting {s.Kmes} KMEs over mutual TLS, fed by random key at {s.RandomRateBitsPerSecond} bit/s");
+            await using var net = await DevNetwork.StartAsync(new DevNetworkOptions
+            {
+                Directory = kmsDir,
+                Kmes = s.Kmes,
+                SaesPerKme = streams,
+                Supply = bb84 ? KeySupplyKind.Bb84 : KeySupplyKind.Random,
+                RunSupply = !bb84,
+                RateBitsPerSecond = s.RandomRateBitsPerSecond,
+                PrefillBits = s.PrefillBits,
+            }, logging: _ => { }, time: _time, ct: CancellationToken.None); // no log providers: the host reports
+            var dev = DevNetworkFile.Load(net.DevJsonPath);
+            using var linkStop = new CancellationTokenSource();
+            var liveLinks = new List<LiveLink>();
+            var pumps = new List<Task>();
+            if (bb84)
+            {
+                for (var i = 0; i < net.Links.Count; i++)
+                {
+                    var link = net.Links[i];
+                    var settings = s.Link with
+                    {
+                        Link = s.Link.Link with { Seed = DevNetwork.LinkSeed(s.Seed, i) },
+                        Eve = i == 0 && s.Eve is { } eve ? eve.InLinkTime(s.Link.TimeScale) : Qkd.Bb84.EavesdropperWindow.None,
+                    };
+                    var live = new LiveLink(link.Id, settings, _time, Monitor);
+                    liveLinks.Add(live);
+                    pumps.Add(link.Pump.RunAsync(live, linkStop.Token));
+                }
+            }
+            await using var broker = await EmbeddedBroker.StartAsync();
+            var slaveSae = s.Kmes == 3 ? "SAE_C" : "SAE_B";
+            var kmeIds = DevNetwork.KmeIds(s.Kmes);
+            status($"embedded MQTT broker on {broker.Address}; {s.Sensors} sensor(s) at 10 Hz, scheme {SchemeName(s.Scheme)}, mode {ModeName(s.Mode)}, {s.DurationSeconds} s");
+
+            var kem = s.Mode == SealingMode.Hybrid ? MlKem768.Generate() : null;
+            using var store = new EdgeStore(edgePath);
+            using var opener = new MessageOpener(kem);
+            using var slaveKme = new EtsiKeyClient(dev.Credentials(slaveSae));
+            var slave = new SlaveGateway(slaveKme, opener, store, _time);
+            await using var rxBridge = await MqttBridge.ConnectAsync(broker.Address, "edge-gateway-" + slaveSae, CancellationToken.None);
+            await rxBridge.SubscribeAsync(MqttBridge.AllSealedTopics, CancellationToken.None);
+            using var rxStop = new CancellationTokenSource();
+            var rxTask = slave.RunAsync(rxBridge, rxStop.Token);
+
+            var masters = new List<(MasterGateway Gateway, EtsiKeyClient Kme, MqttBridge Bridge, MessageSealer Sealer)>();
+            using var gwStop = new CancellationTokenSource();
+            var gwTasks = new List<Task>();
+            for (var i = 0; i < streams; i++)
+            {
+                var sae = i == 0 ? "SAE_A" : "SAE_A" + (i + 1).ToString(CultureInfo.InvariantCulture);
+                var kme = new EtsiKeyClient(dev.Credentials(sae));
+                var bridge = await MqttBridge.ConnectAsync(broker.Address, "gateway-" + sae, CancellationToken.None);
+                var device = s.Scheme == EncryptionScheme.Fixed ? "router" : $"pac4200-{i + 1}";
+                var sealer = new MessageSealer(s.Mode, sae, device, s.Refresh, kem?.EncapsulationKey, s.OtpKeyBits);
+                var gw = new MasterGateway(kme, slaveSae, sealer, bridge.PublishAsync, s.QueueCapacity, time: _time);
+                masters.Add((gw, kme, bridge, sealer));
+                gwTasks.Add(gw.RunAsync(gwStop.Token));
+            }
+
+            Monitor.SetPhase("running");
+            var started = _time.GetTimestamp();
+            using var sampleStop = new CancellationTokenSource();
+            var sampler = SampleAsync(masters, slave, store, kmeIds[0], masters[0].Kme, slaveSae, started, sampleStop.Token);
+            using var sensorStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            sensorStop.CancelAfter(TimeSpan.FromSeconds(s.DurationSeconds));
+            var sensorTasks = Enumerable.Range(0, s.Sensors)
+                .Select(i => SensorDriver.RunAsync(new PowerMonitorSimulator(s.Seed, i), masters[s.Scheme == EncryptionScheme.Fixed ? 0 : i].Gateway.Submit, _time, sensorStop.Token))
+                .ToList();
+            var produced = (await Task.WhenAll(sensorTasks)).Sum();
+            var sensingSeconds = _time.GetElapsedTime(started).TotalSeconds;
+            Monitor.SetPhase("draining");
+
+            // Let senders drain what they hold for a moment (they still need key for it), then stop them.
+            foreach (var m in masters)
+            {
+                m.Gateway.Complete();
+            }
+            await Task.WhenAny(Task.WhenAll(gwTasks), Task.Delay(TimeSpan.FromSeconds(2), _time, CancellationToken.None));
+            await gwStop.CancelAsync();
+            await IgnoreCancellation(Task.WhenAll(gwTasks));
+            var sent = masters.Sum(m => m.Gateway.Stats.Sent);
+            using (var drain = new CancellationTokenSource(TimeSpan.FromSeconds(5), _time))
+            {
+                await IgnoreCancellation(slave.Stats.Changed.WaitUntilAsync(() => slave.Stats.Processed >= sent, drain.Token));
+            }
+            await linkStop.CancelAsync();
+            await IgnoreCancellation(Task.WhenAll(pumps));
+            await sampleStop.CancelAsync();
+            await IgnoreCancellation(sampler);
+            await rxStop.CancelAsync();
+            await IgnoreCancellation(rxTask);
+
+            var rows = store.ReadAll();
+            var result = Measure(s, masters.Select(m => (m.Gateway, m.Sealer)).ToList(), slave, broker, rows, liveLinks, produced, sensingSeconds, edgePath,
+                kmeIds, dashboardUrl);
+            foreach (var m in masters)
+            {
+                await m.Bridge.DisposeAsync();
+                m.Kme.Dispose();
+                m.Sealer.Dispose();
+            }
+            Monitor.SetPhase("finished");
+            return (result, rows);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(kmsDir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A temporary folder left behind is harmless.
+            }
+        }
+    }
+
+    private TestbedResult Measure(TestbedSettings s, List<(MasterGateway Gateway, MessageSealer Sealer)> masters, SlaveGateway slave, EmbeddedBroker broker,
+        IReadOnlyList<EdgeStore.Row> rows, List<LiveLink> links, long produced, double sensingSeconds, string edgePath, IReadOnlyList<string> kmeIds, string? dashboardUrl)
+    {
+        var blocks = Monitor.Blocks;
+        var slices = Monitor.Slices;
+        var first = links.Count > 0 ? links[0].LinkId : null;
+        var firstBlocks = blocks.Where(b => b.LinkId == first).ToList();
+        var clean = firstBlocks.Where(b => b.EveShare == 0).ToList();
+        var rate = RateStatistics.Of(clean);
+        var latencies = slave.Stats.LatenciesMs.Order().ToArray();
+        var keyBits = masters.Sum(m => m.Sealer.KeyBitsInstalled);
+        var sent = masters.Sum(m => m.Gateway.Stats.Sent);
+        var dropped = masters.Sum(m => m.Gateway.Stats.Dropped);
+        var rejected = slave.Stats.Rejected.Values.Sum();
+        var eve = Monitor.Description.Eavesdropper;
+        var window = s.Eve?.InLinkTime(s.Link.TimeScale);
+        var underFull = window is null ? 0 : firstBlocks.Count(b => b.Outcome == BlockRecord.Delivered && b.StartLinkSeconds >= window.StartSeconds && b.EndLinkSeconds <= window.EndSeconds);
+        int? afterEve = window is null || double.IsPositiveInfinity(window.EndSeconds) ? null
+            : firstBlocks.Count(b => b.Outcome == BlockRecord.Delivered && b.StartLinkSeconds >= window.EndSeconds);
+        var siftedFirst = slices.Where(x => x.LinkId == first).ToList();
+        var p50 = Percentile(latencies, 0.50);
+        var readingsPerSecond = s.Sensors / PowerMonitorSimulator.SamplePeriod.TotalSeconds;
+        return new TestbedResult
+        {
+            Mode = ModeName(s.Mode),
+            Seed = s.Seed,
+            Sensors = s.Sensors,
+            DurationS = Math.Round(sensingSeconds, 3),
+            DurationSeconds = Math.Round(sensingSeconds, 3),
+            Supply = Monitor.Description.Supply,
+            Preset = Monitor.Description.Preset,
+            Scheme = SchemeName(s.Scheme),
+            Kmes = s.Kmes,
+            TimeScale = Monitor.Description.TimeScale,
+            BlockSeconds = Monitor.Description.BlockSeconds,
+            PrefillKeyBits = s.PrefillBits / 8 * 8 * (kmeIds.Count - 1),
+            SiftedBits = links.Sum(l => l.SiftedBits),
+            Qber = Math.Round(WeightedQber(firstBlocks), 5),
+            BlocksDistilled = blocks.Count(b => b.Outcome == BlockRecord.Delivered),
+            BlocksRejected = blocks.Count(b => b.Outcome == BlockRecord.Rejected),
+            SecretKeyBits = links.Sum(l => l.SecretBits),
+            SecretKeyRateBps = Math.Round(rate.NetBps, 2),
+            GrossSecretKeyRateBps = Math.Round(rate.GrossBps, 2),
+            PredictedSecretKeyRateBps = Math.Round(rate.AnalyticBps, 2),
+            AnalyticModel = clean.Count > 0 ? clean[0].AnalyticModel : null,
+            SecretKeyRateBandBps = rate.Band is { } band ? [Math.Round(band.Low, 2), Math.Round(band.High, 2)] : null,
+            PredictionWithinBand = rate.Band is { } b2 ? rate.AnalyticBps >= b2.Low && rate.AnalyticBps <= b2.High : null,
+            KeysDelivered = new Dictionary<string, long>
+            {
+                [kmeIds[0]] = keyBits / 256,
+                [kmeIds[^1]] = slave.Stats.KeysFetched * (s.Mode == SealingMode.Otp ? s.OtpKeyBits : 256) / 256,
+            },
+            SamplesProduced = produced,
+            MessagesSent = sent,
+            MessagesReceived = slave.Stats.Received,
+            MessagesDecrypted = slave.Stats.Decrypted,
+            MessagesStored = slave.Stats.Stored,
+            ReadingsSent = sent,
+            ReadingsStored = slave.Stats.Stored,
+            ReadingsRejected = rejected,
+            ReadingsDropped = dropped,
+            Failures = slave.Stats.Rejected.ToDictionary(kv => JsonNameOf(kv.Key.ToString()), kv => kv.Value),
+            MessagesDropped = dropped,
+            MessagesHeldAtEnd = masters.Sum(m => m.Gateway.Stats.Submitted - m.Gateway.Stats.Sent - m.Gateway.Stats.Dropped),
+            KeyRequestsRefused = masters.Sum(m => m.Gateway.Stats.KeyRefusals),
+            PlaintextMessagesOnWire = PlaintextLeaks(broker.Seen, rows),
+            KeysConsumed = masters.Sum(m => m.Sealer.KeysInstalled),
+            KeyBitsConsumed = keyBits,
+            KeysFetchedByReceiver = slave.Stats.KeysFetched,
+            KeyRateBudgetBitsPerSecond = s.Supply == KeySupplyChoice.Bb84 ? Math.Round(rate.NetBps * s.Link.TimeScale, 1) : s.RandomRateBitsPerSecond,
+            KeyDemandBitsPerSecond = Math.Round(keyBits / sensingSeconds, 1),
+            KeyDemandSteadyBitsPerSecond = Math.Round(masters.Count * SteadyDemand(s, s.Scheme == EncryptionScheme.Fixed ? s.Sensors : 1), 1),
+            KeyBudgetAes256KeysPerSecond = Math.Round((s.Supply == KeySupplyChoice.Bb84 ? rate.NetBps * s.Link.TimeScale : s.RandomRateBitsPerSecond) / 256, 3),
+            KeyDemandAes256KeysPerSecond = Math.Round(keyBits / 256.0 / sensingSeconds, 3),
+            LatencyP50Ms = Math.Round(p50, 2),
+            LatencyP99Ms = Math.Round(Percentile(latencies, 0.99), 2),
+            PlaintextBytes = masters.Sum(m => m.Gateway.Stats.PlaintextBytes),
+            BytesOnWire = masters.Sum(m => m.Gateway.Stats.SealedBytes),
+            Eavesdropper = eve,
+            EavesdropperDetected = Monitor.DetectedAtRunSeconds is not null,
+            EavesdropperDetectedAfterSeconds = Monitor.DetectedAtRunSeconds is { } d && eve is not null ? Math.Round(Math.Max(0, d - eve.AtSeconds), 2) : null,
+            BlocksUnderFullAttackDelivered = underFull,
+            BlocksDeliveredAfterEve = afterEve,
+            DashboardUrl = dashboardUrl,
+            Schemes = Compare(s, sent / sensingSeconds, masters.Sum(m => m.Gateway.Stats.SealedBytes) / sensingSeconds, keyBits / sensingSeconds, p50, readingsPerSecond),
+            EdgeStore = edgePath,
+            Report = Path.Combine(s.OutDirectory, "report.md"),
+            Plots = [],
+            PoolLevel = Monitor.Pools.Where(p => p.Kme == kmeIds[0]).ToList(),
+            Blocks = blocks,
+        };
+    }
+
+    /// <summary>Both schemes for the run's devices: the run's own measured, the other from the steady-state model at the same message size ratio.</summary>
+    private static List<SchemeComparison> Compare(TestbedSettings s, double messagesPerSecond, double bytesPerSecond, double keyBitsPerSecond, double p50, double readingsPerSecond)
+    {
+        var bytesPerMessage = messagesPerSecond > 0 ? bytesPerSecond / messagesPerSecond : 0;
+        var lifetime = s.Refresh.MaxKeyAge.TotalSeconds;
+        var perDeviceStream = readingsPerSecond / s.Sensors;
+        SchemeComparison PerDevice(string source, double? latency, double? measuredKey) => new("per-device", source, s.Sensors,
+            Math.Round(measuredKey ?? s.Sensors * SteadyDemand(s, 1), 1), Math.Round(readingsPerSecond, 1), Math.Round(readingsPerSecond * bytesPerMessage, 1), latency,
+            1, Math.Round(Math.Min(lifetime, s.Refresh.MaxMessagesPerKey / perDeviceStream) * perDeviceStream, 1));
+        SchemeComparison Fixed(string source, double? latency, double? measuredKey) => new("fixed", source, 1,
+            Math.Round(measuredKey ?? SteadyDemand(s, s.Sensors), 1), Math.Round(readingsPerSecond, 1), Math.Round(readingsPerSecond * bytesPerMessage, 1), latency,
+            s.Sensors, Math.Round(Math.Min(lifetime, s.Refresh.MaxMessagesPerKey / readingsPerSecond) * readingsPerSecond, 1));
+        return s.Scheme == EncryptionScheme.Fixed
+            ? [PerDevice("model", null, null), Fixed("measured", Math.Round(p50, 2), keyBitsPerSecond)]
+            : [PerDevice("measured", Math.Round(p50, 2), keyBitsPerSecond), Fixed("model", null, null)];
+    }
+
+    /// <summary>Long-run key demand of one stream carrying <paramref name="devices"/> devices' readings at 10 Hz each [bit/s].</summary>
+    private static double SteadyDemand(TestbedSettings s, int devices)
+        => MessageSealer.SteadyKeyDemandBitsPerSecond(s.Mode, devices / PowerMonitorSimulator.SamplePeriod.TotalSeconds, PowerSample.EncodedLength, s.Refresh, s.OtpKeyBits);
+
+    private static double WeightedQber(IReadOnlyList<BlockRecord> blocks)
+    {
+        double bits = 0, errors = 0;
+        foreach (var b in blocks.Where(b => b.EveShare == 0 && !double.IsNaN(b.Qber)))
+        {
+            bits += b.SiftedBits;
+            errors += b.Qber * b.SiftedBits;
+        }
+        return bits > 0 ? errors / bits : double.NaN;
+    }
+
+    /// <summary>Polls the KMEs' pool level, the gateways' counters and the edge store's last readings every 250 ms.</summary>
+    private async Task SampleAsync(List<(MasterGateway Gateway, EtsiKeyClient Kme, MqttBridge Bridge, MessageSealer Sealer)> masters, SlaveGateway slave,
+        EdgeStore store, string plantKme, EtsiKeyClient plant, string slaveSae, long started, CancellationToken ct)
+    {
+        var tick = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            var now = _time.GetElapsedTime(started).TotalSeconds;
+            try
+            {
+                var status = await plant.StatusAsync(slaveSae, ct);
+                Monitor.AddPool(new PoolSample(Math.Round(now, 3), plantKme, status.StoredKeyCount));
+            }
+            catch (HttpRequestException)
+            {
+                // A missed sample is a gap in the plot, nothing more.
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            var latencies = slave.Stats.LatenciesMs.Order().ToArray();
+            Monitor.AddTraffic(new TrafficSample(Math.Round(now, 3), masters.Sum(m => m.Gateway.Stats.Sent), slave.Stats.Decrypted, slave.Stats.Stored,
+                masters.Sum(m => m.Gateway.Queued), masters.Sum(m => m.Gateway.Stats.Dropped), slave.Stats.Rejected.Values.Sum(),
+                masters.Sum(m => m.Gateway.Stats.KeyRefusals), masters.Sum(m => m.Sealer.KeyBitsInstalled), masters.Sum(m => m.Gateway.Stats.SealedBytes),
+                Math.Round(Percentile(latencies, 0.5), 2), Math.Round(Percentile(latencies, 0.99), 2)));
+            if (tick++ % 4 == 0)
+            {
+                var startUs = SensorDriver.UnixMicroseconds(_time) - (long)(now * 1e6);
+                Monitor.SetReadings([.. store.ReadAll().OrderBy(r => r.TimestampUnixUs).TakeLast(TestbedMonitor.ReadingsShown)
+                    .Select(r => new Reading(r.Device, Math.Round((r.TimestampUnixUs - startUs) / 1e6, 3), r.CurrentA, r.ActivePowerW))]);
+            }
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), _time, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>Nearest-rank percentile of sorted values (0 when empty).</summary>
+    public static double Percentile(IReadOnlyList<double> sorted, double q)
+    {
+        Guard.NotNull(sorted);
+        if (sorted.Count == 0)
+        {
+            return 0;
+        }
+        var rank = (int)Math.Ceiling(q * sorted.Count);
+        return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
+    }
+
+    /// <summary>Broker messages whose payload contains the 24-byte plaintext of any stored sample.</summary>
+    public static long PlaintextLeaks(IEnumerable<MqttBridge.ReceivedMessage> seen, IReadOnlyList<EdgeStore.Row> rows)
+    {
+        Guard.NotNull(seen);
+        Guard.NotNull(rows);
+        var plaintexts = new HashSet<string>(rows.Select(r => Convert.ToHexString(new PowerSample(r.Index, r.TimestampUnixUs, r.VoltageV, r.CurrentA, r.ActivePowerW).ToBytes())));
+        long leaks = 0;
+        foreach (var m in seen)
+        {
+            for (var at = 0; at + PowerSample.EncodedLength <= m.Payload.Length; at++)
+            {
+                if (plaintexts.Contains(Convert.ToHexString(m.Payload, at, PowerSample.EncodedLength)))
+                {
+                    leaks++;
+                    break;
+                }
+            }
+        }
+        return leaks;
+    }
+
+    /// <summary>Mode name as on the command line.</summary>
+    public static string ModeName(SealingMode mode) => mode switch
+    {
+        SealingMode.AesGcm => "aes-gcm",
+        SealingMode.Otp => "otp",
+        _ => "hybrid",
+    };
+
+    private static async Task IgnoreCancellation(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static string JsonNameOf(string pascal) =>
+        string.Concat(pascal.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(c) : c.ToString()));
+}
