@@ -41,9 +41,9 @@ public class AsconBenchmarks
             var id = new Guid(key.AsSpan(0, 16));
             sealer.Install(new QkdKey(id, (byte[])key.Clone()), Now);
             var first = sealer.Seal(_payload, Now);
-            var need = (OpenOutcome.NeedsKey)opener.Open(first);
+            var need = (OpenOutcome.NeedsKey)opener.Open(sealer.Topic, first);
             opener.Install(need.Header, new QkdKey(id, (byte[])key.Clone()));
-            opener.Open(first);
+            opener.Open(sealer.Topic, first);
             _streams[mode] = (sealer, opener);
         }
     }
@@ -58,6 +58,6 @@ public class AsconBenchmarks
     {
         var (sealer, opener) = _streams[mode];
         var message = sealer.Seal(_payload, Now);
-        return opener.Open(message) is OpenOutcome.Opened o ? o.Plaintext.Length : -1;
+        return opener.Open(sealer.Topic, message) is OpenOutcome.Opened o ? o.Plaintext.Length : -1;
     }
 }

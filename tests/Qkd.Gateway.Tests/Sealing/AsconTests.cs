@@ -93,7 +93,7 @@ public sealed class AsconTests
         using var opener = new MessageOpener();
         Assert.Equal(SealingMode.Ascon, Install(opener, old, rx1).Header.Mode);
         Install(opener, fresh, rx2);
-        Assert.Equal(RejectReason.StaleKey, Assert.IsType<OpenOutcome.Rejected>(opener.Open(old)).Reason);
+        Assert.Equal(RejectReason.StaleKey, Assert.IsType<OpenOutcome.Rejected>(opener.Open(StreamTopic.Of("SAE_A", "pac4200-1"), old)).Reason);
     }
 
     [Fact]
@@ -114,14 +114,14 @@ public sealed class AsconTests
         using var cipher = new AsconCipher(TestKeys.Bytes(73, 32));
         var ct = new byte[payload.Length];
         var tag = new byte[16];
-        cipher.Encrypt(AsconCipher.NonceOf(sealedAscon.AsSpan(33, SealedHeader.NonceLength)), payload, ct, tag, sealedAscon.AsSpan(0, header.Length));
+        cipher.Encrypt(AsconCipher.NonceOf(sealedAscon.AsSpan(33, SealedHeader.NonceLength)), payload, ct, tag, StreamTopic.AssociatedData(ascon.Topic, sealedAscon.AsSpan(0, header.Length)));
         Assert.Equal([.. ct, .. tag], sealedAscon[header.Length..]);
     }
 
     private static OpenOutcome.Opened Install(MessageOpener opener, byte[] message, Etsi.QkdKey key)
     {
-        var need = Assert.IsType<OpenOutcome.NeedsKey>(opener.Open(message));
+        var need = Assert.IsType<OpenOutcome.NeedsKey>(opener.Open(StreamTopic.Of("SAE_A", "pac4200-1"), message));
         opener.Install(need.Header, key);
-        return Assert.IsType<OpenOutcome.Opened>(opener.Open(message));
+        return Assert.IsType<OpenOutcome.Opened>(opener.Open(StreamTopic.Of("SAE_A", "pac4200-1"), message));
     }
 }
