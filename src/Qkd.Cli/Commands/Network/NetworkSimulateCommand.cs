@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -30,19 +31,10 @@ public static class NetworkSimulateCommand
             var baseSeed = options.BaseSeed(parse);
             var sampleCount = (int)(parse.GetValue(samples) ?? 0);
             var watch = Stopwatch.StartNew();
-            var runs = CliProgress.Run($"network simulate ({settings.Policy.Name})", progress =>
-            {
-                var list = new List<NetworkRunResult>();
-                for (var i = 0; i < seeds; i++)
-                {
-                    var s = i == 0 && sampleCount > 0 ? settings.WithSamples(sampleCount) : settings;
-                    list.Add(NetworkSimulator.Run(topology, s, unchecked(baseSeed + (ulong)i)));
-                    progress.Report((i + 1) / (double)seeds);
-                }
-                return list;
-            });
+            var summary = CliProgress.Run($"network simulate ({settings.Policy.Name})",
+                progress => NetworkExperiment.Run(topology, settings, seeds, baseSeed, sampleCount, progress));
+            var runs = summary.Runs;
             var wall = watch.Elapsed.TotalSeconds;
-            var summary = NetworkExperiment.Summarise(settings, runs);
             var result = SimulateResult.From(topology, settings, summary, baseSeed, wall);
             if (parse.GetValue(output) is { } dir)
             {
@@ -67,7 +59,7 @@ public static class NetworkSimulateCommand
         return cmd;
     }
 
-    private static string PoolsCsv(NetworkTopology topology, List<NetworkRunResult> runs)
+    private static string PoolsCsv(NetworkTopology topology, ImmutableArray<NetworkRunResult> runs)
     {
         var sb = new StringBuilder("pool,nodeA,nodeB,budgetNode,capacityKeys,consumedKeysMeanPerRun,wastedKeysMeanPerRun\n");
         for (var p = 0; p < topology.Links.Length; p++)

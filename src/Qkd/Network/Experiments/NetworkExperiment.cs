@@ -3,14 +3,22 @@ namespace Qkd.Network;
 /// <summary>Repeats a run over independent seeds (seed i = base seed + i) and summarises.</summary>
 public static class NetworkExperiment
 {
-    /// <summary>Runs <paramref name="seeds"/> seeds of one configuration.</summary>
-    public static NetworkSummary Run(NetworkTopology topology, NetworkSimulationSettings settings, int seeds, ulong baseSeed)
+    /// <summary>
+    /// Runs <paramref name="seeds"/> seeds of one configuration. With <paramref name="firstRunSamples"/> &gt; 0 the
+    /// first run also samples every pool's level that many times over the horizon (the others do not, which keeps
+    /// them fast); <paramref name="progress"/> hears the fraction of runs done after each run.
+    /// </summary>
+    public static NetworkSummary Run(NetworkTopology topology, NetworkSimulationSettings settings, int seeds, ulong baseSeed,
+        int firstRunSamples = 0, IProgress<double>? progress = null)
     {
         Guard.InRange(seeds, 1, 10_000, "Number of seeds");
+        Guard.NotNull(settings);
         var runs = new NetworkRunResult[seeds];
         for (var i = 0; i < seeds; i++)
         {
-            runs[i] = NetworkSimulator.Run(topology, settings, unchecked(baseSeed + (ulong)i));
+            var s = i == 0 && firstRunSamples > 0 ? settings.WithSamples(firstRunSamples) : settings;
+            runs[i] = NetworkSimulator.Run(topology, s, unchecked(baseSeed + (ulong)i));
+            progress?.Report((i + 1) / (double)seeds);
         }
         return Summarise(settings, runs);
     }
