@@ -21,7 +21,7 @@ public class SimulateDistillTests
     [Fact]
     public void Distill_UnknownMethod_Exits2()
     {
-        var r = CliHarness.Run("simulate", "--preset", "gys", "--seconds", "1", "--distill", "--method", "ldpc");
+        var r = CliHarness.Run("simulate", "--preset", "gys", "--seconds", "1", "--distill", "--method", "turbo");
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--method", r.Stderr);
     }

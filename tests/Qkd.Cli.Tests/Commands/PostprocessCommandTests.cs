@@ -32,9 +32,22 @@ public class PostprocessCommandTests
     [Fact]
     public void UnknownMethod_Exits2_AndListsTheMethods()
     {
-        var r = CliHarness.Run("postprocess", "--method", "ldpc");
+        var r = CliHarness.Run("postprocess", "--method", "turbo");
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("cascade-original", r.Stderr);
+        Assert.Contains("ldpc", r.Stderr);
+    }
+
+    [Fact]
+    public void MethodLdpc_ReconcilesOneWay_KeysEqual_FewRoundTrips()
+    {
+        var r = CliHarness.Run("postprocess", "--method", "ldpc", "--bits", "20000", "--qber", "0.03", "--runs", "2", "--seed", "3", "--json");
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.Equal("ldpc", doc.RootElement.GetProperty("method").GetString());
+        Assert.True(doc.RootElement.GetProperty("keysEqual").GetBoolean());
+        // Estimation, verification and amplification, plus 1 + blind rounds (at most 5) for LDPC.
+        Assert.InRange(doc.RootElement.GetProperty("roundTrips").GetDouble(), 4, 9);
     }
 
     [Fact]

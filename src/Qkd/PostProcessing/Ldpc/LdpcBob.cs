@@ -140,8 +140,10 @@ public sealed class LdpcBob
         var plan = _plan!;
         Attempts++;
         var decided = _decided!;
-        var iterations = _decoder!.Run(decided, _options.MaxIterations, _options.Normalisation);
-        Iterations += iterations > 0 ? iterations : _options.MaxIterations;
+        // The last attempt gets every iteration; earlier ones give up on a stall (a reveal follows).
+        var last = _round >= _plan!.Rounds || _revealed >= _plan.Punctured;
+        var iterations = _decoder!.Run(decided, _options.MaxIterations, _options.Normalisation, stallWindow: last ? 0 : _options.StallWindow);
+        Iterations += _decoder.LastIterations;
         if (iterations < 0)
         {
             return false;

@@ -47,6 +47,9 @@ public sealed class LdpcDecoder
         _syndromeBits = new byte[code.Checks];
     }
 
+    /// <summary>Iterations the last <see cref="Run"/> performed (successful or not).</summary>
+    public int LastIterations { get; private set; }
+
     /// <summary>The code this decoder decodes.</summary>
     public LdpcCode Code => _code;
 
@@ -91,9 +94,11 @@ public sealed class LdpcDecoder
 
     /// <summary>
     /// Continues belief propagation from the current state (after <see cref="Load"/>, and after a failed run, so a
-    /// blind round resumes instead of starting over); returns the iterations used or -1.
+    /// blind round resumes instead of starting over); returns the iterations used or -1. With
+    /// <paramref name="stallWindow"/> w > 0 it also gives up (-1) when, from iteration 2w on, the number of
+    /// unsatisfied checks fell by less than 10 % over the last w iterations.
     /// </summary>
-    public int Run(Span<byte> decided, int maxIterations, double normalisation = 0.75, bool vectorised = true)
+    public int Run(Span<byte> decided, int maxIterations, double normalisation = 0.75, bool vectorised = true, int stallWindow = 0)
     {
         Guard.SameLength(decided.Length, _code.Length, "Decision buffer");
         Guard.InRange(maxIterations, 1, 10_000);
@@ -105,8 +110,10 @@ public sealed class LdpcDecoder
             syndrome[i] = (byte)(_syndromeMask[i] & 1);
         }
         var vector = vectorised && Vector256.IsHardwareAccelerated;
+        var previousUnsatisfied = int.MaxValue;
         for (var iteration = 1; iteration <= maxIterations; iteration++)
         {
+            LastIterations = iteration;
             for (var row = 0; row < _code.BaseRows; row++)
             {
                 Layer(row, alpha16, vector);
@@ -116,8 +123,39 @@ public sealed class LdpcDecoder
             {
                 return iteration;
             }
+            if (stallWindow > 0 && iteration % stallWindow == 0)
+            {
+                // Stall test: a frame whose unsatisfied checks did not fall by a tenth over the last window is
+                // given up early (the blind round that follows resumes from this state with more known bits).
+                var unsatisfied = UnsatisfiedChecks(decided, syndrome);
+                if (iteration >= 2 * stallWindow && unsatisfied * 10 > previousUnsatisfied * 9)
+                {
+                    return -1;
+                }
+                previousUnsatisfied = unsatisfied;
+            }
         }
         return -1;
+    }
+
+    private int UnsatisfiedChecks(ReadOnlySpan<byte> decided, ReadOnlySpan<byte> syndrome)
+    {
+        var z = _code.LiftingSize;
+        var acc = _rowCheck.AsSpan();
+        var count = 0;
+        for (var r = 0; r < _code.BaseRows; r++)
+        {
+            syndrome.Slice(r * z, z).CopyTo(acc);
+            for (var e = _code.RowStart[r]; e < _code.RowStart[r + 1]; e++)
+            {
+                var column = decided.Slice(_code.EdgeColumn[e] * z, z);
+                var s = _code.EdgeShift[e];
+                LdpcCode.XorInto(acc[..(z - s)], column[s..]);
+                LdpcCode.XorInto(acc[(z - s)..], column[..s]);
+            }
+            count += z - acc.Count((byte)0);
+        }
+        return count;
     }
 
     private void Layer(int row, short alpha16, bool vector)

@@ -24,6 +24,9 @@ public sealed record LdpcOptions
     /// <summary>Belief-propagation iterations per decoding attempt.</summary>
     public int MaxIterations { get; init; } = 60;
 
+    /// <summary>Give an attempt up when unsatisfied checks fell by less than 10 % over this many iterations (0: never).</summary>
+    public int StallWindow { get; init; } = 8;
+
     /// <summary>alpha of normalised min-sum (multiples of 1/16 are used).</summary>
     public double Normalisation { get; init; } = 0.8125;
 
@@ -42,6 +45,7 @@ public sealed record LdpcOptions
         Guard.InRange(RevealEfficiencyStep, 0.001, 0.5, "", nameof(RevealEfficiencyStep));
         Guard.InRange(MaxIterations, 1, 1000, nameof(MaxIterations));
         Guard.InRange(Normalisation, 0.5, 1, "", nameof(Normalisation));
+        Guard.InRange(StallWindow, 0, 1000, nameof(StallWindow));
         Guard.InRange(RateStep, 0.005, 0.1, "", nameof(RateStep));
         return this;
     }

@@ -63,6 +63,22 @@ public class LdpcDecoderTests
     }
 
     [Fact]
+    public void Run_WithStallWindow_GivesUpEarlyOnAHopelessFrame_ButNotOnAGoodOne()
+    {
+        var code = LdpcCode.Build(100, 64, 0.9, 5);
+        var decoder = new LdpcDecoder(code);
+        var decided = new byte[code.Length];
+        var (_, syndrome, channel) = Frame(code, 0.05, 10);
+        decoder.Load(channel, syndrome);
+        Assert.Equal(-1, decoder.Run(decided, 200, 0.8125, stallWindow: 8));
+        Assert.InRange(decoder.LastIterations, 16, 199);
+        var (x, good, goodChannel) = Frame(code, 0.002, 11);
+        decoder.Load(goodChannel, good);
+        Assert.InRange(decoder.Run(decided, 200, 0.8125, stallWindow: 8), 1, 200);
+        Assert.Equal(x, decided);
+    }
+
+    [Fact]
     public void Pin_AfterFailure_ResumesAndUsesTheRevealedBits()
     {
         var code = LdpcCode.Build(100, 64, 0.8, 6);
