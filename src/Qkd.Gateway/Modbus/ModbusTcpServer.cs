@@ -51,7 +51,7 @@ public sealed class ModbusTcpServer : IAsyncDisposable
             {
                 s = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
             {
                 return;
             }

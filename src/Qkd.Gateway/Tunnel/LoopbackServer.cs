@@ -39,7 +39,7 @@ internal sealed class LoopbackServer : IAsyncDisposable
             {
                 s = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
             {
                 return;
             }
@@ -58,7 +58,7 @@ internal sealed class LoopbackServer : IAsyncDisposable
                 long total = 0;
                 long length = -1;
                 int n;
-                while ((n = s.Receive(buffer, 0, length < 0 ? 8 - (int)total : buffer.Length, SocketFlags.None)) > 0)
+                while ((n = s.Receive(buffer, 0, _kind == Kind.Sink && length < 0 ? 8 - (int)total : buffer.Length, SocketFlags.None)) > 0)
                 {
                     total += n;
                     if (_kind == Kind.Echo)

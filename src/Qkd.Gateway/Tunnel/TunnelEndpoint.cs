@@ -62,7 +62,7 @@ public abstract class TunnelEndpoint : IAsyncDisposable
             {
                 accepted = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
             {
                 return;
             }

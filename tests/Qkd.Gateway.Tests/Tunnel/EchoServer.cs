@@ -48,7 +48,7 @@ public sealed class EchoServer : IAsyncDisposable
                 });
             }
         }
-        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {
         }
     }

@@ -52,7 +52,8 @@ public sealed class TunnelRoundTripTests
         using var s = await pair.ConnectAsync();
         await s.SendAsync(new byte[] { 1 });
         Assert.Equal(0, await SocketIo.ReadUntilClosedAsync(s).WaitAsync(Timeout));
-        Assert.Equal(1, pair.Edge.Metrics.ConnectionsRefused);
+        Assert.Equal(1, pair.Plant.Metrics.ConnectionsRefused); // counted before the plant closes the client's socket
+        Assert.Equal(0, pair.Edge.Metrics.ConnectionsEstablished);
         Assert.Equal(0, echo.Accepted);
     }
 

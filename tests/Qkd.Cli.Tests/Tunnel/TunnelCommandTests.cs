@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Qkd.Kms.Dev;
+
+namespace Qkd.Cli.Tests.Tunnel;
+
+/// <summary>`qkd tunnel listen|connect` as commands: usage errors exit 2 naming the parameter; both ends carry a connection.</summary>
+public sealed class TunnelCommandTests
+{
+    [Theory]
+    [InlineData("listen", "--dev", "x.json", "--listen", "127.0.0.1:1", "--forward", "127.0.0.1:2", "--rekey-s", "-1", "--rekey-s")]
+    [InlineData("connect", "--dev", "x.json", "--local", "127.0.0.1:1", "--peer", "127.0.0.1:2", "--psk-mode", "psk", "--psk-mode")]
+    [InlineData("listen", "--dev", "x.json", "--listen", "127.0.0.1:1", "--forward", "127.0.0.1:2", "--psk-mode", "psk_ke", "--psk-mode")]
+    [InlineData("connect", "--dev", "x.json", "--local", "127.0.0.1:1", "--peer", "127.0.0.1:2", "--suite", "des", "--suite")]
+    public void BadValue_Exits2_NamingTheParameter(params string[] argsThenName)
+    {
+        var r = CliHarness.Run(["tunnel", .. argsThenName[..^1]]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(argsThenName[^1], r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MissingAddress_Exits2_NamingIt()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "qkd-tunnel-cli-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        var dev = Path.Combine(dir, "dev.json");
+        File.WriteAllText(dev, """{"ca":"ca.pem","kmes":[{"id":"KME_A","url":"https://127.0.0.1:1"}],"saes":[{"id":"SAE_A","kme":"KME_A","cert":"a.pem","key":"a.key"}]}""");
+        var r = CliHarness.Run("tunnel", "connect", "--dev", dev, "--peer", "127.0.0.1:2");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--local", r.Stderr, StringComparison.Ordinal);
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task ListenAndConnect_CarryAConnection_AndReportMetrics()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "qkd-tunnel-cli-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            await using var net = await DevNetwork.StartAsync(new DevNetworkOptions { Directory = dir }, _ => { });
+            using var service = new TcpListener(IPAddress.Loopback, 0);
+            service.Start();
+            var edgePort = FreePort();
+            var plantPort = FreePort();
+            var edge = Task.Run(() => CliHarness.Run("tunnel", "listen", "--dev", net.DevJsonPath, "--listen", $"127.0.0.1:{edgePort}",
+                "--forward", $"127.0.0.1:{((IPEndPoint)service.LocalEndpoint).Port}", "--duration-s", "12", "--json"));
+            var plant = Task.Run(() => CliHarness.Run("tunnel", "connect", "--dev", net.DevJsonPath, "--local", $"127.0.0.1:{plantPort}",
+                "--peer", $"127.0.0.1:{edgePort}", "--duration-s", "10", "--json"));
+            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (true)
+            {
+                try
+                {
+                    await client.ConnectAsync(IPAddress.Loopback, plantPort, cts.Token);
+                    break;
+                }
+                catch (SocketException)
+                {
+                    await Task.Yield();
+                }
+            }
+            await client.SendAsync("PING"u8.ToArray(), cts.Token);
+            using var accepted = await service.AcceptSocketAsync(cts.Token);
+            var got = new byte[4];
+            for (var n = 0; n < 4;)
+            {
+                n += await accepted.ReceiveAsync(got.AsMemory(n), cts.Token);
+            }
+            Assert.Equal("PING"u8.ToArray(), got);
+            var p = await plant;
+            var e = await edge;
+            Assert.True(p.ExitCode == 0, p.Stderr);
+            Assert.True(e.ExitCode == 0, e.Stderr);
+            var pm = JsonDocument.Parse(p.Stdout).RootElement.GetProperty("metrics");
+            var em = JsonDocument.Parse(e.Stdout).RootElement.GetProperty("metrics");
+            Assert.Equal(1, pm.GetProperty("keysConsumed").GetInt64());
+            Assert.Equal(1, em.GetProperty("keysConsumed").GetInt64());
+            Assert.Equal(4, pm.GetProperty("bytesOut").GetInt64());
+            Assert.Equal(4, em.GetProperty("bytesIn").GetInt64());
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}
