@@ -20,7 +20,7 @@ public sealed class KeyService(KmsConfig config, IKeyStore store, KeyWrapper wra
     private readonly int _unitBytes = config.Keys.UnitBits / 8;
 
     private readonly Dictionary<string, NoticeSender> _senders = config.Peers.ToDictionary(
-        p => p.KmeId, p => new NoticeSender(p.KmeId, store, peers, metrics, logger), StringComparer.Ordinal);
+        p => p.KmeId, p => new NoticeSender(p.KmeId, store, peers, metrics, audit, logger), StringComparer.Ordinal);
 
     private readonly Dictionary<string, MissPull> _pulls = config.Peers.ToDictionary(
         p => p.KmeId, p => new MissPull(async ct => (await peers.RequestFlushAsync(p.KmeId, ct)).Status == TransferStatus.Accepted, time, metrics.PeerPulls.WithLabels(p.KmeId)), StringComparer.Ordinal);

@@ -52,6 +52,24 @@ public sealed class AuditLog : IDisposable
         }
     }
 
+    /// <summary>The peer refused key notices of these keys (served here, never fetchable there); kept in the outbox.</summary>
+    public void NoticesRefused(string peer, IReadOnlyList<Guid> keyIds, int refused)
+    {
+        if (_logger.IsEnabled(LogLevel.Warning))
+        {
+            Log.Audit(_logger, "notices_refused", refused, string.Join(",", keyIds), peer, "", "", peer);
+        }
+        if (_file is null)
+        {
+            return;
+        }
+        var line = JsonSerializer.Serialize(new { time = _time.GetUtcNow(), operation = "notices_refused", peer_KME_ID = peer, refused, key_IDs = keyIds });
+        lock (_gate)
+        {
+            _file.WriteLine(line);
+        }
+    }
+
     public void Dispose()
     {
         lock (_gate)

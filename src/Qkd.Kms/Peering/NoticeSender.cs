@@ -38,8 +38,12 @@ public sealed class NoticeSender : IDisposable
     private readonly Task _loop;
     private volatile string? _failure;
 
-    public NoticeSender(string peer, IKeyStore store, PeerClient client, KmsMetrics metrics, ILogger logger)
+    private readonly AuditLog _audit;
+    private bool _refusalReported;
+
+    public NoticeSender(string peer, IKeyStore store, PeerClient client, KmsMetrics metrics, AuditLog audit, ILogger logger)
     {
+        _audit = audit;
         _peer = peer;
         _store = store;
         _client = client;
@@ -83,13 +87,31 @@ public sealed class NoticeSender : IDisposable
                 {
                     return true;
                 }
-                var (status, reason) = await _client.SendNoticesAsync(_peer, Compose(batch), ct);
-                Observe(status, reason);
+                var (status, reason, reply) = await _client.SendNoticesAsync(_peer, Compose(batch), ct);
                 if (status != TransferStatus.Accepted)
                 {
+                    // Any failure, not only "unreachable": while the peer does not take the notices, its slaves could
+                    // never fetch the keys this KME would serve, so serving towards it stops.
+                    _failure = status == TransferStatus.Unreachable ? reason : $"KME {_peer} refused key notices ({reason})";
                     Log.NoticesFailed(_logger, _peer, reason, batch.Count);
                     return false;
                 }
+                if (reply is { Refused: > 0 })
+                {
+                    // Kept in the outbox (not deleted) and reported once per episode: the peer refused notices of keys
+                    // already served here (the KMEs disagree, e.g. on keys.maxSizeBits). Serving stops until it takes them.
+                    _failure = $"KME {_peer} refused {reply.Refused} key notices";
+                    if (!_refusalReported)
+                    {
+                        _refusalReported = true;
+                        _metrics.NoticesRefused.WithLabels(_peer).Inc(reply.Refused);
+                        Log.NoticesFailed(_logger, _peer, _failure, reply.Refused);
+                        _audit.NoticesRefused(_peer, batch.SelectMany(e => KeyIdsOf(e.Payload)).ToList(), reply.Refused);
+                    }
+                    return false;
+                }
+                Observe(status, reason);
+                _refusalReported = false;
                 await _store.DeleteOutboxAsync(batch.Select(e => e.Sequence).ToList(), ct);
                 _metrics.NoticesSent.WithLabels(_peer).Inc(batch.Count);
                 if (batch.Count < MaxNoticesPerMessage)
@@ -103,6 +125,9 @@ public sealed class NoticeSender : IDisposable
             _sending.Release();
         }
     }
+
+    private static IEnumerable<Guid> KeyIdsOf(byte[] notice)
+        => System.Text.Json.JsonSerializer.Deserialize<KeyTransferDto>(notice)?.Keys.Select(k => k.KeyId) ?? [];
 
     private static byte[] Compose(IReadOnlyList<OutboxEntry> batch)
     {

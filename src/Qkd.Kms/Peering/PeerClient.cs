@@ -64,18 +64,22 @@ public sealed class PeerClient : IDisposable
         => PostAsync(peerKmeId, "leases", JsonContent.Create(lease), ct);
 
     /// <summary>Posts a <see cref="NoticesDto"/> already serialised (the outbox stores each notice as JSON).</summary>
-    public Task<(TransferStatus Status, string Reason)> SendNoticesAsync(string peerKmeId, byte[] noticesJson, CancellationToken ct)
+    /// <remarks>On 200 the peer's reply (applied, duplicates, refused) is returned too.</remarks>
+    public async Task<(TransferStatus Status, string Reason, NoticesReplyDto? Reply)> SendNoticesAsync(string peerKmeId, byte[] noticesJson, CancellationToken ct)
     {
         var content = new ByteArrayContent(noticesJson);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        return PostAsync(peerKmeId, "notices", content, ct);
+        NoticesReplyDto? reply = null;
+        var (status, reason) = await PostAsync(peerKmeId, "notices", content, ct, async body => reply = await body.ReadFromJsonAsync<NoticesReplyDto>(ct));
+        return (status, reason, reply);
     }
 
     /// <summary>Asks <paramref name="peerKmeId"/> to send its outbox towards this KME now (a slave asked for a key not yet noticed).</summary>
     public Task<(TransferStatus Status, string Reason)> RequestFlushAsync(string peerKmeId, CancellationToken ct)
         => PostAsync(peerKmeId, "flush", new ByteArrayContent([]), ct);
 
-    private async Task<(TransferStatus Status, string Reason)> PostAsync(string peerKmeId, string path, HttpContent content, CancellationToken ct)
+    private async Task<(TransferStatus Status, string Reason)> PostAsync(string peerKmeId, string path, HttpContent content, CancellationToken ct,
+        Func<HttpContent, Task>? readReply = null)
     {
         var (client, baseUrl) = _peers[peerKmeId];
         try
@@ -85,6 +89,10 @@ public sealed class PeerClient : IDisposable
             {
                 if (response.IsSuccessStatusCode)
                 {
+                    if (readReply is not null)
+                    {
+                        await readReply(response.Content);
+                    }
                     return (TransferStatus.Accepted, "ok");
                 }
                 return (response.StatusCode == HttpStatusCode.Conflict ? TransferStatus.Conflict : TransferStatus.Refused, $"HTTP {(int)response.StatusCode}");
