@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using Qkd.Etsi014;
 
 namespace Qkd.Gateway.Etsi;
 
@@ -66,7 +67,7 @@ public sealed class EtsiKeyClient : IDisposable
     public async Task<KeyFetch> EncKeysAsync(string slaveSaeId, int number, int sizeBits, CancellationToken ct = default)
     {
         using var response = await _http.PostAsJsonAsync(new Uri($"/api/v1/keys/{Uri.EscapeDataString(slaveSaeId)}/enc_keys", UriKind.Relative),
-            new EtsiKeyRequest(number, sizeBits), ct).ConfigureAwait(false);
+            new EtsiKeyRequest { Number = JsonSerializer.SerializeToElement(number), Size = JsonSerializer.SerializeToElement(sizeBits) }, ct).ConfigureAwait(false);
         return await ReadKeysAsync(response, ct).ConfigureAwait(false);
     }
 
@@ -74,7 +75,7 @@ public sealed class EtsiKeyClient : IDisposable
     public async Task<KeyFetch> DecKeysAsync(string masterSaeId, IReadOnlyList<Guid> keyIds, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(keyIds);
-        var body = new EtsiKeyIds(keyIds.Select(k => new EtsiKeyIdJson(k.ToString())).ToList());
+        var body = new EtsiKeyIds { KeyIds = keyIds.Select(k => new EtsiKeyIdEntry { KeyId = JsonSerializer.SerializeToElement(k.ToString()) }).ToList() };
         using var response = await _http.PostAsJsonAsync(new Uri($"/api/v1/keys/{Uri.EscapeDataString(masterSaeId)}/dec_keys", UriKind.Relative), body, ct).ConfigureAwait(false);
         return await ReadKeysAsync(response, ct).ConfigureAwait(false);
     }
@@ -99,7 +100,7 @@ public sealed class EtsiKeyClient : IDisposable
     {
         try
         {
-            var error = await response.Content.ReadFromJsonAsync<EtsiErrorJson>(ct).ConfigureAwait(false);
+            var error = await response.Content.ReadFromJsonAsync<EtsiError>(ct).ConfigureAwait(false);
             return error?.Message ?? response.ReasonPhrase ?? "";
         }
         catch (JsonException)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using Qkd.Etsi014;
 using Qkd.Kms.Observability;
 using Qkd.Kms.Tls;
 

@@ -302,32 +302,15 @@ public sealed class PostgresKeyStore : IKeyStore
                 rows[r.GetGuid(0)] = new PendingKey(r.GetGuid(0), r.GetString(1), (string[])r.GetValue(2), r.GetInt32(3), (byte[])r.GetValue(4));
             }
         }
-        var found = new List<PendingKey>(keyIds.Count);
-        var missing = new List<Guid>();
-        var refused = new List<Guid>();
-        foreach (var id in keyIds)
-        {
-            if (!rows.TryGetValue(id, out var k) || k.MasterSae != masterSae)
-            {
-                missing.Add(id);
-            }
-            else if (!k.SlaveSaes.Contains(callerSae))
-            {
-                refused.Add(id);
-            }
-            else
-            {
-                found.Add(k);
-            }
-        }
-        if (refused.Count > 0 || missing.Count > 0)
+        var decision = KeyAccessRule.Decide(keyIds, rows, masterSae, callerSae);
+        if (decision is not TakeKeysResult.Taken)
         {
             await tx.RollbackAsync(ct);
-            return refused.Count > 0 ? new TakeKeysResult.NotAuthorized(refused) : new TakeKeysResult.NotFound(missing);
+            return decision;
         }
         await ExecAsync(c, tx, $"UPDATE {_s}.keys SET state=1, material=NULL, changed=$1 WHERE key_id = ANY($2) AND state=0", ct, now, keyIds.ToArray());
         await tx.CommitAsync(ct);
-        return new TakeKeysResult.Taken(found);
+        return decision;
     }
 
     public async Task<long> AvailableUnitsAsync(string peer, CancellationToken ct)

@@ -449,9 +449,7 @@ public sealed class SqliteKeyStore : IKeyStore
     {
         return await WriteAsync<TakeKeysResult>(async (c, tx) =>
         {
-            var found = new List<PendingKey>(keyIds.Count);
-            var missing = new List<Guid>();
-            var refused = new List<Guid>();
+            var pending = new Dictionary<Guid, PendingKey>(keyIds.Count);
             var select = Prepared(c, tx, "SELECT master, slaves, size_bits, material FROM keys WHERE key_id=$k AND state=0");
             {
                 var k = select.Parameters.Add("$k", SqliteType.Text);
@@ -459,27 +457,16 @@ public sealed class SqliteKeyStore : IKeyStore
                 {
                     k.Value = id.ToString("D");
                     await using var r = await select.ExecuteReaderAsync(ct);
-                    if (!await r.ReadAsync(ct) || r.GetString(0) != masterSae)
+                    if (await r.ReadAsync(ct))
                     {
-                        missing.Add(id);
-                        continue;
+                        pending[id] = new PendingKey(id, r.GetString(0), r.GetString(1).Split('\n'), r.GetInt32(2), (byte[])r.GetValue(3));
                     }
-                    var slaves = r.GetString(1).Split('\n');
-                    if (Array.IndexOf(slaves, callerSae) < 0)
-                    {
-                        refused.Add(id);
-                        continue;
-                    }
-                    found.Add(new PendingKey(id, masterSae, slaves, r.GetInt32(2), (byte[])r.GetValue(3)));
                 }
             }
-            if (refused.Count > 0)
+            var decision = KeyAccessRule.Decide(keyIds, pending, masterSae, callerSae);
+            if (decision is not TakeKeysResult.Taken)
             {
-                return (new TakeKeysResult.NotAuthorized(refused), false);
-            }
-            if (missing.Count > 0)
-            {
-                return (new TakeKeysResult.NotFound(missing), false);
+                return (decision, false);
             }
             var update = Prepared(c, tx, "UPDATE keys SET state=1, material=NULL, changed_ms=$t WHERE key_id=$k AND state=0");
             {
@@ -491,7 +478,7 @@ public sealed class SqliteKeyStore : IKeyStore
                     await update.ExecuteNonQueryAsync(ct);
                 }
             }
-            return (new TakeKeysResult.Taken(found), true);
+            return (decision, true);
         }, ct);
     }
 

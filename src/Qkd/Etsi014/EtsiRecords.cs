@@ -1,10 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Qkd.Kms.Etsi;
+namespace Qkd.Etsi014;
 
-// The JSON data formats of ETSI GS QKD 014 V1.1.1, clause 6, with the spec's field names. They are
-// kept together in one file because they are one wire format and read best side by side.
+// The JSON data formats of ETSI GS QKD 014 V1.1.1, clause 6, with the spec's field names: the one wire
+// contract that the KMS (server, Qkd.Kms) and the gateway (client, Qkd.Gateway) both serialize, so a field
+// cannot drift between them. Records and System.Text.Json attributes only, no I/O. They are kept together in
+// one file because they are one wire format and read best side by side. Fields the server reads as
+// JsonElement (number, size, key_ID...) are validated there by type and range, so that a wrong JSON type is
+// answered with the spec's 400 instead of a deserializer exception; optional fields are omitted when null so
+// a client writes only what it sets.
 
 /// <summary>Status (clause 6.1).</summary>
 public sealed record EtsiStatus(
@@ -25,9 +30,9 @@ public sealed record EtsiKeyRequest
 {
     [JsonPropertyName("number")] public JsonElement? Number { get; init; }
     [JsonPropertyName("size")] public JsonElement? Size { get; init; }
-    [JsonPropertyName("additional_slave_SAE_IDs")] public IReadOnlyList<string?>? AdditionalSlaveSaeIds { get; init; }
-    [JsonPropertyName("extension_mandatory")] public IReadOnlyList<JsonElement>? ExtensionMandatory { get; init; }
-    [JsonPropertyName("extension_optional")] public IReadOnlyList<JsonElement>? ExtensionOptional { get; init; }
+    [JsonPropertyName("additional_slave_SAE_IDs"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string?>? AdditionalSlaveSaeIds { get; init; }
+    [JsonPropertyName("extension_mandatory"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<JsonElement>? ExtensionMandatory { get; init; }
+    [JsonPropertyName("extension_optional"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<JsonElement>? ExtensionOptional { get; init; }
 }
 
 /// <summary>One key of a Key container.</summary>
@@ -42,20 +47,20 @@ public sealed record EtsiKeyContainer([property: JsonPropertyName("keys")] IRead
 public sealed record EtsiKeyIdEntry
 {
     [JsonPropertyName("key_ID")] public JsonElement? KeyId { get; init; }
-    [JsonPropertyName("key_ID_extension")] public JsonElement? KeyIdExtension { get; init; }
+    [JsonPropertyName("key_ID_extension"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public JsonElement? KeyIdExtension { get; init; }
 }
 
 /// <summary>Key IDs (clause 6.4).</summary>
 public sealed record EtsiKeyIds
 {
     [JsonPropertyName("key_IDs")] public IReadOnlyList<EtsiKeyIdEntry>? KeyIds { get; init; }
-    [JsonPropertyName("key_IDs_extension")] public JsonElement? KeyIdsExtension { get; init; }
+    [JsonPropertyName("key_IDs_extension"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public JsonElement? KeyIdsExtension { get; init; }
 }
 
 /// <summary>Error (clause 6.5).</summary>
 public sealed record EtsiError(
     [property: JsonPropertyName("message")] string Message,
-    [property: JsonPropertyName("details")] IReadOnlyList<IReadOnlyDictionary<string, string>>? Details = null);
+    [property: JsonPropertyName("details"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<IReadOnlyDictionary<string, string>>? Details = null);
 
 /// <summary>The normative 400 messages of clause 6.5, verbatim.</summary>
 public static class EtsiMessages
