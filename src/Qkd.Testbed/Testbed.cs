@@ -189,6 +189,7 @@ public sealed class Testbed
             }
             var result = Measure(s, masters.Select(m => (m.Gateway, m.Sealer)).ToList(), slave, broker, observed, rows, liveLinks, produced, sensingSeconds, edgePath,
                 kmeIds, dashboardUrl);
+            Monitor.SetSchemes(result.Schemes);
             foreach (var m in masters)
             {
                 await m.Bridge.DisposeAsync();
@@ -384,6 +385,12 @@ public sealed class Testbed
                 break;
             }
             var latencies = slave.Stats.LatenciesMs.Order().ToArray();
+            var messages = masters.Sum(m => m.Gateway.Stats.Sent);
+            if (now > 0 && messages > 0)
+            {
+                Monitor.SetSchemes(Compare(_s, messages, masters.Sum(m => m.Gateway.Stats.SealedBytes - m.Gateway.Stats.PlaintextBytes), now,
+                    masters.Sum(m => m.Gateway.Stats.SealedBytes) / now, masters.Sum(m => m.Sealer.KeyBitsInstalled) / now, Percentile(latencies, 0.5)));
+            }
             Monitor.AddTraffic(new TrafficSample(Math.Round(now, 3), masters.Sum(m => m.Gateway.Stats.Sent), slave.Stats.Decrypted, slave.Stats.Stored,
                 masters.Sum(m => m.Gateway.Queued), masters.Sum(m => m.Gateway.Stats.Dropped), slave.Stats.Rejected.Values.Sum(),
                 masters.Sum(m => m.Gateway.Stats.KeyRefusals), masters.Sum(m => m.Sealer.KeyBitsInstalled), masters.Sum(m => m.Gateway.Stats.SealedBytes),
