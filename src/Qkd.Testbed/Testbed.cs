@@ -43,6 +43,12 @@ public sealed class Testbed
             bb84 ? s.Link.TimeScale : 1, SchemeName(s.Scheme), s.Sensors, s.Kmes, links, s.DurationSeconds, eve);
     }
 
+    /// <summary>The MQTT identity (client certificate common name) of the demo's read-only wire observer.</summary>
+    public const string WireObserver = "OBSERVER";
+
+    /// <summary>SAE ID of sender stream <paramref name="i"/>: SAE_A, SAE_A2, SAE_A3, ...</summary>
+    public static string SenderSae(int i) => i == 0 ? "SAE_A" : "SAE_A" + (i + 1).ToString(CultureInfo.InvariantCulture);
+
     public static string SchemeName(EncryptionScheme scheme) => scheme == EncryptionScheme.Fixed ? "fixed" : "per-device";
 
     /// <summary>
@@ -96,18 +102,31 @@ public sealed class Testbed
                     pumps.Add(link.Pump.RunAsync(live, linkStop.Token));
                 }
             }
-            await using var broker = await EmbeddedBroker.StartAsync();
             var slaveSae = s.Kmes == 3 ? "SAE_C" : "SAE_B";
             var kmeIds = DevNetwork.KmeIds(s.Kmes);
-            status($"embedded MQTT broker on {broker.Address}; {s.Sensors} sensor(s) at 10 Hz, scheme {SchemeName(s.Scheme)}, mode {ModeName(s.Mode)}, {s.DurationSeconds} s");
+            var senders = Enumerable.Range(0, streams).Select(SenderSae).ToList();
+            // MQTT over TLS on loopback: the broker's own CA, one client certificate per gateway (CN = SAE ID) and one for
+            // the wire observer; the ACL lets each sender publish only its own streams, the edge and the observer only read them.
+            var mqttCerts = BrokerCertificates.Create(Path.Combine(kmsDir, "mqtt"), [.. senders, slaveSae, WireObserver], _time.GetUtcNow());
+            var acl = BrokerAcl.ForGateways(senders, new Dictionary<string, IReadOnlyList<string>> { [slaveSae] = senders, [WireObserver] = senders });
+            await using var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Tls = mqttCerts, Acl = acl });
+            status($"embedded MQTT broker on {broker.Address} (TLS, client certificates, ACL); {s.Sensors} sensor(s) at 10 Hz, scheme {SchemeName(s.Scheme)}, mode {ModeName(s.Mode)}, {s.DurationSeconds} s");
 
             var kem = s.Mode == SealingMode.Hybrid ? MlKem768.Generate() : null;
+            // The receiver pins each sender to the run's mode; in hybrid mode each sender signs its epochs with an ML-DSA-65 key made for this run.
+            var signers = senders.ToDictionary(x => x, _ => s.Mode == SealingMode.Hybrid ? MlDsa65.Generate() : null);
+            var policy = new ReceiverPolicy(senders.Select(x => new SenderTrust(x, s.Mode, signers[x]?.PublicKey)));
             using var store = new EdgeStore(edgePath);
-            using var opener = new MessageOpener(kem);
+            using var opener = new MessageOpener(policy, kem);
             using var slaveKme = new EtsiKeyClient(dev.Credentials(slaveSae));
             var slave = new SlaveGateway(slaveKme, opener, store, _time);
-            await using var rxBridge = await MqttBridge.ConnectAsync(broker.Address, "edge-gateway-" + slaveSae, CancellationToken.None);
-            await rxBridge.SubscribeAsync(MqttBridge.AllSealedTopics, CancellationToken.None);
+            await using var rxBridge = await MqttBridge.ConnectAsync(broker.Address, "edge-gateway-" + slaveSae, mqttCerts.SecurityOf(slaveSae), ct: CancellationToken.None);
+            await using var observer = await MqttBridge.ConnectAsync(broker.Address, "wire-observer", mqttCerts.SecurityOf(WireObserver), ct: CancellationToken.None);
+            foreach (var sender in senders)
+            {
+                await rxBridge.SubscribeAsync($"qkd/sealed/{sender}/#", CancellationToken.None);
+                await observer.SubscribeAsync($"qkd/sealed/{sender}/#", CancellationToken.None);
+            }
             using var rxStop = new CancellationTokenSource();
             var rxTask = slave.RunAsync(rxBridge, rxStop.Token);
 
@@ -116,11 +135,11 @@ public sealed class Testbed
             var gwTasks = new List<Task>();
             for (var i = 0; i < streams; i++)
             {
-                var sae = i == 0 ? "SAE_A" : "SAE_A" + (i + 1).ToString(CultureInfo.InvariantCulture);
+                var sae = senders[i];
                 var kme = new EtsiKeyClient(dev.Credentials(sae));
-                var bridge = await MqttBridge.ConnectAsync(broker.Address, "gateway-" + sae, CancellationToken.None);
-                var device = s.Scheme == EncryptionScheme.Fixed ? "router" : $"pac4200-{i + 1}";
-                var sealer = new MessageSealer(s.Mode, sae, device, s.Refresh, kem?.EncapsulationKey, s.OtpKeyBits);
+                var bridge = await MqttBridge.ConnectAsync(broker.Address, "gateway-" + sae, mqttCerts.SecurityOf(sae), ct: CancellationToken.None);
+                var device = s.Scheme == EncryptionScheme.Fixed ? "router" : DeviceId(i);
+                var sealer = new MessageSealer(s.Mode, sae, device, s.Refresh, kem?.EncapsulationKey, s.OtpKeyBits, signers[sae]);
                 var gw = new MasterGateway(kme, slaveSae, sealer, bridge.PublishAsync, s.QueueCapacity, time: _time);
                 masters.Add((gw, kme, bridge, sealer));
                 gwTasks.Add(gw.RunAsync(gwStop.Token));
@@ -132,8 +151,11 @@ public sealed class Testbed
             var sampler = SampleAsync(masters, slave, store, kmeIds[0], masters[0].Kme, slaveSae, started, sampleStop.Token);
             using var sensorStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             sensorStop.CancelAfter(TimeSpan.FromSeconds(s.DurationSeconds));
-            var sensorTasks = Enumerable.Range(0, s.Sensors)
-                .Select(i => SensorDriver.RunAsync(new PowerMonitorSimulator(s.Seed, i), masters[s.Scheme == EncryptionScheme.Fixed ? 0 : i].Gateway.Submit, _time, sensorStop.Token))
+            // Per-device: each device's own driver and gateway. Fixed: the router reads all devices per tick and seals one aggregate.
+            var sensorTasks = s.Scheme == EncryptionScheme.Fixed
+                ? [SensorDriver.RunAggregatedAsync([.. Enumerable.Range(0, s.Sensors).Select(i => (DeviceId(i), new PowerMonitorSimulator(s.Seed, i)))],
+                    masters[0].Gateway.Submit, _time, sensorStop.Token)]
+                : Enumerable.Range(0, s.Sensors).Select(i => SensorDriver.RunAsync(new PowerMonitorSimulator(s.Seed, i), masters[i].Gateway.Submit, _time, sensorStop.Token))
                 .ToList();
             var produced = (await Task.WhenAll(sensorTasks)).Sum();
             var sensingSeconds = _time.GetElapsedTime(started).TotalSeconds;
@@ -147,7 +169,7 @@ public sealed class Testbed
             await Task.WhenAny(Task.WhenAll(gwTasks), Task.Delay(TimeSpan.FromSeconds(2), _time, CancellationToken.None));
             await gwStop.CancelAsync();
             await IgnoreCancellation(Task.WhenAll(gwTasks));
-            var sent = masters.Sum(m => m.Gateway.Stats.Sent);
+            var sent = masters.Sum(m => m.Gateway.Stats.Sent) * ReadingsPerMessage(s);
             using (var drain = new CancellationTokenSource(TimeSpan.FromSeconds(5), _time))
             {
                 await IgnoreCancellation(slave.Stats.Changed.WaitUntilAsync(() => slave.Stats.Processed >= sent, drain.Token));
@@ -160,8 +182,14 @@ public sealed class Testbed
             await IgnoreCancellation(rxTask);
 
             var rows = store.ReadAll();
-            var result = Measure(s, masters.Select(m => (m.Gateway, m.Sealer)).ToList(), slave, broker, rows, liveLinks, produced, sensingSeconds, edgePath,
+            var observed = new List<MqttBridge.ReceivedMessage>();
+            while (observer.Received.TryRead(out var m))
+            {
+                observed.Add(m);
+            }
+            var result = Measure(s, masters.Select(m => (m.Gateway, m.Sealer)).ToList(), slave, broker, observed, rows, liveLinks, produced, sensingSeconds, edgePath,
                 kmeIds, dashboardUrl);
+            Monitor.SetSchemes(result.Schemes);
             foreach (var m in masters)
             {
                 await m.Bridge.DisposeAsync();
@@ -185,7 +213,7 @@ public sealed class Testbed
     }
 
     private TestbedResult Measure(TestbedSettings s, List<(MasterGateway Gateway, MessageSealer Sealer)> masters, SlaveGateway slave, EmbeddedBroker broker,
-        IReadOnlyList<EdgeStore.Row> rows, List<LiveLink> links, long produced, double sensingSeconds, string edgePath, IReadOnlyList<string> kmeIds, string? dashboardUrl)
+        List<MqttBridge.ReceivedMessage> observed, IReadOnlyList<EdgeStore.Row> rows, List<LiveLink> links, long produced, double sensingSeconds, string edgePath, IReadOnlyList<string> kmeIds, string? dashboardUrl)
     {
         var blocks = Monitor.Blocks;
         var slices = Monitor.Slices;
@@ -195,8 +223,10 @@ public sealed class Testbed
         var rate = RateStatistics.Of(clean);
         var latencies = slave.Stats.LatenciesMs.Order().ToArray();
         var keyBits = masters.Sum(m => m.Sealer.KeyBitsInstalled);
-        var sent = masters.Sum(m => m.Gateway.Stats.Sent);
-        var dropped = masters.Sum(m => m.Gateway.Stats.Dropped);
+        var messagesSent = masters.Sum(m => m.Gateway.Stats.Sent);
+        var sent = messagesSent * ReadingsPerMessage(s);
+        var messagesDropped = masters.Sum(m => m.Gateway.Stats.Dropped);
+        var dropped = messagesDropped * ReadingsPerMessage(s);
         var rejected = slave.Stats.Rejected.Values.Sum();
         var eve = Monitor.Description.Eavesdropper;
         var window = s.Eve?.InLinkTime(s.Link.TimeScale);
@@ -205,7 +235,6 @@ public sealed class Testbed
             : firstBlocks.Count(b => b.Outcome == BlockRecord.Delivered && b.StartLinkSeconds >= window.EndSeconds);
         var siftedFirst = slices.Where(x => x.LinkId == first).ToList();
         var p50 = Percentile(latencies, 0.50);
-        var readingsPerSecond = s.Sensors / PowerMonitorSimulator.SamplePeriod.TotalSeconds;
         return new TestbedResult
         {
             Mode = ModeName(s.Mode),
@@ -237,7 +266,7 @@ public sealed class Testbed
                 [kmeIds[^1]] = slave.Stats.KeysFetched * (s.Mode == SealingMode.Otp ? s.OtpKeyBits : 256) / 256,
             },
             SamplesProduced = produced,
-            MessagesSent = sent,
+            MessagesSent = messagesSent,
             MessagesReceived = slave.Stats.Received,
             MessagesDecrypted = slave.Stats.Decrypted,
             MessagesStored = slave.Stats.Stored,
@@ -246,16 +275,22 @@ public sealed class Testbed
             ReadingsRejected = rejected,
             ReadingsDropped = dropped,
             Failures = slave.Stats.Rejected.ToDictionary(kv => JsonNameOf(kv.Key.ToString()), kv => kv.Value),
-            MessagesDropped = dropped,
+            MessagesDropped = messagesDropped,
             MessagesHeldAtEnd = masters.Sum(m => m.Gateway.Stats.Submitted - m.Gateway.Stats.Sent - m.Gateway.Stats.Dropped),
             KeyRequestsRefused = masters.Sum(m => m.Gateway.Stats.KeyRefusals),
-            PlaintextMessagesOnWire = PlaintextLeaks(broker.Seen, rows),
+            // What the broker relayed and what a subscriber on the wire received: both must be free of plaintext readings.
+            PlaintextMessagesOnWire = Math.Max(PlaintextLeaks(broker.Seen, rows), PlaintextLeaks(observed, rows)),
+            MessagesSeenByWireObserver = observed.Count,
+            MqttTls = broker.Address.UseTls,
+            MqttAclRefusals = broker.Refused,
+            ReceiverPinned = true,
             KeysConsumed = masters.Sum(m => m.Sealer.KeysInstalled),
             KeyBitsConsumed = keyBits,
             KeysFetchedByReceiver = slave.Stats.KeysFetched,
             KeyRateBudgetBitsPerSecond = s.Supply == KeySupplyChoice.Bb84 ? Math.Round(rate.NetBps * s.Link.TimeScale, 1) : s.RandomRateBitsPerSecond,
             KeyDemandBitsPerSecond = Math.Round(keyBits / sensingSeconds, 1),
-            KeyDemandSteadyBitsPerSecond = Math.Round(masters.Count * SteadyDemand(s, s.Scheme == EncryptionScheme.Fixed ? s.Sensors : 1), 1),
+            KeyDemandSteadyBitsPerSecond = Math.Round(masters.Count * SteadyDemand(s, 1 / PowerMonitorSimulator.SamplePeriod.TotalSeconds,
+                s.Scheme == EncryptionScheme.Fixed ? AggregateLength(s.Sensors) : PowerSample.EncodedLength), 1),
             KeyBudgetAes256KeysPerSecond = Math.Round((s.Supply == KeySupplyChoice.Bb84 ? rate.NetBps * s.Link.TimeScale : s.RandomRateBitsPerSecond) / 256, 3),
             KeyDemandAes256KeysPerSecond = Math.Round(keyBits / 256.0 / sensingSeconds, 3),
             LatencyP50Ms = Math.Round(p50, 2),
@@ -268,7 +303,8 @@ public sealed class Testbed
             BlocksUnderFullAttackDelivered = underFull,
             BlocksDeliveredAfterEve = afterEve,
             DashboardUrl = dashboardUrl,
-            Schemes = Compare(s, sent / sensingSeconds, masters.Sum(m => m.Gateway.Stats.SealedBytes) / sensingSeconds, keyBits / sensingSeconds, p50, readingsPerSecond),
+            Schemes = Compare(s, messagesSent, masters.Sum(m => m.Gateway.Stats.SealedBytes - m.Gateway.Stats.PlaintextBytes), sensingSeconds,
+                masters.Sum(m => m.Gateway.Stats.SealedBytes) / sensingSeconds, keyBits / sensingSeconds, p50),
             EdgeStore = edgePath,
             Report = Path.Combine(s.OutDirectory, "report.md"),
             Plots = [],
@@ -277,26 +313,44 @@ public sealed class Testbed
         };
     }
 
-    /// <summary>Both schemes for the run's devices: the run's own measured, the other from the steady-state model at the same message size ratio.</summary>
-    private static List<SchemeComparison> Compare(TestbedSettings s, double messagesPerSecond, double bytesPerSecond, double keyBitsPerSecond, double p50, double readingsPerSecond)
+    /// <summary>
+    /// Both schemes for the run's devices: the run's own measured, the other from the steady-state model with the sealing
+    /// overhead per message measured in this run. Per-device: N streams of 10 one-reading messages/s. Fixed: one stream of
+    /// 10 aggregates/s, each carrying all N readings of a tick (<see cref="ReadingAggregate"/>).
+    /// </summary>
+    private static List<SchemeComparison> Compare(TestbedSettings s, long messagesSent, long overheadBytes, double seconds, double bytesPerSecond,
+        double keyBitsPerSecond, double p50)
     {
-        var bytesPerMessage = messagesPerSecond > 0 ? bytesPerSecond / messagesPerSecond : 0;
+        var overhead = messagesSent > 0 ? (double)overheadBytes / messagesSent : 0;
+        var tickRate = 1 / PowerMonitorSimulator.SamplePeriod.TotalSeconds;
         var lifetime = s.Refresh.MaxKeyAge.TotalSeconds;
-        var perDeviceStream = readingsPerSecond / s.Sensors;
-        SchemeComparison PerDevice(string source, double? latency, double? measuredKey) => new("per-device", source, s.Sensors,
-            Math.Round(measuredKey ?? s.Sensors * SteadyDemand(s, 1), 1), Math.Round(readingsPerSecond, 1), Math.Round(readingsPerSecond * bytesPerMessage, 1), latency,
-            1, Math.Round(Math.Min(lifetime, s.Refresh.MaxMessagesPerKey / perDeviceStream) * perDeviceStream, 1));
-        SchemeComparison Fixed(string source, double? latency, double? measuredKey) => new("fixed", source, 1,
-            Math.Round(measuredKey ?? SteadyDemand(s, s.Sensors), 1), Math.Round(readingsPerSecond, 1), Math.Round(readingsPerSecond * bytesPerMessage, 1), latency,
-            s.Sensors, Math.Round(Math.Min(lifetime, s.Refresh.MaxMessagesPerKey / readingsPerSecond) * readingsPerSecond, 1));
-        return s.Scheme == EncryptionScheme.Fixed
-            ? [PerDevice("model", null, null), Fixed("measured", Math.Round(p50, 2), keyBitsPerSecond)]
-            : [PerDevice("measured", Math.Round(p50, 2), keyBitsPerSecond), Fixed("model", null, null)];
+        var aggregateLength = AggregateLength(s.Sensors);
+        SchemeComparison PerDevice(bool measured) => new("per-device", measured ? "measured" : "model", s.Sensors,
+            Math.Round(measured ? keyBitsPerSecond : s.Sensors * SteadyDemand(s, tickRate, PowerSample.EncodedLength), 1),
+            Math.Round(measured ? messagesSent / seconds : s.Sensors * tickRate, 1),
+            Math.Round(measured ? bytesPerSecond : s.Sensors * tickRate * (PowerSample.EncodedLength + overhead), 1), measured ? Math.Round(p50, 2) : null,
+            1, Math.Round(Math.Min(lifetime, s.Refresh.MaxMessagesPerKey / tickRate) * tickRate, 1));
+        SchemeComparison Fixed(bool measured) => new("fixed", measured ? "measured" : "model", 1,
+            Math.Round(measured ? keyBitsPerSecond : SteadyDemand(s, tickRate, aggregateLength), 1),
+            Math.Round(measured ? messagesSent / seconds : tickRate, 1),
+            Math.Round(measured ? bytesPerSecond : tickRate * (aggregateLength + overhead), 1), measured ? Math.Round(p50, 2) : null,
+            s.Sensors, Math.Round(Math.Min(lifetime, s.Refresh.MaxMessagesPerKey / tickRate) * tickRate * s.Sensors, 1));
+        var isFixed = s.Scheme == EncryptionScheme.Fixed;
+        return [PerDevice(!isFixed), Fixed(isFixed)];
     }
 
-    /// <summary>Long-run key demand of one stream carrying <paramref name="devices"/> devices' readings at 10 Hz each [bit/s].</summary>
-    private static double SteadyDemand(TestbedSettings s, int devices)
-        => MessageSealer.SteadyKeyDemandBitsPerSecond(s.Mode, devices / PowerMonitorSimulator.SamplePeriod.TotalSeconds, PowerSample.EncodedLength, s.Refresh, s.OtpKeyBits);
+    /// <summary>Length of the aggregate plaintext of <paramref name="sensors"/> devices named by <see cref="DeviceId"/> [bytes].</summary>
+    private static int AggregateLength(int sensors) => 2 + Enumerable.Range(0, sensors).Sum(i => 1 + DeviceId(i).Length + PowerSample.EncodedLength);
+
+    /// <summary>Device ID of sensor <paramref name="i"/>.</summary>
+    public static string DeviceId(int i) => "pac4200-" + (i + 1).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Readings carried by one sealed message: every device's in the fixed scheme, one otherwise.</summary>
+    private static int ReadingsPerMessage(TestbedSettings s) => s.Scheme == EncryptionScheme.Fixed ? s.Sensors : 1;
+
+    /// <summary>Long-run key demand of one stream of <paramref name="messagesPerSecond"/> messages of <paramref name="plaintextLength"/> bytes [bit/s].</summary>
+    private static double SteadyDemand(TestbedSettings s, double messagesPerSecond, int plaintextLength)
+        => MessageSealer.SteadyKeyDemandBitsPerSecond(s.Mode, messagesPerSecond, plaintextLength, s.Refresh, s.OtpKeyBits);
 
     private static double WeightedQber(IReadOnlyList<BlockRecord> blocks)
     {
@@ -331,6 +385,12 @@ public sealed class Testbed
                 break;
             }
             var latencies = slave.Stats.LatenciesMs.Order().ToArray();
+            var messages = masters.Sum(m => m.Gateway.Stats.Sent);
+            if (now > 0 && messages > 0)
+            {
+                Monitor.SetSchemes(Compare(_s, messages, masters.Sum(m => m.Gateway.Stats.SealedBytes - m.Gateway.Stats.PlaintextBytes), now,
+                    masters.Sum(m => m.Gateway.Stats.SealedBytes) / now, masters.Sum(m => m.Sealer.KeyBitsInstalled) / now, Percentile(latencies, 0.5)));
+            }
             Monitor.AddTraffic(new TrafficSample(Math.Round(now, 3), masters.Sum(m => m.Gateway.Stats.Sent), slave.Stats.Decrypted, slave.Stats.Stored,
                 masters.Sum(m => m.Gateway.Queued), masters.Sum(m => m.Gateway.Stats.Dropped), slave.Stats.Rejected.Values.Sum(),
                 masters.Sum(m => m.Gateway.Stats.KeyRefusals), masters.Sum(m => m.Sealer.KeyBitsInstalled), masters.Sum(m => m.Gateway.Stats.SealedBytes),

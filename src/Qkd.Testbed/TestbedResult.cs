@@ -64,6 +64,18 @@ public sealed record TestbedResult
     /// <summary>Broker messages whose payload contains a sample's plaintext (must be 0).</summary>
     public required long PlaintextMessagesOnWire { get; init; }
 
+    /// <summary>Sealed messages the read-only wire observer (its own client certificate and ACL entry) received from the broker.</summary>
+    public required long MessagesSeenByWireObserver { get; init; }
+
+    /// <summary>True when the embedded broker ran MQTT over TLS with client certificates (every gateway and the observer authenticated by certificate).</summary>
+    public required bool MqttTls { get; init; }
+
+    /// <summary>Connections, publishes and subscriptions the broker's ACL refused.</summary>
+    public required long MqttAclRefusals { get; init; }
+
+    /// <summary>True when the edge receiver pinned each sender to the run's mode (and, in hybrid mode, to its ML-DSA-65 public key).</summary>
+    public required bool ReceiverPinned { get; init; }
+
     /// <summary>Same as <see cref="PlaintextMessagesOnWire"/> (issue 11's name).</summary>
     public long PlaintextOnProtectedTopic => PlaintextMessagesOnWire;
     public required long KeysConsumed { get; init; }

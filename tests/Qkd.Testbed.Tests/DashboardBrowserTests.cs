@@ -73,6 +73,9 @@ public sealed class DashboardBrowserTests
         await Assertions.Expect(page.Locator("#alarm")).ToBeVisibleAsync(new() { Timeout = 90_000 });
         await page.Locator("#blocks tr.rejected").First.WaitForAsync(new() { Timeout = 90_000 });
         await page.Locator("#chart-key circle").First.WaitForAsync(new() { Timeout = 30_000 });
+        // Seed 003's schemes side by side: this run's per-device measured, the fixed scheme modelled.
+        await Assertions.Expect(page.Locator("#scheme-per-device td").Nth(1)).ToHaveTextAsync("measured", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#scheme-fixed td").Nth(1)).ToHaveTextAsync("model");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepositoryRoot(), "docs", "dashboard.png"), FullPage = true });
 
         var (result, _) = await run;

@@ -59,15 +59,20 @@ public sealed class SlaveGateway(EtsiKeyClient kme, MessageOpener opener, EdgeSt
         {
             case OpenOutcome.Opened opened:
                 Stats.OnDecrypted();
-                var sample = PowerSample.TryRead(opened.Plaintext);
-                if (sample is null)
+                // One device's sample, or (seed 003's fixed scheme) a router's aggregate of one tick's readings of its devices.
+                var readings = PowerSample.TryRead(opened.Plaintext) is { } single ? [(opened.Header.DeviceId, single)]
+                    : ReadingAggregate.TryRead(opened.Plaintext);
+                if (readings is null)
                 {
                     Stats.OnRejected(RejectReason.Malformed);
                     break;
                 }
                 var now = SensorDriver.UnixMicroseconds(_time);
-                store.Write(opened.Header.DeviceId, sample.Value, now, opened.Header.KeyId);
-                Stats.OnStored((now - sample.Value.TimestampUnixUs) / 1000.0);
+                foreach (var (device, sample) in readings)
+                {
+                    store.Write(device, sample, now, opened.Header.KeyId);
+                    Stats.OnStored((now - sample.TimestampUnixUs) / 1000.0);
+                }
                 break;
             case OpenOutcome.Rejected r:
                 Stats.OnRejected(r.Reason);

@@ -164,7 +164,7 @@ public sealed record SealedHeader(SealingMode Mode, Guid KeyId, ulong Sequence, 
         return new SealedHeader(mode, keyId, sequence, offset, Encoding.ASCII.GetString(sender), Encoding.ASCII.GetString(device), kem, signature);
     }
 
-    private static bool IsIdBytes(ReadOnlySpan<byte> id)
+    internal static bool IsIdBytes(ReadOnlySpan<byte> id)
     {
         foreach (var b in id)
         {

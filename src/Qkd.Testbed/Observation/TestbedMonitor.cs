@@ -18,6 +18,7 @@ public sealed class TestbedMonitor(TestbedDescription description) : ILinkObserv
     private readonly List<PoolSample> _pools = [];
     private readonly List<TrafficSample> _traffic = [];
     private IReadOnlyList<Reading> _readings = [];
+    private IReadOnlyList<SchemeComparison> _schemes = [];
     private string _phase = "starting";
     private double? _detectedAtRunSeconds;
     private bool _alarm;
@@ -138,6 +139,28 @@ public sealed class TestbedMonitor(TestbedDescription description) : ILinkObserv
         Changed?.Invoke();
     }
 
+    /// <summary>Seed 003's two schemes side by side as measured so far (the run's own) and modelled (the other).</summary>
+    public IReadOnlyList<SchemeComparison> Schemes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _schemes;
+            }
+        }
+    }
+
+    public void SetSchemes(IReadOnlyList<SchemeComparison> schemes)
+    {
+        ArgumentNullException.ThrowIfNull(schemes);
+        lock (_gate)
+        {
+            _schemes = schemes;
+        }
+        Changed?.Invoke();
+    }
+
     public void SetPhase(string phase)
     {
         lock (_gate)
@@ -159,7 +182,7 @@ public sealed class TestbedMonitor(TestbedDescription description) : ILinkObserv
                 _blocks.GetRange(cursor.Blocks, next.Blocks - cursor.Blocks),
                 _pools.GetRange(cursor.Pools, next.Pools - cursor.Pools),
                 _traffic.GetRange(cursor.Traffic, next.Traffic - cursor.Traffic),
-                _readings);
+                _readings, _schemes);
             return (update, next);
         }
     }
@@ -194,4 +217,4 @@ public sealed record TestbedCursor(int Slices, int Blocks, int Pools, int Traffi
 
 /// <summary>One increment for a dashboard: the state now and what is new since the reader's cursor.</summary>
 public sealed record TestbedUpdate(string Phase, bool Alarm, double? DetectedAtRunSeconds, IReadOnlyList<LinkSecond> Slices, IReadOnlyList<BlockRecord> Blocks,
-    IReadOnlyList<PoolSample> Pools, IReadOnlyList<TrafficSample> Traffic, IReadOnlyList<Reading> Readings);
+    IReadOnlyList<PoolSample> Pools, IReadOnlyList<TrafficSample> Traffic, IReadOnlyList<Reading> Readings, IReadOnlyList<SchemeComparison> Schemes);

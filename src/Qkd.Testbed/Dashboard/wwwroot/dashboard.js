@@ -2,7 +2,7 @@
 // every chart as SVG itself (no library, no network beyond this server).
 "use strict";
 const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"];
-const state = { desc: null, slices: [], blocks: [], pools: [], traffic: [], readings: [], alarm: false, phase: "starting" };
+const state = { desc: null, slices: [], blocks: [], pools: [], traffic: [], readings: [], schemes: [], alarm: false, phase: "starting" };
 const NS = "http://www.w3.org/2000/svg";
 
 function el(tag, attrs, parent) {
@@ -93,6 +93,9 @@ function render() {
     + `<td>${b.startLinkSeconds.toFixed(0)}-${b.endLinkSeconds.toFixed(0)}</td><td>${b.siftedBits}</td><td>${(num(b.qber) * 100).toFixed(2)}%</td>`
     + `<td>${num(b.y1Lower).toExponential(2)}</td><td>${(num(b.e1Upper) * 100).toFixed(1)}%</td><td>${b.leakedBits}</td><td>${b.grossSecretBits}</td>`
     + `<td>${b.authenticationBits}</td><td>${b.secretBits}</td><td>${(b.eveShare * 100).toFixed(0)}%</td><td>${b.outcome}${b.reason ? ": " + b.reason : ""}</td></tr>`).join("");
+  document.querySelector("#schemes tbody").innerHTML = state.schemes.map(x => `<tr id="scheme-${x.scheme}"><td>${x.scheme}</td><td>${x.source}</td><td>${x.keyStreams}</td>`
+    + `<td>${fmt(x.keyBitsPerSecond)}</td><td>${fmt(x.messagesPerSecond)}</td><td>${fmt(x.bytesPerSecond)}</td><td>${x.latencyP50Ms === null ? "-" : x.latencyP50Ms}</td>`
+    + `<td>${x.devicesExposedByOneKey}</td><td>${fmt(x.readingsExposedByOneKey)}</td></tr>`).join("");
   document.getElementById("alarm").className = state.alarm ? "on" : "";
   document.getElementById("phase").textContent = "phase: " + state.phase + (state.detectedAtRunSeconds != null ? "; Eve detected at " + state.detectedAtRunSeconds.toFixed(1) + " s" : "");
 }
@@ -113,7 +116,7 @@ fetch("/api/description").then(r => r.json()).then(d => {
   source.addEventListener("update", ev => {
     const u = JSON.parse(ev.data);
     state.slices.push(...u.slices); state.blocks.push(...u.blocks); state.pools.push(...u.pools); state.traffic.push(...u.traffic);
-    state.readings = u.readings; state.alarm = u.alarm; state.phase = u.phase; state.detectedAtRunSeconds = u.detectedAtRunSeconds;
+    state.readings = u.readings; state.schemes = u.schemes; state.alarm = u.alarm; state.phase = u.phase; state.detectedAtRunSeconds = u.detectedAtRunSeconds;
     render();
   });
   source.onerror = () => { document.getElementById("phase").textContent = "phase: " + state.phase + " (stream closed)"; };
