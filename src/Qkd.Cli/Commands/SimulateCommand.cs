@@ -108,7 +108,7 @@ public static class SimulateCommand
             Variant = CascadeVariant.FromName(methodName ?? CascadeVariant.Default.Name) ?? CascadeVariant.Default,
             Ldpc = methodName == Qkd.PostProcessing.Ldpc.LdpcOptions.MethodName ? Qkd.PostProcessing.Ldpc.LdpcOptions.Default : null,
         };
-        var distilled = KeyDistillation.DistillAsync(result, options).GetAwaiter().GetResult();
+        var distilled = KeyDistillation.DistillAsync(result, options, TimeProvider.System).GetAwaiter().GetResult();
         var report = DistillReport.From(distilled);
         foreach (var key in distilled.PostProcessing.AliceKeys)
         {

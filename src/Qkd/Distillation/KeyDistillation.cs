@@ -12,13 +12,13 @@ namespace Qkd.Distillation;
 /// </summary>
 public static class KeyDistillation
 {
-    /// <summary>Distils a simulated block.</summary>
-    public static async Task<DistillationResult> DistillAsync(SimulationResult simulation, PostProcessingOptions options, CancellationToken cancellationToken = default)
+    /// <summary>Distils a simulated block; <paramref name="time"/> (the caller's clock) times the post-processing run.</summary>
+    public static async Task<DistillationResult> DistillAsync(SimulationResult simulation, PostProcessingOptions options, TimeProvider time, CancellationToken cancellationToken = default)
     {
         Guard.NotNull(simulation);
         Guard.NotNull(options);
         var block = ToSiftedBlock(simulation);
-        var post = await PostProcessingPipeline.RunAsync([block], options, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var post = await PostProcessingPipeline.RunAsync([block], options, time, cancellationToken).ConfigureAwait(false);
         var seconds = simulation.LinkSeconds;
         var (modelName, analytic) = AnalyticRate(simulation, options.EpsilonSecrecy, post.Report.MeanEfficiency);
         return new DistillationResult(simulation, post, post.Report.SecretBits / seconds, modelName, analytic);

@@ -23,4 +23,10 @@ public enum BlockOutcome
 
     /// <summary>The conversation stalled (a message dropped, the peer gone, a receive timeout): aborted, no key.</summary>
     ChannelFailure,
+
+    /// <summary>
+    /// Cascade parities were inconsistent beyond any honest run (a forged parity or query): Bob stopped at
+    /// <see cref="CascadeBob.WorkBound"/> instead of searching forever; aborted, no key.
+    /// </summary>
+    ReconciliationDiverged,
 }

@@ -354,6 +354,11 @@ internal static class BlockProtocol
                 case Phase.Cascade:
                     _transcript!.Absorb(Party.Alice, message);
                     var reply = _cascade!.Receive(message);
+                    if (_cascade.Diverged)
+                    {
+                        End(BlockOutcome.ReconciliationDiverged);
+                        return null;
+                    }
                     if (_cascade.IsFinished)
                     {
                         Corrections = _cascade.Corrections;

@@ -24,17 +24,20 @@ public static class PostProcessingPipeline
     /// Distils one sifted key pair (e.g. a whole simulation run, with its decoy counts when the source is a
     /// weak-coherent laser) as a single block over an in-memory authenticated channel.
     /// </summary>
-    public static Task<PostProcessingResult> DistillAsync(BitString alice, BitString bob, OneDecoyCounts? counts, PostProcessingOptions options, CancellationToken cancellationToken = default)
-        => RunAsync([new SiftedBlock(Guard.NotNull(alice), Guard.NotNull(bob), counts)], options, null, cancellationToken);
+    public static Task<PostProcessingResult> DistillAsync(BitString alice, BitString bob, OneDecoyCounts? counts, PostProcessingOptions options, TimeProvider time, CancellationToken cancellationToken = default)
+        => RunAsync([new SiftedBlock(Guard.NotNull(alice), Guard.NotNull(bob), counts)], options, time, cancellationToken);
 
-    /// <summary>Runs over an in-memory channel with a fresh pre-shared authentication key.</summary>
-    public static Task<PostProcessingResult> RunAsync(IReadOnlyList<SiftedBlock> blocks, PostProcessingOptions options, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs over an in-memory channel with a fresh pre-shared authentication key; <paramref name="time"/> (the
+    /// caller's clock) times the run and the receive timeouts.
+    /// </summary>
+    public static Task<PostProcessingResult> RunAsync(IReadOnlyList<SiftedBlock> blocks, PostProcessingOptions options, TimeProvider time, CancellationToken cancellationToken = default)
     {
         Guard.NotNull(options);
         var (alice, bob) = InMemoryClassicalChannel.CreatePair();
         var psk = new BitString(options.PreSharedKeyBits);
         CryptoRandom.Shared.Fill(psk.MutableWords);
-        return RunAsync(blocks, options, alice, bob, psk, time ?? TimeProvider.System, cancellationToken);
+        return RunAsync(blocks, options, alice, bob, psk, Guard.NotNull(time), cancellationToken);
     }
 
     /// <summary>Runs over the given channel ends (e.g. decorated with latency or an attacker) and pre-shared key.</summary>
@@ -236,7 +239,7 @@ public static class PostProcessingPipeline
         return new PostProcessingResult([.. accounting.AliceKeys], [.. accounting.BobKeys], report);
     }
 
-    /// <summary>The JSON name of an abort reason: qberAboveThreshold, authenticationFailure, authenticationKeyExhausted, channelFailure.</summary>
+    /// <summary>The JSON name of an abort reason: qberAboveThreshold, authenticationFailure, authenticationKeyExhausted, channelFailure, reconciliationDiverged.</summary>
     public static string ReasonName(BlockOutcome outcome)
     {
         var name = outcome.ToString();

@@ -15,7 +15,7 @@ public class KeyDistillationTests
     public async Task GysAt25Km_PulsesToSecretKey_KeysEqual_AndGrossRateNearAnalytic()
     {
         var sim = Simulate(LinkPresets.Gys(25), ProtocolKind.Bb84, 20, 11);
-        var r = await KeyDistillation.DistillAsync(sim, new PostProcessingOptions());
+        var r = await KeyDistillation.DistillAsync(sim, new PostProcessingOptions(), TimeProvider.System);
         var alice = Assert.Single(r.PostProcessing.AliceKeys);
         var bob = Assert.Single(r.PostProcessing.BobKeys);
         Assert.NotNull(alice);
@@ -32,7 +32,7 @@ public class KeyDistillationTests
     public async Task Turin_ThreeState_UsesOneDecoyFiniteKey_AndMatchesAnalyticAtTheBlockSize()
     {
         var sim = Simulate(LinkPresets.Turin(), ProtocolKind.ThreeState, 60, 5);
-        var r = await KeyDistillation.DistillAsync(sim, new PostProcessingOptions());
+        var r = await KeyDistillation.DistillAsync(sim, new PostProcessingOptions(), TimeProvider.System);
         Assert.Equal("decoy-one-finite", r.AnalyticModel);
         var gross = (r.PostProcessing.Report.SecretBits + r.PostProcessing.Report.AuthenticationKeyReplenishedBits) / sim.LinkSeconds;
         Assert.InRange(gross / r.AnalyticSecretKeyRateBps, 0.5, 2.0);
@@ -45,7 +45,7 @@ public class KeyDistillationTests
         var settings = new SimulationSettings(link, ProtocolKind.Bb84, SimulationSettings.DefaultIntensities(link.Source),
             new Eavesdropper(EavesdropperKind.InterceptResend, 1), (long)(5 * link.Source.RepetitionRateHz), 3, 0.1);
         var sim = LinkSimulator.Run(settings, 1);
-        var r = await KeyDistillation.DistillAsync(sim, new PostProcessingOptions());
+        var r = await KeyDistillation.DistillAsync(sim, new PostProcessingOptions(), TimeProvider.System);
         Assert.Equal(0, r.PostProcessing.Report.SecretBits + r.PostProcessing.Report.AuthenticationKeyReplenishedBits);
     }
 

@@ -23,7 +23,7 @@ public class PostProcessingPipelineTests
             blocks.AddRange(BinarySymmetricChannel.Blocks(100_000, q, 3, (ulong)(q * 1e4)));
         }
         var options = new PostProcessingOptions { MaxBlocksInFlight = 18, ReplenishAuthenticationKey = false };
-        var result = await PostProcessingPipeline.RunAsync(blocks, options);
+        var result = await PostProcessingPipeline.RunAsync(blocks, options, TimeProvider.System);
         var report = result.Report;
         // Documented bound: frame error rate <= 2 % (docs/postprocessing.md); a frame error is discarded, never used.
         Assert.True(report.FrameErrors <= 1, $"{report.FrameErrors} frame errors in {blocks.Count} blocks");
@@ -67,7 +67,7 @@ public class PostProcessingPipelineTests
         var alice = BitString.Random((int)counts.DetectionsZ, ref random);
         var bob = alice.Clone();
         BinarySymmetricChannel.Apply(bob, counts.ErrorsZ / counts.DetectionsZ, ref random);
-        var result = await PostProcessingPipeline.DistillAsync(alice, bob, counts, new PostProcessingOptions { ReplenishAuthenticationKey = false });
+        var result = await PostProcessingPipeline.DistillAsync(alice, bob, counts, new PostProcessingOptions { ReplenishAuthenticationKey = false }, TimeProvider.System);
         var b = result.Report.Blocks[0];
         var expected = OneDecoyFiniteKey.SecretKeyLength(counts, b.LeakedBits, 1e-10, b.EpsilonCorrectness).SecretBits;
         Assert.Equal(BlockOutcome.Secret, b.Outcome);
@@ -80,7 +80,7 @@ public class PostProcessingPipelineTests
     public async Task QberAboveThreshold_AbortsBothSides()
     {
         var blocks = BinarySymmetricChannel.Blocks(20_000, 0.2, 2, 7);
-        var result = await PostProcessingPipeline.RunAsync(blocks, new PostProcessingOptions());
+        var result = await PostProcessingPipeline.RunAsync(blocks, new PostProcessingOptions(), TimeProvider.System);
         Assert.All(result.Report.Blocks, b => Assert.Equal(BlockOutcome.QberAboveThreshold, b.Outcome));
         Assert.All(result.AliceKeys, Assert.Null);
     }
@@ -128,9 +128,9 @@ public class PostProcessingPipelineTests
         // each finished slot (a single wave would be bound by its slowest block, ~2x the mean round trips).
         var latency = TimeSpan.FromMilliseconds(0.5);
         var many = await PostProcessingPipeline.RunAsync(BinarySymmetricChannel.Blocks(100_000, 0.02, 256, 10),
-            new PostProcessingOptions { MaxBlocksInFlight = 128, SimulatedOneWayLatency = latency });
+            new PostProcessingOptions { MaxBlocksInFlight = 128, SimulatedOneWayLatency = latency }, TimeProvider.System);
         var one = await PostProcessingPipeline.RunAsync(BinarySymmetricChannel.Blocks(100_000, 0.02, 2, 10),
-            new PostProcessingOptions { MaxBlocksInFlight = 1, SimulatedOneWayLatency = latency });
+            new PostProcessingOptions { MaxBlocksInFlight = 1, SimulatedOneWayLatency = latency }, TimeProvider.System);
         Assert.True(many.Report.SimulatedThroughputBitsPerSecond > 10e6,
             $"{many.Report.SimulatedThroughputBitsPerSecond / 1e6:F2} Mbit/s, {many.Report.SimulatedSeconds:F3} s, {many.Report.ChannelMessages} messages");
         Assert.True(one.Report.SimulatedThroughputBitsPerSecond < 1.5e6, $"{one.Report.SimulatedThroughputBitsPerSecond / 1e6:F2} Mbit/s");
