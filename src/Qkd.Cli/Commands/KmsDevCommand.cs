@@ -14,8 +14,8 @@ public static class KmsDevCommand
         var kmes = CliOptions.Choice("--kmes", "Number of KMEs: 2 (A-B) or 3 (A-B-C with a trusted relay at B)", "2", "3");
         var supplyKind = CliOptions.Choice("--supply", "What feeds the links: the simulated BB84 link + post-processing chain, or random blocks at --rate (default bb84)", "bb84", "random");
         var preset = CliOptions.Choice("--preset", "Link preset of the bb84 supply (default turin)", [.. Qkd.Physics.LinkPresets.Names]);
-        var blockSeconds = CliOptions.Double("--block-seconds", $"Link time per distilled block of the bb84 supply (default {DistilledLinkOptions.DefaultBlockSeconds}; "
-            + "shorter blocks lose their key to the finite-key bound and authentication, see docs/kms.md)", DistilledLinkOptions.MinBlockSeconds, DistilledLinkOptions.MaxBlockSeconds, "s");
+        var blockSeconds = CliOptions.Double("--block-seconds", $"Link time per distilled block of the bb84 supply (default: the block that maximises the delivered key rate within "
+            + $"{DistilledLinkOptions.DefaultBlockSeconds} s, from the finite-key bound; see docs/kms.md)", DistilledLinkOptions.MinBlockSeconds, DistilledLinkOptions.MaxBlockSeconds, "s");
         var distance = CliOptions.Double("--distance-km", "Fibre length of the bb84 supply's link (default: the preset's)", 0, 1000, "km");
         var seed = CliOptions.Seed();
         var rate = CliOptions.Double("--rate", "Secret-key rate of the random supply only (--supply random; default 1300, the Turin testbed of seed 002)", 1, 1e9, "bit/s");
@@ -33,12 +33,8 @@ public static class KmsDevCommand
             {
                 throw new UsageException("--preset, --block-seconds and --distance-km apply only to --supply bb84.");
             }
-            var link = new DistilledLinkOptions
-            {
-                Preset = parse.GetValue(preset) ?? "turin",
-                BlockSeconds = parse.GetValue(blockSeconds) ?? DistilledLinkOptions.DefaultBlockSeconds,
-                DistanceKm = parse.GetValue(distance),
-            }.Validated();
+            var chosen = new DistilledLinkOptions { Preset = parse.GetValue(preset) ?? "turin", DistanceKm = parse.GetValue(distance) };
+            var link = (chosen with { BlockSeconds = parse.GetValue(blockSeconds) ?? DistilledLinkOptions.ChosenBlockSeconds(chosen) }).Validated();
             var options = new DevNetworkOptions
             {
                 Supply = bb84 ? KeySupplyKind.Bb84 : KeySupplyKind.Random,

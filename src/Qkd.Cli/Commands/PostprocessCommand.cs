@@ -76,7 +76,12 @@ public static class PostprocessCommand
             {
                 summary.WriteText(output);
             }
-            return summary.SecretBlocks == 0 ? ExitCodes.DomainAbort : ExitCodes.Ok;
+            if (summary.AuthenticationKeyExhausted)
+            {
+                parse.InvocationConfiguration.Error.WriteLine(
+                    $"qkd postprocess: key delivery stopped: the authentication key ran out ({summary.AbortReasons.GetValueOrDefault("authenticationKeyExhausted")} block(s) not run).");
+            }
+            return summary.SecretBlocks == 0 || summary.AuthenticationKeyExhausted ? ExitCodes.DomainAbort : ExitCodes.Ok;
         });
         return cmd;
     }
@@ -157,11 +162,20 @@ internal sealed record PostprocessSummary(
     double EpsilonAuthentication, int BlocksInFlight, double ElapsedSeconds, double SimulatedSeconds,
     double SimulatedThroughputBitsPerSecond)
 {
+    /// <summary>Aborted blocks by reason (qberAboveThreshold, authenticationFailure, authenticationKeyExhausted, channelFailure).</summary>
+    public IReadOnlyDictionary<string, int> AbortReasons { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>True when key delivery stopped because the authentication key ran out (the run exits 1).</summary>
+    public bool AuthenticationKeyExhausted { get; init; }
+
+    /// <summary>Secret bits before the authentication pool was replenished from them.</summary>
+    public long GrossSecretBits { get; init; }
+
     public static PostprocessSummary From(PostProcessingResult result, string source, double qber, ulong seed, int inFlight)
     {
         var r = result.Report;
         var equal = true;
-        int secretBlocks = 0, aborted = 0;
+        var secretBlocks = 0;
         long corrected = 0, reconciled = 0;
         for (var i = 0; i < r.Blocks.Length; i++)
         {
@@ -171,20 +185,21 @@ internal sealed record PostprocessSummary(
                 secretBlocks++;
                 equal &= result.AliceKeys[i] is { } a && a.Equals(result.BobKeys[i]);
             }
-            else if (block.Outcome is BlockOutcome.QberAboveThreshold or BlockOutcome.AuthenticationFailure)
-            {
-                aborted++;
-            }
             corrected += block.CorrectedErrors;
             reconciled += block.ReconciledBits;
         }
         var bits = r.Blocks.Length > 0 ? r.Blocks[0].InputBits : 0;
         return new PostprocessSummary(r.Method, source, seed, r.Blocks.Length, bits, qber, equal && secretBlocks > 0, r.MeanEfficiency,
             r.LeakedBits, r.SecretBits, r.Blocks.Length > 0 ? (double)r.RoundTrips / r.Blocks.Length : 0, r.FrameErrorRate,
-            r.ThroughputBitsPerSecond, reconciled > 0 ? (double)corrected / reconciled : 0, secretBlocks, r.FrameErrors, aborted,
+            r.ThroughputBitsPerSecond, reconciled > 0 ? (double)corrected / reconciled : 0, secretBlocks, r.FrameErrors, r.AbortedBlocks,
             r.ChannelMessages, r.BytesExchanged, r.AuthenticationKeySpentBits, r.AuthenticationKeyReplenishedBits,
             r.EpsilonSecrecy, r.EpsilonCorrectness, r.EpsilonAuthentication, inFlight, r.ElapsedSeconds, r.SimulatedSeconds,
-            r.SimulatedThroughputBitsPerSecond);
+            r.SimulatedThroughputBitsPerSecond)
+        {
+            AbortReasons = r.AbortReasons,
+            AuthenticationKeyExhausted = r.AuthenticationKeyExhausted,
+            GrossSecretBits = r.GrossSecretBits,
+        };
     }
 
     public void WriteText(TextWriter output)
@@ -193,6 +208,10 @@ internal sealed record PostprocessSummary(
         output.WriteLine(string.Create(c, $"qkd postprocess: {Runs} block(s) of {Bits} bits from {Source}, method {Method}, seed {Seed}"));
         output.WriteLine(string.Create(c, $"  measured QBER          {MeasuredQber:P3}"));
         output.WriteLine(string.Create(c, $"  keys equal             {(KeysEqual ? "yes" : "no")} ({SecretBlocks} secret, {FrameErrors} frame errors, {AbortedBlocks} aborted)"));
+        foreach (var (reason, count) in AbortReasons)
+        {
+            output.WriteLine(string.Create(c, $"    aborted: {reason,-26} {count}"));
+        }
         output.WriteLine(string.Create(c, $"  efficiency f           {Efficiency:F4}"));
         output.WriteLine(string.Create(c, $"  leaked bits            {LeakedBits}"));
         output.WriteLine(string.Create(c, $"  secret bits            {SecretBits}"));
@@ -200,7 +219,11 @@ internal sealed record PostprocessSummary(
         output.WriteLine(string.Create(c, $"  frame error rate       {FrameErrorRate:G3}"));
         output.WriteLine(string.Create(c, $"  auth key spent         {AuthKeySpentBits} bits (replenished {AuthKeyReplenishedBits})"));
         output.WriteLine(string.Create(c, $"  epsilons               sec {EpsilonSecrecy:G3}, cor {EpsilonCorrectness:G3}, auth {EpsilonAuthentication:G3}"));
-        output.WriteLine(string.Create(c, $"  throughput             {ThroughputBitsPerSecond / 1e6:F2} Mbit/s ({ElapsedSeconds:F3} s)"));
+        output.WriteLine(string.Create(c, $"  throughput             {ThroughputBitsPerSecond / 1e6:F2} Mbit/s over the blocks that produced key ({ElapsedSeconds:F3} s)"));
+        if (AuthenticationKeyExhausted)
+        {
+            output.WriteLine("  KEY DELIVERY STOPPED   the authentication key ran out");
+        }
         if (SimulatedSeconds > 0)
         {
             output.WriteLine(string.Create(c, $"  simulated latency      {SimulatedSeconds:F3} s, {SimulatedThroughputBitsPerSecond / 1e6:F2} Mbit/s latency-bound"));

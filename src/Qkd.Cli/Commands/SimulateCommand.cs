@@ -21,7 +21,7 @@ public static class SimulateCommand
         preset.Required = true;
         var distance = CliOptions.Double("--distance-km", "Fibre length (default: the preset's)", 0, 1000, "km");
         var pulses = CliOptions.Long("--pulses", "Pulses to emit", 1, 1_000_000_000_000_000);
-        var seconds = CliOptions.Double("--seconds", "Link time to simulate at the preset's repetition rate (default 1)", 1e-9, 1e6, "s");
+        var seconds = CliOptions.Double("--seconds", "Link time to simulate at the preset's repetition rate (default 1; with --distill the block that maximises the delivered key rate within 60 s)", 1e-9, 1e6, "s");
         var protocol = CliOptions.Choice("--protocol", "Encoding (default: three-state for turin, bb84 otherwise)", "bb84", "three-state");
         var decoy = new Option<string?>("--decoy")
         {
@@ -54,9 +54,13 @@ public static class SimulateCommand
             {
                 throw new UsageException("--pulses and --seconds are alternatives; give one of them.");
             }
-            var pulseCount = p ?? (long)Math.Ceiling((s ?? 1.0) * link.Source.RepetitionRateHz);
             var kind = (parse.GetValue(protocol) ?? (presetName == "turin" ? "three-state" : "bb84")) == "three-state"
                 ? ProtocolKind.ThreeState : ProtocolKind.Bb84;
+            // With --distill and no length given: the block that maximises the delivered rate within 60 s of link time.
+            var defaultSeconds = parse.GetValue(distill) && p is null && s is null
+                ? Qkd.Distillation.BlockLengthChoice.Choose(link, link.Source.SignalMeanPhotonNumber, kind == ProtocolKind.ThreeState).BlockSeconds
+                : 1.0;
+            var pulseCount = p ?? (long)Math.Ceiling((s ?? defaultSeconds) * link.Source.RepetitionRateHz);
             var intensities = parse.GetValue(decoy) is { } text ? ParseIntensities(text) : SimulationSettings.DefaultIntensities(link.Source);
             var eveKind = (parse.GetValue(eve) ?? "none") switch
             {
@@ -104,7 +108,7 @@ public static class SimulateCommand
             Variant = CascadeVariant.FromName(methodName ?? CascadeVariant.Default.Name) ?? CascadeVariant.Default,
             Ldpc = methodName == Qkd.PostProcessing.Ldpc.LdpcOptions.MethodName ? Qkd.PostProcessing.Ldpc.LdpcOptions.Default : null,
         };
-        var distilled = KeyDistillation.DistillAsync(result, options).GetAwaiter().GetResult();
+        var distilled = KeyDistillation.DistillAsync(result, options, TimeProvider.System).GetAwaiter().GetResult();
         var report = DistillReport.From(distilled);
         foreach (var key in distilled.PostProcessing.AliceKeys)
         {

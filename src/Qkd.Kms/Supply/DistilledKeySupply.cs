@@ -55,7 +55,9 @@ public sealed class DistilledKeySupply : IKeySupply
         Link = Guard.NotNull(link).Validated();
         _time = Guard.NotNull(time);
         _logger = logger ?? NullLogger.Instance;
-        _distil = distil ?? ((simulation, ct) => KeyDistillation.DistillAsync(simulation, Options, ct));
+        // The pipeline's clock times an in-memory conversation (compute time, receive timeouts), not the link time that
+        // _time paces releases by.
+        _distil = distil ?? ((simulation, ct) => KeyDistillation.DistillAsync(simulation, Options, TimeProvider.System, ct));
     }
 
     /// <summary>Post-processing settings: the pipeline's defaults (most efficient Cascade, eps_sec = 1e-10).</summary>

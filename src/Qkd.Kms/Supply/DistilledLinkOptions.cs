@@ -11,15 +11,13 @@ namespace Qkd.Kms.Supply;
 /// <remarks>
 /// Block length. The secret length of a block is set by a finite-key bound (one-decoy finite key for turin,
 /// vacuum+weak decoy bounds for gys), whose statistical penalty grows like sqrt(n log(1/eps_sec)) for n sifted bits,
-/// and every block also pays its classical-channel authentication tags (Wegman-Carter, ~30-50 kbit per block, paid
-/// back from the block's own key). Measured with seed 1 (`qkd simulate --preset P --seconds T --seed 1 --distill`):
-/// turin gives 0 net secret bits at 30 s (75 kbit sifted), 0.2 bit/s at 60 s (the 490 bit/s gross is eaten by the
-/// 29 kbit of authentication), 214 bit/s at 120 s, 602 bit/s at 300 s (analytic decoy-one-finite 685 bit/s),
-/// 819 bit/s at 1200 s; gys 25 km gives 1.7 bit/s at 30 s and 505 bit/s at 300 s. Hence the default
-/// <see cref="DefaultBlockSeconds"/> = 300 s, the lower bound 1 s (below it no preset reaches the ~4e3 sifted bits a
-/// block needs to be secure at all) and the upper bound 1200 s (a turin block of 1200 s holds 3e6 sifted bits and
-/// takes ~0.8 GB while it is simulated; longer blocks gain little: the finite-key rate is within 3 % of its
-/// asymptote there).
+/// and every block pays 128 bits of authentication key (two one-time-padded transcript tags, paid back from the
+/// block's own key). With authentication that cheap, short blocks pay: turin delivers ~488 bit/s net from 60 s blocks
+/// (`qkd simulate --preset turin --seconds 60 --seed 1 --distill`; it delivered 0.2 bit/s when every Cascade message
+/// carried its own 64-bit tag). The default is the block that maximises the delivered rate within
+/// <see cref="DefaultBlockSeconds"/> = 60 s of latency (<see cref="ChosenBlockSeconds"/>); the lower bound 1 s (below
+/// it no preset reaches the ~4e3 sifted bits a block needs to be secure at all) and the upper bound 1200 s (a turin
+/// block of 1200 s holds 3e6 sifted bits and takes ~0.8 GB while it is simulated).
 /// </remarks>
 public sealed record DistilledLinkOptions
 {
@@ -30,7 +28,7 @@ public sealed record DistilledLinkOptions
     public const double MaxBlockSeconds = 1200;
 
     /// <summary>Default block [s of link time] (see remarks).</summary>
-    public const double DefaultBlockSeconds = 300;
+    public const double DefaultBlockSeconds = Qkd.Distillation.BlockLengthChoice.DefaultMaxLatencySeconds;
 
     /// <summary>Largest expected number of detections of one block: the post-processing takes at most 2^26 sifted bits per block.</summary>
     public const double MaxDetectionsPerBlock = 1 << 26;
@@ -40,6 +38,18 @@ public sealed record DistilledLinkOptions
 
     /// <summary>Fibre length [km]; null for the preset's.</summary>
     public double? DistanceKm { get; init; }
+
+    /// <summary>
+    /// The block length that maximises the delivered key rate of <paramref name="options"/>' link within
+    /// <see cref="DefaultBlockSeconds"/> of latency (<see cref="Qkd.Distillation.BlockLengthChoice"/>) [s].
+    /// </summary>
+    public static double ChosenBlockSeconds(DistilledLinkOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var link = options.Link;
+        return Qkd.Distillation.BlockLengthChoice.Choose(link, link.Source.SignalMeanPhotonNumber, options.Protocol == ProtocolKind.ThreeState,
+            DefaultBlockSeconds, DistilledKeySupply.Options.EpsilonSecrecy).BlockSeconds;
+    }
 
     /// <summary>Link time simulated per block [s].</summary>
     public double BlockSeconds { get; init; } = DefaultBlockSeconds;

@@ -236,7 +236,7 @@ public sealed class LiveLink : IKeySupply
             }
             else
             {
-                var distilled = await KeyDistillation.DistillAsync(block, Settings.PostProcessing, ct).ConfigureAwait(false);
+                var distilled = await KeyDistillation.DistillAsync(block, Settings.PostProcessing, TimeProvider.System, ct).ConfigureAwait(false);
                 var report = distilled.PostProcessing.Report;
                 var outcome = report.Blocks.Length > 0 ? report.Blocks[0] : null;
                 leaked = report.LeakedBits;

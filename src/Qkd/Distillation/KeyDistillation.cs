@@ -12,15 +12,15 @@ namespace Qkd.Distillation;
 /// </summary>
 public static class KeyDistillation
 {
-    /// <summary>Distils a simulated block.</summary>
-    public static async Task<DistillationResult> DistillAsync(SimulationResult simulation, PostProcessingOptions options, CancellationToken cancellationToken = default)
+    /// <summary>Distils a simulated block; <paramref name="time"/> (the caller's clock) times the post-processing run.</summary>
+    public static async Task<DistillationResult> DistillAsync(SimulationResult simulation, PostProcessingOptions options, TimeProvider time, CancellationToken cancellationToken = default)
     {
         Guard.NotNull(simulation);
         Guard.NotNull(options);
         var block = ToSiftedBlock(simulation);
-        var post = await PostProcessingPipeline.RunAsync([block], options, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var post = await PostProcessingPipeline.RunAsync([block], options, time, cancellationToken).ConfigureAwait(false);
         var seconds = simulation.LinkSeconds;
-        var (modelName, analytic) = AnalyticRate(simulation);
+        var (modelName, analytic) = AnalyticRate(simulation, options.EpsilonSecrecy, post.Report.MeanEfficiency);
         return new DistillationResult(simulation, post, post.Report.SecretBits / seconds, modelName, analytic);
     }
 
@@ -50,10 +50,12 @@ public static class KeyDistillation
 
     /// <summary>
     /// The analytic model matching the simulated protocol, evaluated at the simulation's signal intensity:
-    /// single-photon source -> `single-photon`; one-decoy finite key -> `decoy-one-finite` with the block's own
-    /// key-basis detections as block size; vacuum+weak -> `decoy-vacuum-weak`; no decoys -> `gllp`.
+    /// single-photon source -> `single-photon`; one-decoy finite key -> `decoy-one-finite` and vacuum+weak ->
+    /// `decoy-vacuum-weak-finite`, both finite-key with the block's own key-basis detections as block size, the
+    /// run's eps_sec and, when given, the reconciliation efficiency f the block achieved (so the comparison is of
+    /// the same block: same size, same security parameter, same leakage per error); no decoys -> `gllp`.
     /// </summary>
-    public static (string Model, double SecretKeyRateBps) AnalyticRate(SimulationResult simulation)
+    public static (string Model, double SecretKeyRateBps) AnalyticRate(SimulationResult simulation, double epsilonSecrecy = 1e-10, double reconciliationEfficiency = double.NaN)
     {
         var settings = simulation.Settings;
         var mu = settings.Intensities[0].MeanPhotonNumber;
@@ -62,17 +64,29 @@ public static class KeyDistillation
             ? [.. settings.Intensities.RemoveAt(0).Select(i => i.MeanPhotonNumber)]
             : link.Source.DecoyMeanPhotonNumbers;
         link = link.WithSource(new Source(link.Source.Kind, Math.Max(1e-6, mu), decoys, link.Source.RepetitionRateHz));
+        if (reconciliationEfficiency is >= 1 and <= 3)
+        {
+            link = link.With(errorCorrectionEfficiency: reconciliationEfficiency);
+        }
         var name = settings.Estimation switch
         {
             EstimationMethod.SinglePhotonSource => "single-photon",
             EstimationMethod.OneDecoyFiniteKey => "decoy-one-finite",
-            EstimationMethod.VacuumPlusWeak => "decoy-vacuum-weak",
+            EstimationMethod.VacuumPlusWeak => "decoy-vacuum-weak-finite",
             _ => "gllp",
         };
         FiniteKeyParameters? finite = null;
         if (settings.Estimation == EstimationMethod.OneDecoyFiniteKey && simulation.Estimate.OneDecoyCounts is { } c)
         {
-            finite = new FiniteKeyParameters(Math.Clamp(c.DetectionsZ, 1e3, 1e15), signalProbability: Math.Clamp(c.ProbabilityMu1, 0.01, 0.99));
+            finite = new FiniteKeyParameters(Math.Clamp(c.DetectionsZ, 1e3, 1e15), epsilonSecrecy: epsilonSecrecy,
+                epsilonCorrectness: ErrorVerification.EpsilonCorrectness((int)Math.Min(c.DetectionsZ, int.MaxValue)),
+                signalProbability: Math.Clamp(c.ProbabilityMu1, 0.01, 0.99));
+        }
+        else if (settings.Estimation == EstimationMethod.VacuumPlusWeak)
+        {
+            var p1 = settings.Intensities.Length > 0 ? Math.Clamp(settings.Intensities[0].Probability, 0.01, 0.99) : 0.7;
+            finite = new FiniteKeyParameters(Math.Clamp(simulation.SiftedBits, 1e3, 1e15), epsilonSecrecy: epsilonSecrecy,
+                epsilonCorrectness: ErrorVerification.EpsilonCorrectness(Math.Max(64, simulation.SiftedBits)), signalProbability: p1);
         }
         var model = KeyRateModels.Get(name, finite);
         var result = KeyRateAnalysis.Analyse(model, link, mu, includeMaxDistance: false);

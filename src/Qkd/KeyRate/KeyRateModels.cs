@@ -7,10 +7,10 @@ public static class KeyRateModels
 {
     /// <summary>The model names, in help order.</summary>
     public static ImmutableArray<string> Names { get; } =
-        ["single-photon", "gllp", "decoy-infinite", "decoy-vacuum-weak", "decoy-one-finite", "seed-simple"];
+        ["single-photon", "gllp", "decoy-infinite", "decoy-vacuum-weak", "decoy-vacuum-weak-finite", "decoy-one-finite", "seed-simple"];
 
     /// <summary>
-    /// The model called <paramref name="name"/>; <paramref name="finiteKey"/> configures `decoy-one-finite`
+    /// The model called <paramref name="name"/>; <paramref name="finiteKey"/> configures `decoy-one-finite` and `decoy-vacuum-weak-finite`
     /// (defaults when null). Throws an <see cref="ArgumentException"/> naming the valid models otherwise.
     /// </summary>
     public static IKeyRateModel Get(string name, FiniteKeyParameters? finiteKey = null) => name switch
@@ -19,6 +19,7 @@ public static class KeyRateModels
         "gllp" => new GllpModel(),
         "decoy-infinite" => new DecoyInfiniteModel(),
         "decoy-vacuum-weak" => new DecoyVacuumWeakModel(),
+        "decoy-vacuum-weak-finite" => new DecoyVacuumWeakFiniteModel(finiteKey ?? FiniteKeyParameters.Default),
         "decoy-one-finite" => new DecoyOneFiniteModel(finiteKey ?? FiniteKeyParameters.Default),
         "seed-simple" => new SeedSimpleModel(),
         _ => throw new ArgumentException($"Model must be one of {string.Join(", ", Names)}, but was '{name}'.", nameof(name)),

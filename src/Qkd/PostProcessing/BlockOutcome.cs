@@ -12,6 +12,21 @@ public enum BlockOutcome
     /// <summary>The estimated QBER is above the abort threshold: nothing was reconciled.</summary>
     QberAboveThreshold,
 
-    /// <summary>A classical message failed authentication: the round was aborted.</summary>
+    /// <summary>
+    /// The block's transcript failed authentication (a tag mismatch, or a malformed, out-of-order or injected
+    /// message for the block): aborted, no key.
+    /// </summary>
     AuthenticationFailure,
+
+    /// <summary>No authentication key was left to tag the block's transcript: not started, no key.</summary>
+    AuthenticationKeyExhausted,
+
+    /// <summary>The conversation stalled (a message dropped, the peer gone, a receive timeout): aborted, no key.</summary>
+    ChannelFailure,
+
+    /// <summary>
+    /// Cascade parities were inconsistent beyond any honest run (a forged parity or query): Bob stopped at
+    /// <see cref="CascadeBob.WorkBound"/> instead of searching forever; aborted, no key.
+    /// </summary>
+    ReconciliationDiverged,
 }

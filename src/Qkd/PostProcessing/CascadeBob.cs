@@ -41,6 +41,7 @@ public sealed class CascadeBob
     private int _biconfStreak;
     private long _correctionsAtRoundStart = -1;
     private bool _awaitingTops = true;
+    private long _workLeft;
 
     private struct Search
     {
@@ -66,7 +67,48 @@ public sealed class CascadeBob
         _active = new bool[total][];
         _aliceTops = new ulong[total][];
         _cascadeTarget = _current;
+        WorkBound = WorkBoundFor(plan.Length, total);
+        MaxQueryMessages = (plan.Length + total + 1L) * (System.Numerics.BitOperations.Log2((uint)Math.Max(1, plan.Length - 1)) + 1 + 2);
+        _workLeft = WorkBound;
     }
+
+    /// <summary>
+    /// The most search steps (one binary-search level of one block, one answer read, one pass revisited after a flip)
+    /// Bob performs before he gives up: 4 (n + 64) P (ceil(log2 n) + 2) for n bits and P passes. An honest run cannot
+    /// reach it: every search starts from a block whose top parity differs (at most n per pass), a flip (at most one per
+    /// error, at most n, each reopening at most one block per pass) or a search abandoned after such a flip, and each
+    /// descends at most ceil(log2 n) + 1 levels, so an honest run takes at most 3 n P (ceil(log2 n) + 2) steps.
+    /// Forged parities (which the transcript tag rejects only at the end of the block) can make the local cascade
+    /// of corrections cycle without asking Alice anything; the bound turns that into <see cref="Diverged"/>, as do more
+    /// than n corrections and more than <see cref="MaxQueryMessages"/> query messages.
+    /// </summary>
+    public long WorkBound { get; }
+
+    /// <summary>
+    /// The most query messages Bob sends: (n + P + 1) (ceil(log2 n) + 2). In an honest run every round of binary
+    /// searches (at most ceil(log2 n) + 1 query messages) ends in at least one flip, the start of a pass or a BICONF
+    /// round, and flips are at most n.
+    /// </summary>
+    public long MaxQueryMessages { get; }
+
+    /// <summary>True when Bob gave up because the parities were inconsistent beyond any honest run (<see cref="WorkBound"/>).</summary>
+    public bool Diverged { get; private set; }
+
+    /// <summary><see cref="WorkBound"/> for a key of <paramref name="bits"/> bits and <paramref name="passes"/> passes.</summary>
+    public static long WorkBoundFor(int bits, int passes) =>
+        4L * (bits + 64) * Math.Max(1, passes) * (System.Numerics.BitOperations.Log2((uint)Math.Max(1, bits - 1)) + 1 + 2);
+
+    /// <summary>One unit of search work; throws <see cref="WorkExceededException"/> past <see cref="WorkBound"/>.</summary>
+    private void Step()
+    {
+        if (--_workLeft < 0)
+        {
+            throw new WorkExceededException();
+        }
+    }
+
+    /// <summary>Unwinds Bob's search loops when the work bound is exceeded (caught in <see cref="Receive"/>).</summary>
+    private sealed class WorkExceededException : Exception;
 
     /// <summary>Bits flipped so far.</summary>
     public long Corrections { get; private set; }
@@ -80,8 +122,25 @@ public sealed class CascadeBob
     /// <summary>True once Bob has sent <see cref="CascadeMessage.Done"/>.</summary>
     public bool IsFinished { get; private set; }
 
-    /// <summary>Handles Alice's message and returns Bob's next message (queries, or done).</summary>
+    /// <summary>
+    /// Handles Alice's message and returns Bob's next message (queries, or done); empty when Bob gave up
+    /// (<see cref="Diverged"/>: the block must end without key).
+    /// </summary>
     public byte[] Receive(ReadOnlySpan<byte> message)
+    {
+        try
+        {
+            return ReceiveCore(message);
+        }
+        catch (WorkExceededException)
+        {
+            Diverged = true;
+            IsFinished = true;
+            return [];
+        }
+    }
+
+    private byte[] ReceiveCore(ReadOnlySpan<byte> message)
     {
         if (IsFinished)
         {
@@ -149,6 +208,7 @@ public sealed class CascadeBob
         _cascadeTarget = _next;
         for (var i = 0; i < count; i++)
         {
+            Step();
             var s = _current[i];
             var aliceLeft = (payload[i >> 3] >> (i & 7)) & 1;
             var copy = Copy(s.Pass);
@@ -247,6 +307,7 @@ public sealed class CascadeBob
             var keep = true;
             while (true)
             {
+                Step();
                 if (!Get(mismatch, baseIndex + s.Node))
                 {
                     Abandon(s);
@@ -293,6 +354,10 @@ public sealed class CascadeBob
 
     private byte[] QueryMessage(int biconf)
     {
+        if (QueryMessages >= MaxQueryMessages)
+        {
+            throw new WorkExceededException();
+        }
         var count = _current.Count;
         var message = new byte[CascadeMessage.QueryHeaderBytes + count * CascadeMessage.QueryBytes];
         message[0] = CascadeMessage.Queries;
@@ -367,11 +432,18 @@ public sealed class CascadeBob
 
     private void FlipAndCascade(int keyIndex)
     {
+        if (Corrections >= _plan.Length)
+        {
+            // Every honest flip corrects a bit that differs from Alice's, so an honest run flips at most n bits; more
+            // means forged parities are flipping bits back and forth.
+            throw new WorkExceededException();
+        }
         Corrections++;
         _key[keyIndex >> 6] ^= 1UL << (keyIndex & 63);
         var reuse = _plan.Variant.SubblockReuse;
         for (var p = 0; p < _startedPasses; p++)
         {
+            Step();
             var pass = _plan.Pass(p);
             var u = pass.PositionOf(keyIndex);
             var copy = _copies[p];

@@ -32,8 +32,24 @@ public sealed record PostProcessingOptions
     /// <summary>Pre-shared authentication key size when the pipeline creates one [bits].</summary>
     public int PreSharedKeyBits { get; init; } = 1 << 20;
 
-    /// <summary>Refill the authentication pool from the generated key after the run (in block order).</summary>
+    /// <summary>Refill the authentication pool from the generated key after each batch (in block order).</summary>
     public bool ReplenishAuthenticationKey { get; init; } = true;
+
+    /// <summary>
+    /// Blocks per batch: the authentication pool is replenished from the delivered key between batches (default
+    /// 1,024, i.e. 128 kbit of authentication key per batch against the 1 Mbit pre-shared key).
+    /// </summary>
+    public int BatchBlocks { get; init; } = 1024;
+
+    /// <summary>How long a party waits for the next classical message before it ends the open blocks without key.</summary>
+    public TimeSpan ReceiveTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Messages one party accepts for one block before it aborts the block: honest Cascade needs a few hundred
+    /// (about 450 round trips for 10^5 bits at 2 %); a man in the middle who changed a parity can make Cascade chase
+    /// it without end, and this cuts such a conversation off (its transcript tag would fail anyway).
+    /// </summary>
+    public int MaxMessagesPerBlock { get; init; } = 20_000;
 
     /// <summary>Throws when a value is outside its range.</summary>
     public PostProcessingOptions Validated()
@@ -45,6 +61,9 @@ public sealed record PostProcessingOptions
         Guard.InRange(MaxBlocksInFlight, 1, 4096, nameof(MaxBlocksInFlight));
         Guard.InRange(SimulatedOneWayLatency.TotalMilliseconds, 0, 60_000, "ms", nameof(SimulatedOneWayLatency));
         Guard.InRange(PreSharedKeyBits, 256, 1 << 30, nameof(PreSharedKeyBits));
+        Guard.InRange(BatchBlocks, 1, 1 << 20, nameof(BatchBlocks));
+        Guard.InRange(MaxMessagesPerBlock, 16, 1 << 24, nameof(MaxMessagesPerBlock));
+        Guard.InRange(ReceiveTimeout.TotalMilliseconds, 1, 3_600_000, "ms", nameof(ReceiveTimeout));
         return this;
     }
 }

@@ -9,8 +9,10 @@ namespace Qkd.PostProcessing;
 /// <summary>
 /// From sifted keys to identical, secret, authenticated keys: runs parameter estimation, Cascade, verification
 /// and privacy amplification on many blocks at once. Alice and Bob are separate: each runs its own workers and
-/// sees the other only through its end of the classical channel, which is Wegman-Carter authenticated and
-/// carries all blocks in flight (<see cref="PartyLoop"/>: one channel message per step advances every block).
+/// sees the other only through its end of the classical channel, which carries all blocks in flight
+/// (<see cref="PartyLoop"/>: one channel message per step advances every block). Each block's transcript is
+/// Wegman-Carter authenticated with two one-time-padded tags (<see cref="BlockProtocol"/>): 128 bits of
+/// authentication key per block, whatever the number of Cascade round trips.
 /// </summary>
 /// <remarks>
 /// Entry point for the simulator (<c>qkd simulate --distill</c>): pass Alice's and Bob's sifted
@@ -22,26 +24,36 @@ public static class PostProcessingPipeline
     /// Distils one sifted key pair (e.g. a whole simulation run, with its decoy counts when the source is a
     /// weak-coherent laser) as a single block over an in-memory authenticated channel.
     /// </summary>
-    public static Task<PostProcessingResult> DistillAsync(BitString alice, BitString bob, OneDecoyCounts? counts, PostProcessingOptions options, CancellationToken cancellationToken = default)
-        => RunAsync([new SiftedBlock(Guard.NotNull(alice), Guard.NotNull(bob), counts)], options, null, cancellationToken);
+    public static Task<PostProcessingResult> DistillAsync(BitString alice, BitString bob, OneDecoyCounts? counts, PostProcessingOptions options, TimeProvider time, CancellationToken cancellationToken = default)
+        => RunAsync([new SiftedBlock(Guard.NotNull(alice), Guard.NotNull(bob), counts)], options, time, cancellationToken);
 
-    /// <summary>Runs over an in-memory channel with a fresh pre-shared authentication key.</summary>
-    public static Task<PostProcessingResult> RunAsync(IReadOnlyList<SiftedBlock> blocks, PostProcessingOptions options, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs over an in-memory channel with a fresh pre-shared authentication key; <paramref name="time"/> (the
+    /// caller's clock) times the run and the receive timeouts.
+    /// </summary>
+    public static Task<PostProcessingResult> RunAsync(IReadOnlyList<SiftedBlock> blocks, PostProcessingOptions options, TimeProvider time, CancellationToken cancellationToken = default)
     {
         Guard.NotNull(options);
         var (alice, bob) = InMemoryClassicalChannel.CreatePair();
         var psk = new BitString(options.PreSharedKeyBits);
         CryptoRandom.Shared.Fill(psk.MutableWords);
-        return RunAsync(blocks, options, alice, bob, psk, time ?? TimeProvider.System, cancellationToken);
+        return RunAsync(blocks, options, alice, bob, psk, Guard.NotNull(time), cancellationToken);
     }
 
     /// <summary>Runs over the given channel ends (e.g. decorated with latency or an attacker) and pre-shared key.</summary>
+    /// <remarks>
+    /// Blocks run in batches (<see cref="PostProcessingOptions.BatchBlocks"/>); between two batches both parties
+    /// move the authentication key the batch spent from its first delivered keys back into their pools (in block
+    /// order, so the pools stay equal), so a long run pays for its own authentication and does not starve.
+    /// </remarks>
     public static async Task<PostProcessingResult> RunAsync(IReadOnlyList<SiftedBlock> blocks, PostProcessingOptions options,
         IClassicalChannel aliceEnd, IClassicalChannel bobEnd, BitString preSharedKey, TimeProvider time, CancellationToken cancellationToken = default)
     {
         Guard.NotNull(blocks);
         options = Guard.NotNull(options).Validated();
         Guard.NotNull(time);
+        Guard.NotNull(aliceEnd);
+        Guard.NotNull(bobEnd);
         for (var i = 0; i < blocks.Count; i++)
         {
             Guard.SameLength(blocks[i].Alice.Length, blocks[i].Bob.Length, $"Block {i}: Alice's and Bob's sifted keys");
@@ -49,70 +61,122 @@ public static class PostProcessingPipeline
         }
         var poolAlice = new AuthenticationKeyPool(preSharedKey);
         var poolBob = new AuthenticationKeyPool(preSharedKey);
-        using var authAlice = new AuthenticatedClassicalChannel(aliceEnd, poolAlice);
-        using var authBob = new AuthenticatedClassicalChannel(bobEnd, poolBob);
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
         var shuffles = new ConcurrentDictionary<int, Lazy<CascadeShuffles>>();
         var shared = new BlockProtocol.Shared(options, n => shuffles.GetOrAdd(n, len => new Lazy<CascadeShuffles>(() => new CascadeShuffles(len, options.ShuffleSeed))).Value);
-        var inFlight = Math.Max(1, Math.Min(options.MaxBlocksInFlight, blocks.Count));
         var alices = new BlockProtocol.Alice?[blocks.Count];
         var bobs = new BlockProtocol.Bob?[blocks.Count];
         var finish = new long[blocks.Count];
         var latency = options.SimulatedOneWayLatency.Ticks;
+        var accounting = new Accounting(blocks.Count);
+        long messages = 0;
         var started = time.GetTimestamp();
-
-        var aliceLoop = new PartyLoop(authAlice, blocks.Count, inFlight, latency, finish, abort,
-            i => alices[i] = new BlockProtocol.Alice(blocks[i], shared), admitsBlocks: true);
-        var bobLoop = new PartyLoop(authBob, blocks.Count, blocks.Count, latency, finish, abort,
-            i => bobs[i] = new BlockProtocol.Bob(blocks[i], shared), admitsBlocks: false);
-        await Task.WhenAll(Task.Run(aliceLoop.RunAsync, CancellationToken.None), Task.Run(bobLoop.RunAsync, CancellationToken.None)).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
+        var batch = 0;
+        long batchStart = 0;
+        for (var first = 0; first < blocks.Count; first += options.BatchBlocks, batch++)
+        {
+            var count = Math.Min(options.BatchBlocks, blocks.Count - first);
+            var offset = first;
+            var batchFinish = new long[count];
+            var inFlight = Math.Max(1, Math.Min(options.MaxBlocksInFlight, count));
+            var aliceLoop = new PartyLoop(aliceEnd, count, inFlight, latency, batchFinish, abort,
+                i => alices[offset + i] = new BlockProtocol.Alice(blocks[offset + i], shared, offset + i, Pads(poolAlice)),
+                admitsBlocks: true, batch, options.ReceiveTimeout, time, options.MaxMessagesPerBlock);
+            var bobLoop = new PartyLoop(bobEnd, count, count, latency, batchFinish, abort,
+                i => bobs[offset + i] = new BlockProtocol.Bob(blocks[offset + i], shared, offset + i, Pads(poolBob)),
+                admitsBlocks: false, batch, options.ReceiveTimeout, time, options.MaxMessagesPerBlock);
+            await Task.WhenAll(Task.Run(aliceLoop.RunAsync, CancellationToken.None), Task.Run(bobLoop.RunAsync, CancellationToken.None)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            messages += aliceLoop.MessagesSent + bobLoop.MessagesSent;
+            var batchEnd = batchStart;
+            for (var i = 0; i < count; i++)
+            {
+                finish[first + i] = batchStart + batchFinish[i];
+                batchEnd = Math.Max(batchEnd, finish[first + i]);
+            }
+            batchStart = batchEnd;
+            accounting.Settle(blocks, alices, bobs, first, count, poolAlice, poolBob, options.ReplenishAuthenticationKey);
+        }
         var elapsed = time.GetElapsedTime(started).TotalSeconds;
-
-        return Summarize(blocks, options, alices, bobs, finish, poolAlice, poolBob, aliceEnd,
-            aliceLoop.MessagesSent + bobLoop.MessagesSent, elapsed);
+        return Summarize(blocks, options, alices, bobs, finish, accounting, poolAlice, aliceEnd, messages, elapsed);
     }
 
-    private static void MaxInto(ref long target, long value)
+    private static BlockProtocol.BlockPads? Pads(AuthenticationKeyPool pool)
+        => pool.TryTakeBlockPads(out var alicePad, out var bobPad) ? new BlockProtocol.BlockPads(pool.HashKey, alicePad, bobPad) : null;
+
+    /// <summary>Per-block outcome and delivered keys, settled batch by batch (authentication key moved back into the pools).</summary>
+    private sealed class Accounting(int blocks)
     {
-        long current;
-        do
+        public readonly BlockOutcome[] Outcomes = new BlockOutcome[blocks];
+        public readonly BitString?[] AliceKeys = new BitString?[blocks];
+        public readonly BitString?[] BobKeys = new BitString?[blocks];
+        public long Replenished;
+        private long _owed;
+
+        public void Settle(IReadOnlyList<SiftedBlock> input, BlockProtocol.Alice?[] alices, BlockProtocol.Bob?[] bobs, int first, int count,
+            AuthenticationKeyPool poolAlice, AuthenticationKeyPool poolBob, bool replenish)
         {
-            current = Interlocked.Read(ref target);
-            if (value <= current)
+            for (var i = first; i < first + count; i++)
             {
-                return;
+                var a = alices[i];
+                var b = bobs[i];
+                var outcome = a is null || b is null || !a.IsFinished || !b.IsFinished ? BlockOutcome.ChannelFailure
+                    : a.Outcome == BlockOutcome.Secret && b.Outcome == BlockOutcome.Secret ? BlockOutcome.Secret
+                    : a.Outcome == BlockOutcome.Secret ? b.Outcome : a.Outcome;
+                if (a is not null && (a.Outcome == BlockOutcome.AuthenticationKeyExhausted || b?.Outcome == BlockOutcome.AuthenticationKeyExhausted))
+                {
+                    outcome = BlockOutcome.AuthenticationKeyExhausted;
+                }
+                else if (a is not null)
+                {
+                    _owed += AuthenticationKeyPool.BitsPerBlock;
+                }
+                Outcomes[i] = outcome;
+                if (outcome == BlockOutcome.Secret && a!.Secret is { } aliceKey && b!.Secret is { } bobKey)
+                {
+                    var take = replenish ? (int)Math.Min(_owed, aliceKey.Length / 64 * 64) : 0;
+                    if (take > 0)
+                    {
+                        poolAlice.Replenish(aliceKey.Slice(0, take));
+                        poolBob.Replenish(bobKey.Slice(0, take));
+                        aliceKey = aliceKey.Slice(take, aliceKey.Length - take);
+                        bobKey = bobKey.Slice(take, bobKey.Length - take);
+                        _owed -= take;
+                        Replenished += take;
+                    }
+                    AliceKeys[i] = aliceKey;
+                    BobKeys[i] = bobKey;
+                }
+                else
+                {
+                    a?.Secret?.Wipe();
+                    b?.Secret?.Wipe();
+                }
             }
         }
-        while (Interlocked.CompareExchange(ref target, value, current) != current);
     }
 
     private static PostProcessingResult Summarize(IReadOnlyList<SiftedBlock> blocks, PostProcessingOptions options,
-        BlockProtocol.Alice?[] alices, BlockProtocol.Bob?[] bobs, long[] finish,
-        AuthenticationKeyPool poolAlice, AuthenticationKeyPool poolBob, IClassicalChannel aliceEnd,
-        long channelMessages, double elapsedSeconds)
+        BlockProtocol.Alice?[] alices, BlockProtocol.Bob?[] bobs, long[] finish, Accounting accounting,
+        AuthenticationKeyPool poolAlice, IClassicalChannel aliceEnd, long channelMessages, double elapsedSeconds)
     {
         var reports = ImmutableArray.CreateBuilder<BlockReport>(blocks.Count);
-        var aliceKeys = ImmutableArray.CreateBuilder<BitString?>(blocks.Count);
-        var bobKeys = ImmutableArray.CreateBuilder<BitString?>(blocks.Count);
-        long inputBits = 0, leaked = 0, roundTrips = 0;
+        long inputBits = 0, deliveringInputBits = 0, leaked = 0, roundTrips = 0, secretTotal = 0, grossSecret = 0;
         int frameErrors = 0, reconciled = 0, efficiencyCount = 0;
-        double efficiencySum = 0, epsCorMax = 0;
-        var spentBeforeReplenish = poolAlice.SpentBits + poolBob.SpentBits;
-        var need = options.ReplenishAuthenticationKey ? poolAlice.SpentBits - 128 : 0;
-        long replenished = 0, secretTotal = 0;
+        double efficiencySum = 0, epsCorMax = 0, epsAuth = 0;
+        var reasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < blocks.Count; i++)
         {
-            var a = alices[i] ?? new BlockProtocol.Alice(blocks[i], null!);
-            var b = bobs[i] ?? new BlockProtocol.Bob(blocks[i], null!);
-            var outcome = !a.IsFinished || !b.IsFinished ? BlockOutcome.AuthenticationFailure
-                : a.Outcome == BlockOutcome.Secret && b.Outcome == BlockOutcome.Secret ? BlockOutcome.Secret
-                : a.Outcome == BlockOutcome.Secret ? b.Outcome : a.Outcome;
-            var n = a.ReconciledBits;
-            var qber = n > 0 ? (double)b.Corrections / n : 0;
+            var a = alices[i];
+            var b = bobs[i];
+            var outcome = accounting.Outcomes[i];
+            var n = a?.ReconciledBits ?? 0;
+            var corrections = b?.Corrections ?? 0;
+            var parities = a?.CascadeParityBits ?? 0;
+            var qber = n > 0 ? (double)corrections / n : 0;
             var h = Entropy.Binary(qber);
-            var f = n > 0 && h > 0 ? a.CascadeParityBits / (n * h) : double.NaN;
+            var f = n > 0 && h > 0 ? parities / (n * h) : double.NaN;
             if (outcome is BlockOutcome.Secret or BlockOutcome.FrameError)
             {
                 reconciled++;
@@ -123,49 +187,62 @@ public static class PostProcessingPipeline
                     efficiencyCount++;
                 }
             }
-            BitString? aliceKey = null, bobKey = null;
-            var secretBits = 0;
-            if (outcome == BlockOutcome.Secret && a.Secret is not null && b.Secret is not null)
+            else
             {
-                aliceKey = a.Secret;
-                bobKey = b.Secret;
-                var take = (int)Math.Min(need, aliceKey.Length / 64 * 64);
-                if (take > 0)
-                {
-                    poolAlice.Replenish(aliceKey.Slice(0, take));
-                    poolBob.Replenish(bobKey.Slice(0, take));
-                    aliceKey = aliceKey.Slice(take, aliceKey.Length - take);
-                    bobKey = bobKey.Slice(take, bobKey.Length - take);
-                    need -= take;
-                    replenished += take;
-                }
-                secretBits = aliceKey.Length;
-                secretTotal += secretBits;
+                var key = ReasonName(outcome);
+                reasons[key] = reasons.GetValueOrDefault(key) + 1;
             }
-            aliceKeys.Add(aliceKey);
-            bobKeys.Add(bobKey);
+            var secretBits = accounting.AliceKeys[i]?.Length ?? 0;
+            secretTotal += secretBits;
+            if (outcome == BlockOutcome.Secret)
+            {
+                grossSecret += a!.Secret?.Length ?? 0;
+            }
+            if (secretBits > 0 || (outcome == BlockOutcome.Secret && a!.Secret is { Length: > 0 }))
+            {
+                deliveringInputBits += blocks[i].Alice.Length;
+            }
             inputBits += blocks[i].Alice.Length;
-            var leakedBits = a.CascadeParityBits + (n > 0 ? ErrorVerification.TagBits : 0);
+            var leakedBits = parities + (n > 0 ? ErrorVerification.TagBits : 0);
             leaked += leakedBits;
-            var trips = b.CascadeRoundTrips + 3;
+            var trips = (b?.CascadeRoundTrips ?? 0) + (n > 0 ? 2 : 0) + (a?.SampleBits > 0 ? 1 : 0);
             roundTrips += trips;
-            epsCorMax = Math.Max(epsCorMax, a.EpsilonCorrectness);
-            reports.Add(new BlockReport(i, outcome, blocks[i].Alice.Length, a.SampleBits, a.QberEstimate, n, b.Corrections, qber,
-                a.CascadeParityBits, leakedBits, f, trips, secretBits, a.EpsilonCorrectness, finish[i] / (double)TimeSpan.TicksPerSecond));
+            epsCorMax = Math.Max(epsCorMax, a?.EpsilonCorrectness ?? 0);
+            // Two tags per block, each forged with probability at most (d + 1) / 2^64 (TranscriptHash).
+            epsAuth += 2 * PolynomialHash.CollisionBound(Math.Max(a?.TranscriptWords ?? 0, b?.TranscriptWords ?? 0));
+            reports.Add(new BlockReport(i, outcome, blocks[i].Alice.Length, a?.SampleBits ?? 0, a?.QberEstimate ?? 0, n, corrections, qber,
+                parities, leakedBits, f, trips, secretBits, a?.EpsilonCorrectness ?? 0, finish[i] / (double)TimeSpan.TicksPerSecond));
         }
         var makespan = 0.0;
         foreach (var r in reports)
         {
             makespan = Math.Max(makespan, r.SimulatedSeconds);
         }
-        var maxMessageBytes = 1 << 24;
-        var epsAuth = channelMessages * AuthenticatedClassicalChannel.ForgeryBound(maxMessageBytes);
+        var aborted = 0;
+        foreach (var count in reasons.Values)
+        {
+            aborted += count;
+        }
         var report = new PostProcessingReport(options.MethodName, reports.MoveToImmutable(), inputBits, secretTotal, frameErrors,
             reconciled > 0 ? (double)frameErrors / reconciled : 0, efficiencyCount > 0 ? efficiencySum / efficiencyCount : double.NaN,
-            leaked, roundTrips, channelMessages, aliceEnd.Traffic.TotalBytes, spentBeforeReplenish, replenished,
+            leaked, roundTrips, channelMessages, aliceEnd.Traffic.TotalBytes, poolAlice.SpentBits, accounting.Replenished,
             options.EpsilonSecrecy, epsCorMax, epsAuth, elapsedSeconds,
-            elapsedSeconds > 0 ? inputBits / elapsedSeconds : double.PositiveInfinity,
-            makespan, makespan > 0 ? inputBits / makespan : double.PositiveInfinity);
-        return new PostProcessingResult(aliceKeys.MoveToImmutable(), bobKeys.MoveToImmutable(), report);
+            elapsedSeconds > 0 ? deliveringInputBits / elapsedSeconds : double.PositiveInfinity,
+            makespan, makespan > 0 ? inputBits / makespan : double.PositiveInfinity)
+        {
+            GrossSecretBits = grossSecret,
+            AbortedBlocks = aborted,
+            AbortReasons = reasons.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            AuthenticationKeyExhausted = reasons.ContainsKey(ReasonName(BlockOutcome.AuthenticationKeyExhausted)),
+            AuthenticationKeyLeftBits = (long)poolAlice.PadsLeft * 64,
+        };
+        return new PostProcessingResult([.. accounting.AliceKeys], [.. accounting.BobKeys], report);
+    }
+
+    /// <summary>The JSON name of an abort reason: qberAboveThreshold, authenticationFailure, authenticationKeyExhausted, channelFailure, reconciliationDiverged.</summary>
+    public static string ReasonName(BlockOutcome outcome)
+    {
+        var name = outcome.ToString();
+        return char.ToLowerInvariant(name[0]) + name[1..];
     }
 }

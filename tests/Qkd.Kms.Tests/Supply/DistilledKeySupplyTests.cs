@@ -61,7 +61,7 @@ public sealed class DistilledKeySupplyTests
         var supply = new DistilledKeySupply("L", SecureTurin(12), clock, null, async (simulation, ct) =>
         {
             await slowChain.Task.WaitAsync(ct);
-            return await KeyDistillation.DistillAsync(simulation, DistilledKeySupply.Options, ct);
+            return await KeyDistillation.DistillAsync(simulation, DistilledKeySupply.Options, TimeProvider.System, ct);
         });
         using var cts = new CancellationTokenSource();
         var blocks = supply.ReadBlocksAsync(cts.Token).GetAsyncEnumerator(cts.Token);
@@ -99,7 +99,7 @@ public sealed class DistilledKeySupplyTests
                 simulatedSeed = simulation.Settings.Seed;
                 siftedAlice = simulation.AliceSiftedKey.Clone();
             }
-            var result = await KeyDistillation.DistillAsync(simulation, DistilledKeySupply.Options, ct);
+            var result = await KeyDistillation.DistillAsync(simulation, DistilledKeySupply.Options, TimeProvider.System, ct);
             if (first && result.PostProcessing.AliceKeys[0] is { } key)
             {
                 aliceFinal = key.ToBytes();
@@ -135,7 +135,7 @@ public sealed class DistilledKeySupplyTests
         Assert.Equal(aliceFinal.AsSpan(0, released.Length).ToArray(), released);
         // Distilling the same seed directly gives a key of the same length, but other bytes: privacy amplification
         // draws its Toeplitz seed from the CSPRNG, so the final key is not a function of the (public) simulation seed.
-        var direct = await KeyDistillation.DistillAsync(again, DistilledKeySupply.Options);
+        var direct = await KeyDistillation.DistillAsync(again, DistilledKeySupply.Options, TimeProvider.System);
         Assert.Equal(aliceFinalBits, direct.PostProcessing.AliceKeys[0]!.Length);
         Assert.NotEqual(released, direct.PostProcessing.AliceKeys[0]!.ToBytes().AsSpan(0, released.Length).ToArray());
         Assert.Equal(released.LongLength * 8, supply.SecretBits);
@@ -181,7 +181,7 @@ public sealed class DistilledKeySupplyTests
         var clock = new WatchedClock(DateTimeOffset.UnixEpoch);
         var supply = new DistilledKeySupply("L", SecureTurin(15), clock, null, async (simulation, ct) =>
         {
-            var result = await KeyDistillation.DistillAsync(simulation, DistilledKeySupply.Options, ct);
+            var result = await KeyDistillation.DistillAsync(simulation, DistilledKeySupply.Options, TimeProvider.System, ct);
             result.PostProcessing.BobKeys[0]?.Flip(0);
             return result;
         });

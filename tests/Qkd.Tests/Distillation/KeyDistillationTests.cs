@@ -15,23 +15,24 @@ public class KeyDistillationTests
     public async Task GysAt25Km_PulsesToSecretKey_KeysEqual_AndGrossRateNearAnalytic()
     {
         var sim = Simulate(LinkPresets.Gys(25), ProtocolKind.Bb84, 20, 11);
-        var r = await KeyDistillation.DistillAsync(sim, new PostProcessingOptions());
+        var r = await KeyDistillation.DistillAsync(sim, new PostProcessingOptions(), TimeProvider.System);
         var alice = Assert.Single(r.PostProcessing.AliceKeys);
         var bob = Assert.Single(r.PostProcessing.BobKeys);
         Assert.NotNull(alice);
         Assert.True(alice!.Equals(bob));
         var gross = (r.PostProcessing.Report.SecretBits + r.PostProcessing.Report.AuthenticationKeyReplenishedBits) / sim.LinkSeconds;
-        Assert.Equal("decoy-vacuum-weak", r.AnalyticModel);
-        // The simulated chain pays finite statistics in its decoy bounds and a real Cascade leak; the analytic model is
-        // asymptotic with f = 1.22: they agree within a factor of two, and the chain never beats the asymptote by much.
-        Assert.InRange(gross / r.AnalyticSecretKeyRateBps, 0.4, 1.3);
+        Assert.Equal("decoy-vacuum-weak-finite", r.AnalyticModel);
+        // The analytic model is the finite-key bound of Lim et al. 2014 for a block of the same size; the simulated
+        // chain still sets its length from decoy bounds without finite-size corrections (DecoyKeyLength), so it
+        // cannot fall below the finite bound. (Known gap: the chain should use the same finite bound on its counts.)
+        Assert.True(gross >= r.AnalyticSecretKeyRateBps, $"{gross} bit/s below the finite-key {r.AnalyticSecretKeyRateBps} bit/s");
     }
 
     [Fact]
     public async Task Turin_ThreeState_UsesOneDecoyFiniteKey_AndMatchesAnalyticAtTheBlockSize()
     {
         var sim = Simulate(LinkPresets.Turin(), ProtocolKind.ThreeState, 60, 5);
-        var r = await KeyDistillation.DistillAsync(sim, new PostProcessingOptions());
+        var r = await KeyDistillation.DistillAsync(sim, new PostProcessingOptions(), TimeProvider.System);
         Assert.Equal("decoy-one-finite", r.AnalyticModel);
         var gross = (r.PostProcessing.Report.SecretBits + r.PostProcessing.Report.AuthenticationKeyReplenishedBits) / sim.LinkSeconds;
         Assert.InRange(gross / r.AnalyticSecretKeyRateBps, 0.5, 2.0);
@@ -44,7 +45,7 @@ public class KeyDistillationTests
         var settings = new SimulationSettings(link, ProtocolKind.Bb84, SimulationSettings.DefaultIntensities(link.Source),
             new Eavesdropper(EavesdropperKind.InterceptResend, 1), (long)(5 * link.Source.RepetitionRateHz), 3, 0.1);
         var sim = LinkSimulator.Run(settings, 1);
-        var r = await KeyDistillation.DistillAsync(sim, new PostProcessingOptions());
+        var r = await KeyDistillation.DistillAsync(sim, new PostProcessingOptions(), TimeProvider.System);
         Assert.Equal(0, r.PostProcessing.Report.SecretBits + r.PostProcessing.Report.AuthenticationKeyReplenishedBits);
     }
 

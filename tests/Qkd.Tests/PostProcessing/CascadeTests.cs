@@ -173,4 +173,51 @@ public class CascadeTests
         BitConverter.TryWriteBytes(bad.AsSpan(CascadeMessage.QueryHeaderBytes + 5), 20);
         Assert.Throws<ArgumentException>(() => alice.Respond(bad));
     }
+
+    /// <summary>
+    /// A man in the middle flips top parities in Alice's first message (the transcript tag catches it only at the end
+    /// of the block): Bob's work stays within <see cref="CascadeBob.WorkBound"/>, every conversation ends, and the
+    /// inconsistent ones end with <see cref="CascadeBob.Diverged"/> and an empty reply instead of a search that never returns.
+    /// </summary>
+    [Theory]
+    [InlineData("cascade-original")]
+    [InlineData("cascade-opt8")]
+    public void ForgedTopParities_BobEndsWithinWorkBound(string variantName)
+    {
+        var variant = CascadeVariant.FromName(variantName)!;
+        const int n = 8_000;
+        var diverged = 0;
+        for (var seed = 1UL; seed <= 24; seed++)
+        {
+            var (alice, bob, _) = Pair(n, 0.03, seed, 0);
+            var plan = new CascadePlan(variant, 0.03, new CascadeShuffles(n, seed));
+            var a = new CascadeAlice(plan, alice);
+            var b = new CascadeBob(plan, bob);
+            var message = a.Start();
+            for (var k = 0; k < 8; k++)
+            {
+                message[1 + (int)((seed * 37 + (ulong)k * 101) % (ulong)(message.Length - 1))] ^= (byte)(1 << k);
+            }
+            var messages = 0;
+            while (true)
+            {
+                var question = b.Receive(message);
+                if (b.Diverged)
+                {
+                    Assert.Empty(question);
+                    diverged++;
+                    break;
+                }
+                var answer = a.Respond(question);
+                if (answer is null)
+                {
+                    break;
+                }
+                message = answer;
+                Assert.True(++messages < 100_000, $"seed {seed}: {messages} messages, {b.Corrections} corrections");
+            }
+            Assert.True(b.IsFinished);
+        }
+        Assert.True(diverged > 0, "no forged block hit the work bound");
+    }
 }

@@ -23,7 +23,7 @@ public class PostProcessingPipelineTests
             blocks.AddRange(BinarySymmetricChannel.Blocks(100_000, q, 3, (ulong)(q * 1e4)));
         }
         var options = new PostProcessingOptions { MaxBlocksInFlight = 18, ReplenishAuthenticationKey = false };
-        var result = await PostProcessingPipeline.RunAsync(blocks, options);
+        var result = await PostProcessingPipeline.RunAsync(blocks, options, TimeProvider.System);
         var report = result.Report;
         // Documented bound: frame error rate <= 2 % (docs/postprocessing.md); a frame error is discarded, never used.
         Assert.True(report.FrameErrors <= 1, $"{report.FrameErrors} frame errors in {blocks.Count} blocks");
@@ -67,7 +67,7 @@ public class PostProcessingPipelineTests
         var alice = BitString.Random((int)counts.DetectionsZ, ref random);
         var bob = alice.Clone();
         BinarySymmetricChannel.Apply(bob, counts.ErrorsZ / counts.DetectionsZ, ref random);
-        var result = await PostProcessingPipeline.DistillAsync(alice, bob, counts, new PostProcessingOptions { ReplenishAuthenticationKey = false });
+        var result = await PostProcessingPipeline.DistillAsync(alice, bob, counts, new PostProcessingOptions { ReplenishAuthenticationKey = false }, TimeProvider.System);
         var b = result.Report.Blocks[0];
         var expected = OneDecoyFiniteKey.SecretKeyLength(counts, b.LeakedBits, 1e-10, b.EpsilonCorrectness).SecretBits;
         Assert.Equal(BlockOutcome.Secret, b.Outcome);
@@ -80,47 +80,44 @@ public class PostProcessingPipelineTests
     public async Task QberAboveThreshold_AbortsBothSides()
     {
         var blocks = BinarySymmetricChannel.Blocks(20_000, 0.2, 2, 7);
-        var result = await PostProcessingPipeline.RunAsync(blocks, new PostProcessingOptions());
+        var result = await PostProcessingPipeline.RunAsync(blocks, new PostProcessingOptions(), TimeProvider.System);
         Assert.All(result.Report.Blocks, b => Assert.Equal(BlockOutcome.QberAboveThreshold, b.Outcome));
         Assert.All(result.AliceKeys, Assert.Null);
     }
 
-    /// <summary>Flips one bit of Bob's k-th channel message on its way to Alice.</summary>
-    private sealed class Tampering(IClassicalChannel inner, int messageIndex) : IClassicalChannel
+    [Fact]
+    public async Task AuthenticationKey_OnePerBlockPair_IsReplenishedBetweenBatches_AndNeverStarves()
     {
-        private int _sent;
-
-        public Party Self => inner.Self;
-
-        public ClassicalTraffic Traffic => inner.Traffic;
-
-        public ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
-        {
-            if (_sent++ == messageIndex)
-            {
-                var copy = message.ToArray();
-                copy[copy.Length / 2] ^= 0x04;
-                return inner.SendAsync(copy, cancellationToken);
-            }
-            return inner.SendAsync(message, cancellationToken);
-        }
-
-        public ValueTask<byte[]> ReceiveAsync(CancellationToken cancellationToken = default) => inner.ReceiveAsync(cancellationToken);
+        // 256 bits of pre-shared key: the 64-bit hash key and three pads, enough for one block (two pads).
+        var blocks = BinarySymmetricChannel.Blocks(20_000, 0.02, 6, 21);
+        var (a, b) = InMemoryClassicalChannel.CreatePair();
+        var psk = BitString.FromWords(Psk(22).Words[..4], 256);
+        var result = await PostProcessingPipeline.RunAsync(blocks, new PostProcessingOptions { BatchBlocks = 1 }, a, b, psk, TimeProvider.System);
+        var report = result.Report;
+        Assert.All(report.Blocks, r => Assert.Equal(BlockOutcome.Secret, r.Outcome));
+        Assert.False(report.AuthenticationKeyExhausted);
+        Assert.Equal(64 + 6 * AuthenticationKeyPool.BitsPerBlock, report.AuthenticationKeySpentBits);
+        Assert.Equal(6 * AuthenticationKeyPool.BitsPerBlock, report.AuthenticationKeyReplenishedBits);
+        Assert.Equal(report.GrossSecretBits - report.AuthenticationKeyReplenishedBits, report.SecretBits);
     }
 
-    [Theory]
-    [InlineData(0)]
-    [InlineData(5)]
-    [InlineData(40)]
-    public async Task TamperedMessage_AbortsTheRound_NoKeyDelivered(int messageIndex)
+    [Fact]
+    public async Task AuthenticationKeyExhausted_BlocksNotRun_ReportedAndNotCountedInThroughput()
     {
-        var blocks = BinarySymmetricChannel.Blocks(50_000, 0.02, 4, 8);
+        var blocks = BinarySymmetricChannel.Blocks(20_000, 0.02, 3, 23);
         var (a, b) = InMemoryClassicalChannel.CreatePair();
-        var result = await PostProcessingPipeline.RunAsync(blocks, new PostProcessingOptions { MaxBlocksInFlight = 4 },
-            a, new Tampering(b, messageIndex), Psk(9), TimeProvider.System);
-        Assert.All(result.Report.Blocks, r => Assert.Equal(BlockOutcome.AuthenticationFailure, r.Outcome));
-        Assert.All(result.AliceKeys, Assert.Null);
-        Assert.All(result.BobKeys, Assert.Null);
+        var psk = BitString.FromWords(Psk(24).Words[..4], 256);
+        var result = await PostProcessingPipeline.RunAsync(blocks, new PostProcessingOptions { ReplenishAuthenticationKey = false },
+            a, b, psk, TimeProvider.System);
+        var report = result.Report;
+        Assert.Equal(BlockOutcome.Secret, report.Blocks[0].Outcome);
+        Assert.Equal(BlockOutcome.AuthenticationKeyExhausted, report.Blocks[1].Outcome);
+        Assert.Equal(BlockOutcome.AuthenticationKeyExhausted, report.Blocks[2].Outcome);
+        Assert.Null(result.AliceKeys[1]);
+        Assert.True(report.AuthenticationKeyExhausted);
+        Assert.Equal(2, report.AbortedBlocks);
+        Assert.Equal(2, report.AbortReasons["authenticationKeyExhausted"]);
+        Assert.Equal(20_000 / report.ElapsedSeconds, report.ThroughputBitsPerSecond, 6);
     }
 
     [Fact]
@@ -131,9 +128,9 @@ public class PostProcessingPipelineTests
         // each finished slot (a single wave would be bound by its slowest block, ~2x the mean round trips).
         var latency = TimeSpan.FromMilliseconds(0.5);
         var many = await PostProcessingPipeline.RunAsync(BinarySymmetricChannel.Blocks(100_000, 0.02, 256, 10),
-            new PostProcessingOptions { MaxBlocksInFlight = 128, SimulatedOneWayLatency = latency });
+            new PostProcessingOptions { MaxBlocksInFlight = 128, SimulatedOneWayLatency = latency }, TimeProvider.System);
         var one = await PostProcessingPipeline.RunAsync(BinarySymmetricChannel.Blocks(100_000, 0.02, 2, 10),
-            new PostProcessingOptions { MaxBlocksInFlight = 1, SimulatedOneWayLatency = latency });
+            new PostProcessingOptions { MaxBlocksInFlight = 1, SimulatedOneWayLatency = latency }, TimeProvider.System);
         Assert.True(many.Report.SimulatedThroughputBitsPerSecond > 10e6,
             $"{many.Report.SimulatedThroughputBitsPerSecond / 1e6:F2} Mbit/s, {many.Report.SimulatedSeconds:F3} s, {many.Report.ChannelMessages} messages");
         Assert.True(one.Report.SimulatedThroughputBitsPerSecond < 1.5e6, $"{one.Report.SimulatedThroughputBitsPerSecond / 1e6:F2} Mbit/s");

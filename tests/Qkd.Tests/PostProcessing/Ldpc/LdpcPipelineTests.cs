@@ -14,7 +14,7 @@ public class LdpcPipelineTests
             blocks.AddRange(BinarySymmetricChannel.Blocks(30_000, q, 3, (ulong)(q * 1e4)));
         }
         var options = new PostProcessingOptions { Ldpc = LdpcOptions.Default, MaxBlocksInFlight = 9, ReplenishAuthenticationKey = false };
-        var result = await PostProcessingPipeline.RunAsync(blocks, options);
+        var result = await PostProcessingPipeline.RunAsync(blocks, options, TimeProvider.System);
         var report = result.Report;
         Assert.Equal("ldpc", report.Method);
         Assert.True(report.FrameErrors <= 1, $"{report.FrameErrors} frame errors");
@@ -50,7 +50,7 @@ public class LdpcPipelineTests
             Ldpc = LdpcOptions.Default with { StartEfficiency = 0.8, BlindRounds = 1, RevealEfficiencyStep = 0.01 },
             ReplenishAuthenticationKey = false,
         };
-        var result = await PostProcessingPipeline.RunAsync(blocks, options);
+        var result = await PostProcessingPipeline.RunAsync(blocks, options, TimeProvider.System);
         Assert.All(result.Report.Blocks, b => Assert.Equal(BlockOutcome.FrameError, b.Outcome));
         Assert.All(result.AliceKeys, Assert.Null);
         Assert.All(result.BobKeys, Assert.Null);
