@@ -340,7 +340,7 @@ public sealed class Testbed
     }
 
     /// <summary>Length of the aggregate plaintext of <paramref name="sensors"/> devices named by <see cref="DeviceId"/> [bytes].</summary>
-    private static int AggregateLength(int sensors) => 2 + Enumerable.Range(0, sensors).Sum(i => 1 + DeviceId(i).Length + PowerSample.EncodedLength);
+    internal static int AggregateLength(int sensors) => 2 + Enumerable.Range(0, sensors).Sum(i => 1 + DeviceId(i).Length + PowerSample.EncodedLength);
 
     /// <summary>Device ID of sensor <paramref name="i"/>.</summary>
     public static string DeviceId(int i) => "pac4200-" + (i + 1).ToString(CultureInfo.InvariantCulture);

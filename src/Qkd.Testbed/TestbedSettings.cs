@@ -96,6 +96,12 @@ public sealed record TestbedSettings(double DurationSeconds, SealingMode Mode, i
         {
             throw new ArgumentException($"--sensors must be within [1, 50], but was {Sensors}.");
         }
+        if (Scheme == EncryptionScheme.Fixed && Mode == SealingMode.Otp
+            && MessageSealer.OtpBytesPerMessage(Testbed.AggregateLength(Sensors)) > OtpKeyBits / 8)
+        {
+            var most = Enumerable.Range(1, Sensors).Last(n => n == 1 || MessageSealer.OtpBytesPerMessage(Testbed.AggregateLength(n)) <= OtpKeyBits / 8);
+            throw new ArgumentException($"--sensors must be within [1, {most}] with --scheme fixed --mode otp (one aggregate of every device's reading must fit in one {OtpKeyBits}-bit OTP key), but was {Sensors}.");
+        }
         if (Kmes is not (2 or 3))
         {
             throw new ArgumentException($"--kmes must be 2 or 3, but was {Kmes}.");

@@ -76,6 +76,19 @@ public sealed class TestbedWiringTests
     }
 
     [Fact]
+    public void FixedSchemeWithOtp_RefusesMoreDevicesThanOneOtpKeyCanCarry_NamingTheParameter()
+    {
+        var ok = Settings(SealingMode.Otp, 20, EncryptionScheme.Fixed, 1);
+        var tooMany = Settings(SealingMode.Otp, 50, EncryptionScheme.Fixed, 1);
+
+        ok.Validated();
+        var e = Assert.Throws<ArgumentException>(() => tooMany.Validated());
+        Assert.Contains("--sensors must be within [1, ", e.Message, StringComparison.Ordinal);
+        Assert.Contains("--scheme fixed --mode otp", e.Message, StringComparison.Ordinal);
+        Settings(SealingMode.Otp, 50, EncryptionScheme.PerDevice, 1).Validated();
+    }
+
+    [Fact]
     public void ReadingAggregate_RoundTripsEveryDevicesReading()
     {
         var readings = new List<(string, PowerSample)>
