@@ -12,6 +12,7 @@ public sealed class SqliteKeyStore : IKeyStore
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private SqliteConnection? _writer;
+    private bool _disposed;
     private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private Task _checkpointer = Task.CompletedTask;
@@ -531,6 +532,10 @@ public sealed class SqliteKeyStore : IKeyStore
         await _stop.CancelAsync();
         await _checkpointer;
         _stop.Dispose();
+        // A write still in flight (a request racing the stop) holds the writer connection inside its transaction: wait
+        // for it before the checkpoint, and refuse later writes (they would reopen the writer and leave a WAL behind).
+        await _writeGate.WaitAsync();
+        _disposed = true;
         foreach (var cmd in _prepared.Values)
         {
             await cmd.DisposeAsync();
@@ -549,7 +554,9 @@ public sealed class SqliteKeyStore : IKeyStore
         {
             SqliteConnection.ClearPool(pooled);
         }
-        _writeGate.Dispose();
+        // The gate is released, not disposed: a writer waiting on it gets in, finds the store disposed and fails with
+        // ObjectDisposedException, where a disposed semaphore would leave it waiting for ever.
+        _writeGate.Release();
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
@@ -570,6 +577,7 @@ public sealed class SqliteKeyStore : IKeyStore
         await _writeGate.WaitAsync(ct);
         try
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             if (_writer is null)
             {
                 _writer = await OpenAsync(ct);
