@@ -88,7 +88,11 @@ public sealed class SqliteKeyStore : IKeyStore
                     await _writeGate.WaitAsync(token);
                     try
                     {
-                        await CheckpointAsync(c, token, "TRUNCATE");
+                        // PASSIVE, not TRUNCATE: with the writer held the copy completes either way and the next write
+                        // restarts the log; truncating the file here (an ftruncate and an fsync inside the writer gate at
+                        // 1,000 req/s) put the KME's p99 from 4 to 16 ms. The idle-batch truncation above and the clean
+                        // stop still leave no WAL bytes behind.
+                        await CheckpointAsync(c, token);
                     }
                     finally
                     {
