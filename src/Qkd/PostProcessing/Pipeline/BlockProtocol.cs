@@ -65,14 +65,36 @@ internal static class BlockProtocol
     /// <summary>QBER estimate from decoy counts: m_Z / n_Z.</summary>
     public static double DecoyQber(OneDecoyCounts counts) => counts.DetectionsZ > 0 ? Math.Clamp(counts.ErrorsZ / counts.DetectionsZ, 0, 0.5) : 0.5;
 
-    internal sealed class Alice : IBlockParty
+    /// <summary>
+    /// What both parties of a block hold from the start: the block, the shared settings, and the block's pads and
+    /// transcript, which are absent when the authentication key is exhausted (the party then ends at once).
+    /// </summary>
+    internal abstract class BlockParty
+    {
+        protected readonly SiftedBlock _block;
+        protected readonly Shared _shared;
+        protected readonly BlockPads _pads;
+        protected readonly TranscriptHash? _transcript;
+
+        protected BlockParty(SiftedBlock block, Shared shared, long index, BlockPads? pads)
+        {
+            _block = block;
+            _shared = shared;
+            if (pads is { } p)
+            {
+                _pads = p;
+                _transcript = new TranscriptHash(p.HashKey, index);
+            }
+        }
+
+        /// <summary>No pads were left for this block.</summary>
+        protected bool KeyExhausted => _transcript is null;
+    }
+
+    internal sealed class Alice : BlockParty, IBlockParty
     {
         private enum Phase { Estimation, Cascade, Closing, Done }
 
-        private readonly SiftedBlock _block;
-        private readonly Shared _shared;
-        private readonly BlockPads _pads;
-        private readonly TranscriptHash? _transcript;
         private Phase _phase;
         private BitString _key;
         private BitString? _mask;
@@ -83,16 +105,10 @@ internal static class BlockProtocol
 
         /// <summary>Alice's party of block <paramref name="index"/>; null pads: the authentication key is exhausted.</summary>
         public Alice(SiftedBlock block, Shared shared, long index, BlockPads? pads)
+            : base(block, shared, index, pads)
         {
-            _block = block;
-            _shared = shared;
             _key = block.Alice;
-            if (pads is { } p)
-            {
-                _pads = p;
-                _transcript = new TranscriptHash(p.HashKey, index);
-            }
-            else
+            if (KeyExhausted)
             {
                 Outcome = BlockOutcome.AuthenticationKeyExhausted;
                 _phase = Phase.Done;
@@ -267,14 +283,10 @@ internal static class BlockProtocol
         }
     }
 
-    internal sealed class Bob : IBlockParty
+    internal sealed class Bob : BlockParty, IBlockParty
     {
         private enum Phase { Estimation, Cascade, Closing, Done }
 
-        private readonly SiftedBlock _block;
-        private readonly Shared _shared;
-        private readonly BlockPads _pads;
-        private readonly TranscriptHash? _transcript;
         private Phase _phase;
         private BitString _key;
         private CascadeBob? _cascade;
@@ -282,16 +294,10 @@ internal static class BlockProtocol
 
         /// <summary>Bob's party of block <paramref name="index"/>; null pads: the authentication key is exhausted.</summary>
         public Bob(SiftedBlock block, Shared shared, long index, BlockPads? pads)
+            : base(block, shared, index, pads)
         {
-            _block = block;
-            _shared = shared;
             _key = block.Bob;
-            if (pads is { } p)
-            {
-                _pads = p;
-                _transcript = new TranscriptHash(p.HashKey, index);
-            }
-            else
+            if (KeyExhausted)
             {
                 Outcome = BlockOutcome.AuthenticationKeyExhausted;
                 _phase = Phase.Done;
