@@ -75,8 +75,9 @@ public sealed class ModbusTcpServer : IAsyncDisposable
                         return;
                     }
                     var reply = Answer(ModbusFrame.TransactionId(header), header[6], pdu.AsSpan(0, pduLength));
-                    await s.SendAsync(reply, _stop.Token).ConfigureAwait(false);
+                    // Counted before the reply leaves: a client that has its answer must see it counted.
                     Interlocked.Increment(ref _requests);
+                    await s.SendAsync(reply, _stop.Token).ConfigureAwait(false);
                 }
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException)
