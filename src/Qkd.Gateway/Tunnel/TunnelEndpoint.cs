@@ -68,6 +68,8 @@ public abstract class TunnelEndpoint : IAsyncDisposable
             }
             accepted.NoDelay = true;
             var id = Interlocked.Increment(ref _nextId);
+            // Read once now: the socket may be closed (refused, peer gone) by the time a failure is logged.
+            var remote = accepted.RemoteEndPoint?.ToString() ?? "?";
             Metrics.Accepted();
             _open[id] = accepted;
             _running[id] = Task.Run(async () =>
@@ -78,7 +80,7 @@ public abstract class TunnelEndpoint : IAsyncDisposable
                 }
                 catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
                 {
-                    TunnelLog.SessionRefused(Logger, id, accepted.RemoteEndPoint?.ToString() ?? "?", e.Message);
+                    TunnelLog.SessionRefused(Logger, id, remote, e.Message);
                 }
                 finally
                 {
