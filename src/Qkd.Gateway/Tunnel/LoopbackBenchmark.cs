@@ -23,14 +23,17 @@ public sealed record LoopbackBenchmarkOptions
     /// <summary>KeyUpdate period of the rekey run (forced far more often than in service to measure the stall).</summary>
     public TimeSpan RekeyInterval { get; init; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>Fresh-key period of the fresh-key run (ours; forced far more often than in service to measure the stall).</summary>
+    public TimeSpan FreshKeyInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
     public TunnelSettings Tunnel { get; init; } = new();
 
     public LoopbackBenchmarkOptions Validated()
     {
         if (BulkBytes is < 1 or > 1L << 40 || RoundTrips is < 10 or > 10_000_000 || WarmupRoundTrips is < 0 or > 1_000_000 || MessageBytes is < 1 or > 65536
-            || RekeyInterval < TimeSpan.FromMilliseconds(1))
+            || RekeyInterval < TimeSpan.FromMilliseconds(1) || FreshKeyInterval < TimeSpan.FromMilliseconds(10))
         {
-            throw new ArgumentException($"Benchmark sizes out of range: bulk {BulkBytes} bytes (1..2^40), round trips {RoundTrips} (10..10^7), warm-up {WarmupRoundTrips}, message {MessageBytes} bytes (1..65536), rekey {RekeyInterval.TotalMilliseconds} ms (>= 1).");
+            throw new ArgumentException($"Benchmark sizes out of range: bulk {BulkBytes} bytes (1..2^40), round trips {RoundTrips} (10..10^7), warm-up {WarmupRoundTrips}, message {MessageBytes} bytes (1..65536), rekey {RekeyInterval.TotalMilliseconds} ms (>= 1), fresh key {FreshKeyInterval.TotalMilliseconds} ms (>= 10).");
         }
         return this;
     }
@@ -41,10 +44,12 @@ public sealed record PathFigures(double BulkGbitPerSecond, double RoundTripP50Ms
 
 /// <summary>
 /// Results: the direct path (client to server), the plain two-hop forwarder (the baseline written the same way),
-/// the tunnel, and the tunnel while it sends a KeyUpdate every <see cref="LoopbackBenchmarkOptions.RekeyInterval"/>.
+/// the tunnel, the tunnel while it sends a KeyUpdate every <see cref="LoopbackBenchmarkOptions.RekeyInterval"/>, and
+/// the tunnel with fresh-key streams moving to a new QKD key every <see cref="LoopbackBenchmarkOptions.FreshKeyInterval"/>.
 /// </summary>
 public sealed record LoopbackBenchmarkResult(PathFigures Direct, PathFigures Plain, PathFigures Tunnel, PathFigures TunnelRekeying,
-    double ThroughputRatioTunnelToPlain, double AddedP99MsOverDirect, double AddedP99MsOverPlain, long KeyUpdates, double MaxKeyUpdateMs, long KeysConsumed);
+    double ThroughputRatioTunnelToPlain, double AddedP99MsOverDirect, double AddedP99MsOverPlain, long KeyUpdates, double MaxKeyUpdateMs, long KeysConsumed,
+    PathFigures TunnelFreshKey, long FreshKeys, double MaxFreshKeyStallMs);
 
 /// <summary>
 /// The tunnel's loopback performance run (`qkd tunnel bench`): the same traffic over a direct connection, over two
@@ -90,23 +95,28 @@ public static class LoopbackBenchmark
             tunnel = await MeasureAsync(sinkPlant.LocalEndpoint, echoPlant.LocalEndpoint, options, ct).ConfigureAwait(false);
         }
         var rekeyMetrics = new TunnelMetrics();
-        PathFigures rekeying;
-        {
-            var fast = options.Tunnel with { RekeyInterval = options.RekeyInterval };
-            var plantKeys = new TunnelKeySource(master, slaveSae, rekeyMetrics, log, time);
-            var edgeKeys = new TunnelKeySource(slave, masterSae, rekeyMetrics, log, time);
-            await using var sinkEdge = Started(new TunnelListener(Any(), sink.Endpoint, edgeKeys, fast, rekeyMetrics, log, time));
-            await using var sinkPlant = Started(new TunnelConnector(Any(), sinkEdge.LocalEndpoint, plantKeys, fast, rekeyMetrics, log, time));
-            await using var echoEdge = Started(new TunnelListener(Any(), echo.Endpoint, edgeKeys, fast, rekeyMetrics, log, time));
-            await using var echoPlant = Started(new TunnelConnector(Any(), echoEdge.LocalEndpoint, plantKeys, fast, rekeyMetrics, log, time));
-            rekeying = await MeasureAsync(sinkPlant.LocalEndpoint, echoPlant.LocalEndpoint, options, ct).ConfigureAwait(false);
-        }
+        var rekeying = await MeasureTunnelAsync(options.Tunnel with { RekeyInterval = options.RekeyInterval }, rekeyMetrics).ConfigureAwait(false);
+        var freshMetrics = new TunnelMetrics();
+        var fresh = await MeasureTunnelAsync(options.Tunnel with { FreshKeyStreams = true, FreshKeyInterval = options.FreshKeyInterval }, freshMetrics).ConfigureAwait(false);
         return new LoopbackBenchmarkResult(direct, plain, tunnel, rekeying,
             tunnel.BulkGbitPerSecond / plain.BulkGbitPerSecond,
             tunnel.RoundTripP99Ms - direct.RoundTripP99Ms,
             tunnel.RoundTripP99Ms - plain.RoundTripP99Ms,
             rekeyMetrics.KeyUpdates, rekeyMetrics.MaxKeyUpdateMs,
-            plantMetrics.KeysConsumed + rekeyMetrics.KeysConsumed / 2);
+            plantMetrics.KeysConsumed + (rekeyMetrics.KeysConsumed + freshMetrics.KeysConsumed) / 2,
+            fresh, freshMetrics.FreshKeys / 2, freshMetrics.MaxFreshKeyStallMs);
+
+        // Both tunnel paths (bulk to the sink, round trips to the echo) with their own ends and key sources under one metrics object.
+        async Task<PathFigures> MeasureTunnelAsync(TunnelSettings settings, TunnelMetrics metrics)
+        {
+            var plantKeys = new TunnelKeySource(master, slaveSae, metrics, log, time);
+            var edgeKeys = new TunnelKeySource(slave, masterSae, metrics, log, time);
+            await using var sinkEdge = Started(new TunnelListener(Any(), sink.Endpoint, edgeKeys, settings, metrics, log, time));
+            await using var sinkPlant = Started(new TunnelConnector(Any(), sinkEdge.LocalEndpoint, plantKeys, settings, metrics, log, time));
+            await using var echoEdge = Started(new TunnelListener(Any(), echo.Endpoint, edgeKeys, settings, metrics, log, time));
+            await using var echoPlant = Started(new TunnelConnector(Any(), echoEdge.LocalEndpoint, plantKeys, settings, metrics, log, time));
+            return await MeasureAsync(sinkPlant.LocalEndpoint, echoPlant.LocalEndpoint, options, ct).ConfigureAwait(false);
+        }
     }
 
     private static IPEndPoint Any() => new(IPAddress.Loopback, 0);

@@ -25,6 +25,11 @@ internal sealed class QkdPskTlsClient : AbstractTlsClient
     /// <summary>The group the key exchange used, or -1 for psk_ke (after the handshake).</summary>
     public int NegotiatedGroup => m_context.SecurityParameters.NegotiatedGroup;
 
+    /// <summary>The ALPN protocol the server selected (null: none), after the handshake.</summary>
+    public ProtocolName? ApplicationProtocol => m_context.SecurityParameters.ApplicationProtocol;
+
+    protected override IList<ProtocolName>? GetProtocolNames() => TlsParameters.ProtocolNames(_settings);
+
     protected override ProtocolVersion[] GetSupportedVersions() => ProtocolVersion.TLSv13.Only();
 
     protected override int[] GetSupportedCipherSuites() => [TlsParameters.CipherSuite(_settings.Suite)];
@@ -42,6 +47,30 @@ internal sealed class QkdPskTlsClient : AbstractTlsClient
         : TlsParameters.Groups(_settings).Take(2).ToList();
 
     public override TlsAuthentication GetAuthentication() => throw new TlsFatalAlert(AlertDescription.handshake_failure, "the tunnel accepts only its QKD pre-shared key, never a certificate");
+
+    /// <summary>Checks the ALPN choice in EncryptedExtensions, before this end sends Finished, so a mismatched server never completes.</summary>
+    public override void ProcessServerExtensions(IDictionary<int, byte[]> serverExtensions)
+    {
+        base.ProcessServerExtensions(serverExtensions);
+        var selected = serverExtensions is null ? null : TlsExtensionsUtilities.GetAlpnExtensionServer(serverExtensions);
+        CheckAlpn(selected);
+    }
+
+    public override void NotifyHandshakeComplete()
+    {
+        base.NotifyHandshakeComplete();
+        CheckAlpn(ApplicationProtocol);
+    }
+
+    private void CheckAlpn(ProtocolName? selected)
+    {
+        if (!TlsParameters.AlpnAgrees(_settings, selected))
+        {
+            throw new TlsFatalAlert(AlertDescription.no_application_protocol, _settings.FreshKeyStreams
+                ? "the listening end does not run fresh-key streams (ALPN qkd-fresh-key/1 not selected)"
+                : "the listening end selected the fresh-key ALPN that this end did not offer");
+        }
+    }
 
     public override void NotifySelectedPsk(TlsPsk selectedPsk)
     {

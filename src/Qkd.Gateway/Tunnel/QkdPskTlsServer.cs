@@ -16,6 +16,11 @@ internal sealed class QkdPskTlsServer(TunnelSettings settings, Func<Guid, byte[]
     /// <summary>The group the key exchange used, or -1 for psk_ke (after the handshake).</summary>
     public int NegotiatedGroup => m_context.SecurityParameters.NegotiatedGroup;
 
+    /// <summary>The ALPN protocol selected (null: none), after the handshake.</summary>
+    public ProtocolName? ApplicationProtocol => m_context.SecurityParameters.ApplicationProtocol;
+
+    protected override IList<ProtocolName>? GetProtocolNames() => TlsParameters.ProtocolNames(settings);
+
     protected override ProtocolVersion[] GetSupportedVersions() => ProtocolVersion.TLSv13.Only();
 
     protected override int[] GetSupportedCipherSuites() => [TlsParameters.CipherSuite(settings.Suite)];
@@ -53,6 +58,10 @@ internal sealed class QkdPskTlsServer(TunnelSettings settings, Func<Guid, byte[]
         if (SelectedKeyId is null)
         {
             throw new TlsFatalAlert(AlertDescription.handshake_failure, "handshake completed without the QKD pre-shared key");
+        }
+        if (!TlsParameters.AlpnAgrees(settings, ApplicationProtocol))
+        {
+            throw new TlsFatalAlert(AlertDescription.no_application_protocol, "fresh-key streams require ALPN qkd-fresh-key/1 and the client did not offer it");
         }
         if (settings.KeyExchange == PskKeyExchange.PskDheKe && NegotiatedGroup < 0)
         {

@@ -23,6 +23,21 @@ internal static class TlsParameters
         ? [NamedGroup.X25519MLKEM768, NamedGroup.x25519, NamedGroup.secp256r1]
         : [NamedGroup.x25519, NamedGroup.secp256r1];
 
+    /// <summary>
+    /// The ALPN name (RFC 7301) by which both ends agree on fresh-key streams (ours, docs/tunnel.md): a fresh-key
+    /// end requires it and a standard end never selects it, so a mismatched pair fails instead of one end reading
+    /// the other's segment framing as data.
+    /// </summary>
+    public static readonly ProtocolName FreshKeyAlpn = ProtocolName.AsUtf8Encoding("qkd-fresh-key/1");
+
+    /// <summary>The ALPN names an end offers (client) or accepts (server): the fresh-key one in that mode, none otherwise.</summary>
+    public static IList<ProtocolName>? ProtocolNames(TunnelSettings settings) => settings.FreshKeyStreams ? [FreshKeyAlpn] : null;
+
+    /// <summary>True when the negotiated ALPN matches this end's mode (fresh-key: ours selected; standard: none of ours).</summary>
+    public static bool AlpnAgrees(TunnelSettings settings, ProtocolName? negotiated) => settings.FreshKeyStreams
+        ? FreshKeyAlpn.Equals(negotiated)
+        : negotiated is null || !FreshKeyAlpn.Equals(negotiated);
+
     /// <summary>The PSK identity: the ETSI key_ID UUID in its RFC 4122 text form, as ASCII bytes.</summary>
     public static byte[] Identity(Guid keyId) => System.Text.Encoding.ASCII.GetBytes(keyId.ToString("D"));
 

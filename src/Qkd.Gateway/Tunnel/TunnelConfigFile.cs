@@ -23,6 +23,8 @@ public sealed record TunnelConfigFile
     [JsonPropertyName("groups")] public string? Groups { get; init; }
     [JsonPropertyName("rekeyS")] public double? RekeyS { get; init; }
     [JsonPropertyName("keyWaitS")] public double? KeyWaitS { get; init; }
+    [JsonPropertyName("streamMode")] public string? StreamMode { get; init; }
+    [JsonPropertyName("freshKeyS")] public double? FreshKeyS { get; init; }
 
     /// <summary>The SAE's KME: base URL, the CA that issued its server certificate, the SAE's client certificate and key (PEM).</summary>
     public sealed record KmeSection(

@@ -22,4 +22,10 @@ internal static partial class TunnelLog
 
     [LoggerMessage(EventId = 106, Level = LogLevel.Debug, Message = "Tunnel connection {Connection}: TLS KeyUpdate sent in {DurationMs} ms")]
     public static partial void KeyUpdated(ILogger logger, long connection, double durationMs);
+
+    [LoggerMessage(EventId = 107, Level = LogLevel.Information, Message = "Tunnel connection {Connection}: moved to segment {Segment} under fresh key {KeyId} (switch held {DurationMs} ms)")]
+    public static partial void FreshKey(ILogger logger, long connection, uint segment, Guid keyId, double durationMs);
+
+    [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "Tunnel connection {Connection}: no fresh key this time ({Reason}); the stream stays on its current TLS session")]
+    public static partial void FreshKeyFailed(ILogger logger, long connection, string reason);
 }

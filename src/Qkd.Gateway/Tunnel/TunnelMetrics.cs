@@ -16,6 +16,9 @@ public sealed class TunnelMetrics
     private long _rekeys;
     private long _keys;
     private long _maxRekeyTicks;
+    private long _freshKeys;
+    private long _freshKeyFailures;
+    private long _maxFreshKeyTicks;
 
     public LatencyRecorder HandshakeMs { get; } = new();
     public LatencyRecorder ForwardMs { get; } = new();
@@ -31,6 +34,25 @@ public sealed class TunnelMetrics
 
     /// <summary>Longest time a KeyUpdate held the sending direction [ms].</summary>
     public double MaxKeyUpdateMs => TimeSpan.FromTicks(Interlocked.Read(ref _maxRekeyTicks)).TotalMilliseconds;
+
+    /// <summary>Fresh QKD keys brought into running streams (fresh-key streams: segments moved to).</summary>
+    public long FreshKeys => Interlocked.Read(ref _freshKeys);
+
+    /// <summary>Attempts to bring a fresh key that failed (no key, peer unreachable); the stream stayed on its segment.</summary>
+    public long FreshKeyFailures => Interlocked.Read(ref _freshKeyFailures);
+
+    /// <summary>Longest stall a fresh key cost a direction of a stream [ms]: the sender's switch, or the reader's wait for the next segment.</summary>
+    public double MaxFreshKeyStallMs => TimeSpan.FromTicks(Interlocked.Read(ref _maxFreshKeyTicks)).TotalMilliseconds;
+
+    internal void FreshKeyMoved(TimeSpan held)
+    {
+        Interlocked.Increment(ref _freshKeys);
+        Max(ref _maxFreshKeyTicks, held.Ticks);
+    }
+
+    internal void FreshKeyReadWait(TimeSpan waited) => Max(ref _maxFreshKeyTicks, waited.Ticks);
+
+    internal void FreshKeyFailed() => Interlocked.Increment(ref _freshKeyFailures);
 
     internal void Accepted() => Interlocked.Increment(ref _accepted);
     internal void Refused() => Interlocked.Increment(ref _refused);
@@ -50,8 +72,13 @@ public sealed class TunnelMetrics
     internal void KeyUpdated(TimeSpan held)
     {
         Interlocked.Increment(ref _rekeys);
+        Max(ref _maxRekeyTicks, held.Ticks);
+    }
+
+    private static void Max(ref long slot, long value)
+    {
         long seen;
-        while (held.Ticks > (seen = Interlocked.Read(ref _maxRekeyTicks)) && Interlocked.CompareExchange(ref _maxRekeyTicks, held.Ticks, seen) != seen)
+        while (value > (seen = Interlocked.Read(ref slot)) && Interlocked.CompareExchange(ref slot, value, seen) != seen)
         {
         }
     }
@@ -59,10 +86,12 @@ public sealed class TunnelMetrics
     /// <summary>A snapshot for `--json` and reports.</summary>
     public TunnelMetricsSnapshot Snapshot() => new(ConnectionsAccepted, ConnectionsEstablished, ConnectionsRefused, ConnectionsActive,
         BytesOut, BytesIn, KeyUpdates, KeysConsumed, HandshakeMs.Percentile(0.5), HandshakeMs.Percentile(0.99),
-        ForwardMs.Percentile(0.5), ForwardMs.Percentile(0.99), MaxKeyUpdateMs);
+        ForwardMs.Percentile(0.5), ForwardMs.Percentile(0.99), MaxKeyUpdateMs,
+        FreshKeys, FreshKeyFailures, MaxFreshKeyStallMs);
 }
 
 /// <summary>Metrics at one instant; latencies in ms (NaN before the first sample).</summary>
 public sealed record TunnelMetricsSnapshot(long ConnectionsAccepted, long ConnectionsEstablished, long ConnectionsRefused, long ConnectionsActive,
     long BytesOut, long BytesIn, long KeyUpdates, long KeysConsumed, double HandshakeP50Ms, double HandshakeP99Ms,
-    double ForwardP50Ms, double ForwardP99Ms, double MaxKeyUpdateMs);
+    double ForwardP50Ms, double ForwardP99Ms, double MaxKeyUpdateMs,
+    long FreshKeys, long FreshKeyFailures, double MaxFreshKeyStallMs);

@@ -34,6 +34,16 @@ public sealed record TunnelSettings
     public bool HybridMlKem { get; init; } = true;
 
     public TimeSpan RekeyInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Fresh-key streams (ours, not a standard): a carried connection moves every <see cref="FreshKeyInterval"/>
+    /// onto a new TLS 1.3 connection under a new QKD key (<see cref="SegmentedTunnelSession"/>, docs/tunnel.md).
+    /// Both ends must enable it; they agree on it by ALPN, so a mismatched pair fails the handshake.
+    /// </summary>
+    public bool FreshKeyStreams { get; init; }
+
+    /// <summary>How often the connecting end brings a fresh QKD key into a running stream (fresh-key streams only).</summary>
+    public TimeSpan FreshKeyInterval { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan KeyWait { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -43,6 +53,7 @@ public sealed record TunnelSettings
         Check(RekeyInterval, nameof(RekeyInterval), TimeSpan.Zero, TimeSpan.FromDays(1));
         Check(KeyWait, nameof(KeyWait), TimeSpan.Zero, TimeSpan.FromHours(1));
         Check(HandshakeTimeout, nameof(HandshakeTimeout), TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1));
+        Check(FreshKeyInterval, nameof(FreshKeyInterval), TimeSpan.FromMilliseconds(10), TimeSpan.FromDays(1));
         return this;
     }
 

@@ -13,6 +13,8 @@ public sealed class TunnelCommandTests
     [InlineData("connect", "--dev", "x.json", "--local", "127.0.0.1:1", "--peer", "127.0.0.1:2", "--psk-mode", "psk", "--psk-mode")]
     [InlineData("listen", "--dev", "x.json", "--listen", "127.0.0.1:1", "--forward", "127.0.0.1:2", "--psk-mode", "psk_ke", "--psk-mode")]
     [InlineData("connect", "--dev", "x.json", "--local", "127.0.0.1:1", "--peer", "127.0.0.1:2", "--suite", "des", "--suite")]
+    [InlineData("connect", "--dev", "x.json", "--local", "127.0.0.1:1", "--peer", "127.0.0.1:2", "--stream-mode", "rolling", "--stream-mode")]
+    [InlineData("listen", "--dev", "x.json", "--listen", "127.0.0.1:1", "--forward", "127.0.0.1:2", "--fresh-key-s", "0", "--fresh-key-s")]
     public void BadValue_Exits2_NamingTheParameter(params string[] argsThenName)
     {
         var r = CliHarness.Run(["tunnel", .. argsThenName[..^1]]);
@@ -33,9 +35,12 @@ public sealed class TunnelCommandTests
         Directory.Delete(dir, recursive: true);
     }
 
-    [Fact]
-    public async Task ListenAndConnect_CarryAConnection_AndReportMetrics()
+    [Theory]
+    [InlineData("standard")]
+    [InlineData("fresh-key")]
+    public async Task ListenAndConnect_CarryAConnection_AndReportMetrics(string streamMode)
     {
+        string[] mode = ["--stream-mode", streamMode, "--fresh-key-s", "2"];
         var dir = Path.Combine(Path.GetTempPath(), "qkd-tunnel-cli-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
@@ -44,10 +49,10 @@ public sealed class TunnelCommandTests
             service.Start();
             var edgePort = FreePort();
             var plantPort = FreePort();
-            var edge = Task.Run(() => CliHarness.Run("tunnel", "listen", "--dev", net.DevJsonPath, "--listen", $"127.0.0.1:{edgePort}",
-                "--forward", $"127.0.0.1:{((IPEndPoint)service.LocalEndpoint).Port}", "--duration-s", "12", "--json"));
-            var plant = Task.Run(() => CliHarness.Run("tunnel", "connect", "--dev", net.DevJsonPath, "--local", $"127.0.0.1:{plantPort}",
-                "--peer", $"127.0.0.1:{edgePort}", "--duration-s", "10", "--json"));
+            var edge = Task.Run(() => CliHarness.Run(["tunnel", "listen", "--dev", net.DevJsonPath, "--listen", $"127.0.0.1:{edgePort}",
+                "--forward", $"127.0.0.1:{((IPEndPoint)service.LocalEndpoint).Port}", "--duration-s", "12", "--json", .. mode]));
+            var plant = Task.Run(() => CliHarness.Run(["tunnel", "connect", "--dev", net.DevJsonPath, "--local", $"127.0.0.1:{plantPort}",
+                "--peer", $"127.0.0.1:{edgePort}", "--duration-s", "10", "--json", .. mode]));
             using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             while (true)
@@ -76,8 +81,12 @@ public sealed class TunnelCommandTests
             Assert.True(e.ExitCode == 0, e.Stderr);
             var pm = JsonDocument.Parse(p.Stdout).RootElement.GetProperty("metrics");
             var em = JsonDocument.Parse(e.Stdout).RootElement.GetProperty("metrics");
-            Assert.Equal(1, pm.GetProperty("keysConsumed").GetInt64());
-            Assert.Equal(1, em.GetProperty("keysConsumed").GetInt64());
+            // The carried connection stays open for the whole run: fresh-key streams move it every 2 s, one key per move.
+            var moves = pm.GetProperty("freshKeys").GetInt64();
+            Assert.Equal(streamMode == "standard" ? 0 : moves, moves);
+            Assert.True(streamMode == "standard" || moves >= 1, $"no fresh key in a 10 s fresh-key stream: {p.Stdout}");
+            Assert.Equal(1 + moves + pm.GetProperty("freshKeyFailures").GetInt64(), pm.GetProperty("keysConsumed").GetInt64());
+            Assert.Equal(moves, em.GetProperty("freshKeys").GetInt64());
             Assert.Equal(4, pm.GetProperty("bytesOut").GetInt64());
             Assert.Equal(4, em.GetProperty("bytesIn").GetInt64());
         }

@@ -23,6 +23,8 @@ public static class TunnelEndCommand
         var suite = CliOptions.Choice("--suite", "Cipher suite (default aes256 = TLS_AES_256_GCM_SHA384; aes128 = TLS_AES_128_GCM_SHA256, what `openssl -psk` uses)", "aes256", "aes128");
         var groups = CliOptions.Choice("--groups", "psk_dhe_ke groups (default hybrid = X25519MLKEM768 first, then X25519, P-256; classic = X25519, P-256)", "hybrid", "classic");
         var rekey = CliOptions.Double("--rekey-s", "TLS KeyUpdate period, 0 = never (default 30, seed 002)", 0, 86400, "s");
+        var streamMode = CliOptions.Choice("--stream-mode", "standard (default: one TLS 1.3 connection per carried connection, KeyUpdate only) or fresh-key (ours: the stream moves onto a new TLS connection under a new QKD key every --fresh-key-s; both ends must say so)", "standard", "fresh-key");
+        var freshKey = CliOptions.Double("--fresh-key-s", "fresh-key streams: period of the fresh QKD key in a running stream (default 30, seed 002's one key per 30 s; the connecting end sets the pace)", 0.01, 86400, "s");
         var keyWait = CliOptions.Double("--key-wait-s", "How long a new connection waits for a QKD key before it is refused (default 10)", 0, 3600, "s");
         var duration = CliOptions.Double("--duration-s", "Stop after this long (default: until Ctrl-C)", 0.1, 1e7, "s");
         var json = CliOptions.Json();
@@ -30,7 +32,7 @@ public static class TunnelEndCommand
             ? "Edge end: accept TLS 1.3 connections keyed by QKD keys (dec_keys by PSK identity) and forward them"
             : "Plant end: carry every local TCP connection to the edge in TLS 1.3 under a fresh QKD key (enc_keys)")
         {
-            dev, config, sae, peerSae, first, second, pskMode, suite, groups, rekey, keyWait, duration, json,
+            dev, config, sae, peerSae, first, second, pskMode, suite, groups, rekey, streamMode, freshKey, keyWait, duration, json,
         };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -43,7 +45,8 @@ public static class TunnelEndCommand
             var firstText = parse.GetValue(first) ?? (listen ? file?.Listen : file?.Local) ?? throw new UsageException($"{first.Name} HOST:PORT is required (or in --config).");
             var secondText = parse.GetValue(second) ?? (listen ? file?.Forward : file?.Peer) ?? throw new UsageException($"{second.Name} HOST:PORT is required (or in --config).");
             var settings = TunnelSettingsOf(parse.GetValue(pskMode) ?? file?.PskMode, parse.GetValue(suite) ?? file?.Suite, parse.GetValue(groups) ?? file?.Groups,
-                parse.GetValue(rekey) ?? file?.RekeyS, parse.GetValue(keyWait) ?? file?.KeyWaitS, listen);
+                parse.GetValue(rekey) ?? file?.RekeyS, parse.GetValue(keyWait) ?? file?.KeyWaitS, listen,
+                parse.GetValue(streamMode) ?? file?.StreamMode, parse.GetValue(freshKey) ?? file?.FreshKeyS);
             var local = HostPort.ParseBindable(firstText, first.Name);
             var remote = HostPort.Parse(secondText, second.Name);
 
@@ -69,7 +72,7 @@ public static class TunnelEndCommand
             else
             {
                 o.WriteLine($"connections {snapshot.ConnectionsEstablished} established, {snapshot.ConnectionsRefused} refused; bytes out {snapshot.BytesOut}, in {snapshot.BytesIn}; " +
-                    $"keys {snapshot.KeysConsumed}; key updates {snapshot.KeyUpdates}; handshake p50 {snapshot.HandshakeP50Ms:F1} ms, p99 {snapshot.HandshakeP99Ms:F1} ms");
+                    $"keys {snapshot.KeysConsumed}; key updates {snapshot.KeyUpdates}; fresh keys in streams {snapshot.FreshKeys} ({snapshot.FreshKeyFailures} failed); handshake p50 {snapshot.HandshakeP50Ms:F1} ms, p99 {snapshot.HandshakeP99Ms:F1} ms");
             }
             return ExitCodes.Ok;
         });
@@ -77,8 +80,19 @@ public static class TunnelEndCommand
     }
 
     /// <summary>Builds validated settings from names as the flags and the config file spell them.</summary>
-    internal static TunnelSettings TunnelSettingsOf(string? pskMode, string? suite, string? groups, double? rekeyS, double? keyWaitS, bool listen)
+    internal static TunnelSettings TunnelSettingsOf(string? pskMode, string? suite, string? groups, double? rekeyS, double? keyWaitS, bool listen,
+        string? streamMode = null, double? freshKeyS = null)
     {
+        var freshKeyStreams = streamMode switch
+        {
+            null or "standard" => false,
+            "fresh-key" => true,
+            _ => throw new UsageException($"--stream-mode must be standard or fresh-key, but was '{streamMode}'."),
+        };
+        if (freshKeyS is < 0.01 or > 86400)
+        {
+            throw new UsageException($"--fresh-key-s must be within [0.01, 86400] s, but was {freshKeyS} s.");
+        }
         var mode = pskMode switch
         {
             null or "psk_dhe_ke" => PskKeyExchange.PskDheKe,
@@ -108,11 +122,14 @@ public static class TunnelEndCommand
             HybridMlKem = hybrid,
             RekeyInterval = TimeSpan.FromSeconds(rekeyS ?? 30),
             KeyWait = TimeSpan.FromSeconds(keyWaitS ?? 10),
+            FreshKeyStreams = freshKeyStreams,
+            FreshKeyInterval = TimeSpan.FromSeconds(freshKeyS ?? 30),
         }.Validated();
     }
 
     internal static string Describe(TunnelSettings s) =>
         $"TLS 1.3 {(s.Suite == TunnelSuite.Aes128GcmSha256 ? "TLS_AES_128_GCM_SHA256" : "TLS_AES_256_GCM_SHA384")}, " +
         $"{(s.KeyExchange == PskKeyExchange.PskKe ? "psk_ke" : s.HybridMlKem ? "psk_dhe_ke (X25519MLKEM768 first)" : "psk_dhe_ke (X25519)")}, " +
-        $"KeyUpdate every {(s.RekeyInterval > TimeSpan.Zero ? $"{s.RekeyInterval.TotalSeconds} s" : "never")}";
+        $"KeyUpdate every {(s.RekeyInterval > TimeSpan.Zero ? $"{s.RekeyInterval.TotalSeconds} s" : "never")}" +
+        (s.FreshKeyStreams ? $", fresh-key streams (ours; a new QKD key every {s.FreshKeyInterval.TotalSeconds} s, set by the connecting end)" : "");
 }
