@@ -57,6 +57,18 @@ public static class KeyDistillation
     /// </summary>
     public static (string Model, double SecretKeyRateBps) AnalyticRate(SimulationResult simulation, double epsilonSecrecy = 1e-10, double reconciliationEfficiency = double.NaN)
     {
+        var p = Predict(simulation, epsilonSecrecy, reconciliationEfficiency);
+        return (p.Model, p.SecretKeyRateBps);
+    }
+
+    /// <summary>
+    /// <see cref="AnalyticRate"/> with the statistical spread of a block's rate around it: the standard deviation of
+    /// the secret key rate of one block of this size from the Poisson spread of its counts, propagated through the
+    /// finite-key bound (<see cref="KeyLengthSpread"/>); NaN for the asymptotic models and vacuum+weak.
+    /// </summary>
+    public static AnalyticPrediction Predict(SimulationResult simulation, double epsilonSecrecy = 1e-10, double reconciliationEfficiency = double.NaN)
+    {
+        Guard.NotNull(simulation);
         var settings = simulation.Settings;
         var mu = settings.Intensities[0].MeanPhotonNumber;
         var link = settings.Link;
@@ -78,9 +90,12 @@ public static class KeyDistillation
         FiniteKeyParameters? finite = null;
         if (settings.Estimation == EstimationMethod.OneDecoyFiniteKey && simulation.Estimate.OneDecoyCounts is { } c)
         {
-            finite = new FiniteKeyParameters(Math.Clamp(c.DetectionsZ, 1e3, 1e15), epsilonSecrecy: epsilonSecrecy,
-                epsilonCorrectness: ErrorVerification.EpsilonCorrectness((int)Math.Min(c.DetectionsZ, int.MaxValue)),
-                signalProbability: Math.Clamp(c.ProbabilityMu1, 0.01, 0.99));
+            // Block: all n_Z key-basis detections; the model removes the sifting's disclosed sample (f_s) as the chain
+            // does, so both bound the same kept bits (eps_cor of the verification hash over those bits).
+            var siftedZ = (double)(simulation.Statistics.Sifted[0] + simulation.Statistics.Sifted[2]);
+            finite = new FiniteKeyParameters(Math.Clamp(siftedZ, 1e3, 1e15), epsilonSecrecy: epsilonSecrecy,
+                epsilonCorrectness: ErrorVerification.EpsilonCorrectness((int)Math.Clamp(c.DetectionsZ, 64, int.MaxValue)),
+                signalProbability: Math.Clamp(c.ProbabilityMu1, 0.01, 0.99), keySampleFraction: settings.SampleFraction);
         }
         else if (settings.Estimation == EstimationMethod.VacuumPlusWeak)
         {
@@ -90,6 +105,34 @@ public static class KeyDistillation
         }
         var model = KeyRateModels.Get(name, finite);
         var result = KeyRateAnalysis.Analyse(model, link, mu, includeMaxDistance: false);
-        return (name, result.SecretKeyRateBps);
+        var spread = double.NaN;
+        if (model is DecoyOneFiniteModel oneDecoy && oneDecoy.Expected(link, mu) is { } b)
+        {
+            var bitsPerSecond = link.Source.RepetitionRateHz * result.DeadTimeFactor / b.Pulses;
+            spread = OneDecoySpread(b, link.ErrorCorrectionEfficiency, oneDecoy.Parameters) * bitsPerSecond;
+        }
+        return new AnalyticPrediction(name, result.SecretKeyRateBps, spread);
+    }
+
+    /// <summary>
+    /// sigma_l of the one-decoy bound for a block with the expected counts <paramref name="b"/>: independent Poisson
+    /// classes (correct and erroneous detections per intensity and basis); the Z errors enter the bound as the
+    /// sifting's sample estimate (variance m (1 - f_s) / f_s) and the leak as the true count (variance m).
+    /// </summary>
+    private static double OneDecoySpread(DecoyOneFiniteModel.ExpectedBlock b, double f, FiniteKeyParameters parameters)
+    {
+        var fs = Math.Max(parameters.KeySampleFraction, 1e-6);
+        double[] counts = [b.NZ1 - b.MZ1, b.MZ1, b.NZ2 - b.MZ2, b.MZ2, b.NX1 - b.MX1, b.MX1, b.NX2 - b.MX2, b.MX2, b.MZ1 + b.MZ2];
+        double[] variances = [.. counts];
+        variances[1] = b.MZ1 * (1 - fs) / fs;
+        variances[3] = b.MZ2 * (1 - fs) / fs;
+        double Length(double[] c)
+        {
+            double nZ1 = c[0] + c[1], nZ2 = c[2] + c[3], nZ = nZ1 + nZ2;
+            var leak = f * nZ * Entropy.Binary(Math.Clamp(c[8] / nZ, 0, 0.5));
+            return OneDecoyFiniteKey.Compute(b.Mu1, b.Mu2, b.P1, nZ1, nZ2, c[1], c[3], c[4] + c[5], c[6] + c[7], c[5], c[7], leak,
+                parameters.EpsilonSecrecy, parameters.EpsilonCorrectness).Length;
+        }
+        return KeyLengthSpread.StandardDeviation(counts, variances, Length);
     }
 }

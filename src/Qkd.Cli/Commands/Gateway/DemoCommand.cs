@@ -15,10 +15,10 @@ public static class DemoCommand
 {
     /// <summary>
     /// Default link seconds per wall second. The block length itself defaults to the one the finite-key bound
-    /// chooses for the link within 60 s of latency (<see cref="DistilledLinkOptions.ChosenBlockSeconds"/>: 45 s on
-    /// the Turin link, whose net rate is within 0.85-1.2x the analytic finite-key rate since the transcript
-    /// authentication of issue 12). In step with wall time a one-minute run would show one block and no statistical
-    /// band, so the default run plays link time 3x faster than wall time (four Turin blocks in a minute) and says so
+    /// chooses for the link within 60 s of latency (<see cref="DistilledLinkOptions.ChosenBlockSeconds"/>: 60 s on
+    /// the Turin link, whose net rate is within 0.85-1.2x the analytic finite-key rate of the same block). In step
+    /// with wall time a one-minute run would show at most one block, so the default run plays link time 3x faster
+    /// than wall time (three Turin blocks in a minute) and says so
     /// on the terminal, the dashboard and in the report; `--time-scale 1` runs in step.
     /// </summary>
     public const double DefaultTimeScale = 3;
