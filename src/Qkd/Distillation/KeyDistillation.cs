@@ -42,10 +42,57 @@ public static class KeyDistillation
         {
             return new SiftedBlock(simulation.AliceSiftedKey, simulation.BobSiftedKey);
         }
+        if (estimate.Method == EstimationMethod.VacuumPlusWeak && VacuumWeak(simulation) is { } vw)
+        {
+            // Finite-size decoy bounds of the block's own counts (Lim et al. 2014), never the asymptotic ones.
+            return new SiftedBlock(simulation.AliceSiftedKey, simulation.BobSiftedKey, VacuumWeak: vw);
+        }
         var signalGain = simulation.PerIntensity.Length > 0 ? simulation.PerIntensity[0].Gain : 0;
         var fraction = signalGain > 0 ? Math.Clamp(estimate.Q1Lower / signalGain, 0, 1) : 0;
         return new SiftedBlock(simulation.AliceSiftedKey, simulation.BobSiftedKey,
             SinglePhoton: new SinglePhotonEstimate(fraction, Math.Clamp(estimate.E1Upper, 0, 0.5)));
+    }
+
+    /// <summary>
+    /// The vacuum + weak decoy counts of a four-state block with exactly a signal, one weak decoy and a vacuum intensity
+    /// (null otherwise): per intensity and basis the sifted detections and their errors (decoy and vacuum disclosed in
+    /// full; the signal's errors scaled from its disclosed sample), and the signal bits kept in the key per basis.
+    /// </summary>
+    public static VacuumWeakCounts? VacuumWeak(SimulationResult simulation)
+    {
+        Guard.NotNull(simulation);
+        var intensities = simulation.Settings.Intensities;
+        if (intensities.Length != 3)
+        {
+            return null;
+        }
+        var vacuum = intensities[1].MeanPhotonNumber == 0 ? 1 : intensities[2].MeanPhotonNumber == 0 ? 2 : -1;
+        if (vacuum < 0)
+        {
+            return null;
+        }
+        var weak = 3 - vacuum;
+        var mu1 = intensities[0].MeanPhotonNumber;
+        var mu2 = intensities[weak].MeanPhotonNumber;
+        if (!(mu2 > 0 && mu1 > mu2))
+        {
+            return null;
+        }
+        var s = simulation.Statistics;
+        int[] order = [0, weak, vacuum];
+        var detections = new double[6];
+        var errors = new double[6];
+        for (var i = 0; i < 3; i++)
+        {
+            for (var basis = 0; basis < 2; basis++)
+            {
+                var j = order[i] * 2 + basis;
+                detections[i * 2 + basis] = s.Sifted[j];
+                errors[i * 2 + basis] = s.Disclosed[j] > 0 ? (double)s.Errors[j] / s.Disclosed[j] * s.Sifted[j] : 0.5 * s.Sifted[j];
+            }
+        }
+        return new VacuumWeakCounts([mu1, mu2, 0], [.. order.Select(k => intensities[k].Probability)], [.. detections], [.. errors],
+            s.Sifted[0] - s.Disclosed[0], s.Sifted[1] - s.Disclosed[1]);
     }
 
     /// <summary>
@@ -100,7 +147,13 @@ public static class KeyDistillation
         else if (settings.Estimation == EstimationMethod.VacuumPlusWeak)
         {
             var p1 = settings.Intensities.Length > 0 ? Math.Clamp(settings.Intensities[0].Probability, 0.01, 0.99) : 0.7;
-            finite = new FiniteKeyParameters(Math.Clamp(simulation.SiftedBits, 1e3, 1e15), epsilonSecrecy: epsilonSecrecy,
+            // Block: the Z detections of every intensity (Lim et al. 2014's n_Z), so the model's pulses are the block's.
+            double zDetections = 0;
+            for (var k = 0; k < settings.Intensities.Length; k++)
+            {
+                zDetections += simulation.Statistics.Sifted[2 * k];
+            }
+            finite = new FiniteKeyParameters(Math.Clamp(zDetections, 1e3, 1e15), epsilonSecrecy: epsilonSecrecy,
                 epsilonCorrectness: ErrorVerification.EpsilonCorrectness(Math.Max(64, simulation.SiftedBits)), signalProbability: p1);
         }
         var model = KeyRateModels.Get(name, finite);
