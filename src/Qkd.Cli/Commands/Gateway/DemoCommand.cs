@@ -40,7 +40,7 @@ public static class DemoCommand
         var supply = CliOptions.Choice("--supply", "Keys from the simulated BB84 link + post-processing, or random blocks at 1.3 kbit/s (default bb84)", "bb84", "random");
         var preset = CliOptions.Choice("--preset", "Link preset (default turin)", [.. Qkd.Physics.LinkPresets.Names]);
         var distance = CliOptions.Double("--distance-km", "Fibre length of each link (default: the preset's)", 0, 1000, "km");
-        var blockSeconds = CliOptions.Double("--block-seconds", "Link time per distilled block (default: the block the finite-key bound chooses within 60 s, 45 s on turin)",
+        var blockSeconds = CliOptions.Double("--block-seconds", "Link time per distilled block (default: the block the finite-key bound chooses within 60 s, 60 s on turin)",
             DistilledLinkOptions.MinBlockSeconds, DistilledLinkOptions.MaxBlockSeconds, "s");
         var timeScale = CliOptions.Double("--time-scale", $"Link seconds per wall second (default {DefaultTimeScale}; 1 = in step with wall time)", 0.1, 10000);
         var prefill = CliOptions.Long("--prefill-bits", "Random key bits put in every link's pool at start (default 4096)", 0, 1L << 30);
