@@ -259,7 +259,7 @@ public sealed class Testbed
             PredictedSecretKeyRateBps = Math.Round(rate.AnalyticBps, 2),
             AnalyticModel = clean.Count > 0 ? clean[0].AnalyticModel : null,
             SecretKeyRateBandBps = rate.Band is { } band ? [Math.Round(band.Low, 2), Math.Round(band.High, 2)] : null,
-            PredictionWithinBand = rate.Band is { } b2 ? rate.AnalyticBps >= b2.Low && rate.AnalyticBps <= b2.High : null,
+            PredictionWithinBand = rate.Agree,
             KeysDelivered = new Dictionary<string, long>
             {
                 [kmeIds[0]] = keyBits / 256,

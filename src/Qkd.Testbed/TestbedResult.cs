@@ -37,10 +37,14 @@ public sealed record TestbedResult
 
     public required string? AnalyticModel { get; init; }
 
-    /// <summary>The statistical band of the measured net rate: mean +- 3 standard errors of the clean blocks' rates [bit/s]; null with fewer than 2 clean blocks.</summary>
+    /// <summary>
+    /// The statistical band of the analytic model [bit/s]: model +- 3 sigma, sigma from the Poisson spread of the clean blocks'
+    /// counts through the finite-key bound (<see cref="RateStatistics"/>); for models without a spread, the clean blocks'
+    /// mean rate +- 3 standard errors (null with fewer than 2 clean blocks).
+    /// </summary>
     public required IReadOnlyList<double>? SecretKeyRateBandBps { get; init; }
 
-    /// <summary>Whether the prediction lies within that band.</summary>
+    /// <summary>Whether the measured net rate and the prediction both lie within that band.</summary>
     public required bool? PredictionWithinBand { get; init; }
 
     /// <summary>AES-256 key equivalents (key bits / 256) each KME handed to its SAEs.</summary>

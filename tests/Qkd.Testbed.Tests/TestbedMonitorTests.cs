@@ -61,7 +61,7 @@ public sealed class TestbedMonitorTests
     }
 
     [Fact]
-    public void RateStatistics_PoolsTheBlocks_AndBandsTheMeanByThreeStandardErrors()
+    public void RateStatistics_WithoutModelSpread_BandsTheMeanByThreeStandardErrors()
     {
         var blocks = new[] { Block(0, 6, BlockRecord.Delivered, 0), Block(1, 12, BlockRecord.Delivered, 0) with { SecretBits = 35_000 } };
         var r = RateStatistics.Of(blocks);
@@ -71,5 +71,26 @@ public sealed class TestbedMonitorTests
         // rates 208.33 and 291.67: mean 250, s = 58.93, half-width 3 s / sqrt(2) = 125
         Assert.Equal(125, r.Band!.Value.High - 250, 6);
         Assert.Null(RateStatistics.Of([blocks[0]]).Band);
+    }
+
+    [Fact]
+    public void RateStatistics_WithModelSpread_BandsTheModelByThreeSigmaOfThePooledRate()
+    {
+        // Two 120-s blocks, each with a rate sigma of 40 bit/s from its counts: sigma of the pooled rate
+        // sqrt((40*120)^2 * 2) / 240 = 28.28 bit/s, band 552 +- 84.85; the measured 250 bit/s lies outside.
+        var blocks = new[]
+        {
+            Block(0, 6, BlockRecord.Delivered, 0) with { AnalyticStandardDeviationBps = 40 },
+            Block(1, 12, BlockRecord.Delivered, 0) with { AnalyticStandardDeviationBps = 40 },
+        };
+        var r = RateStatistics.Of(blocks);
+        var half = 3 * 40 * Math.Sqrt(2) / 2;
+        Assert.Equal(552 - half, r.Band!.Value.Low, 9);
+        Assert.Equal(552 + half, r.Band!.Value.High, 9);
+        Assert.False(r.Agree);
+        // One block is enough: its counts give the spread.
+        var one = RateStatistics.Of([blocks[0] with { SecretBits = 552 * 120 }]);
+        Assert.Equal(552 + 3 * 40, one.Band!.Value.High, 9);
+        Assert.True(one.Agree);
     }
 }

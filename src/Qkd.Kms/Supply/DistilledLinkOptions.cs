@@ -10,9 +10,9 @@ namespace Qkd.Kms.Supply;
 /// </summary>
 /// <remarks>
 /// Block length. The secret length of a block is set by a finite-key bound (one-decoy finite key for turin,
-/// vacuum+weak decoy bounds for gys), whose statistical penalty grows like sqrt(n log(1/eps_sec)) for n sifted bits,
+/// finite-size vacuum+weak decoy bounds of Lim et al. 2014 for gys), whose statistical penalty grows like sqrt(n log(1/eps_sec)) for n sifted bits,
 /// and every block pays 128 bits of authentication key (two one-time-padded transcript tags, paid back from the
-/// block's own key). With authentication that cheap, short blocks pay: turin delivers ~488 bit/s net from 60 s blocks
+/// block's own key). With authentication that cheap, short blocks pay: turin delivers ~390 bit/s net from 60 s blocks
 /// (`qkd simulate --preset turin --seconds 60 --seed 1 --distill`; it delivered 0.2 bit/s when every Cascade message
 /// carried its own 64-bit tag). The default is the block that maximises the delivered rate within
 /// <see cref="DefaultBlockSeconds"/> = 60 s of latency (<see cref="ChosenBlockSeconds"/>); the lower bound 1 s (below

@@ -19,10 +19,13 @@ namespace Qkd.Testbed.Link;
 /// <param name="EveShare">Share of the block's pulses sent while the attacker was on, in [0, 1].</param>
 /// <param name="AnalyticModel">The analytic model of the same link and block size.</param>
 /// <param name="AnalyticSecretKeyRateBps">That model's secret key rate [bit/s].</param>
+/// <param name="AnalyticStandardDeviationBps">Standard deviation of one block's rate around the model from the Poisson
+/// spread of the block's counts through the bound (<see cref="Qkd.Distillation.KeyDistillation.Predict"/>) [bit/s]; 0 when not computed.</param>
 public sealed record BlockRecord(
     string LinkId, long Index, double StartLinkSeconds, double EndLinkSeconds, double RunSeconds, long SiftedBits, double Qber,
     double Y1Lower, double E1Upper, long LeakedBits, long GrossSecretBits, long AuthenticationBits, long SecretBits,
-    string Outcome, string? Reason, double EveShare, string AnalyticModel, double AnalyticSecretKeyRateBps)
+    string Outcome, string? Reason, double EveShare, string AnalyticModel, double AnalyticSecretKeyRateBps,
+    double AnalyticStandardDeviationBps = 0)
 {
     /// <summary>The outcome of a block whose key reached the KMEs.</summary>
     public const string Delivered = "delivered";

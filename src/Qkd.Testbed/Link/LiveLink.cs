@@ -224,7 +224,8 @@ public sealed class LiveLink : IKeySupply
         {
             eveOn += s.Settings.Eve.IsActive ? s.Pulses : 0;
         }
-        var (model, analytic) = KeyDistillation.AnalyticRate(block);
+        // The analytic finite-key rate of this block; after distilling, with the f the reconciliation achieved (same leak).
+        var prediction = KeyDistillation.Predict(block, Settings.PostProcessing.EpsilonSecrecy);
         byte[]? alice = null, bob = null;
         string? reason;
         long leaked = 0, gross = 0, auth = 0;
@@ -238,6 +239,7 @@ public sealed class LiveLink : IKeySupply
             {
                 var distilled = await KeyDistillation.DistillAsync(block, Settings.PostProcessing, TimeProvider.System, ct).ConfigureAwait(false);
                 var report = distilled.PostProcessing.Report;
+                prediction = KeyDistillation.Predict(block, Settings.PostProcessing.EpsilonSecrecy, report.MeanEfficiency);
                 var outcome = report.Blocks.Length > 0 ? report.Blocks[0] : null;
                 leaked = report.LeakedBits;
                 auth = report.AuthenticationKeyReplenishedBits;
@@ -288,7 +290,8 @@ public sealed class LiveLink : IKeySupply
         var start = index * Settings.SlicesPerBlock * Settings.SliceSeconds;
         _observer?.OnBlock(new BlockRecord(LinkId, index, start, start + slices.Length * Settings.SliceSeconds, _time.GetElapsedTime(started).TotalSeconds,
             block.SiftedBits, block.Qber, block.Y1Lower, block.E1Upper, leaked, gross, auth, secret,
-            alice is null ? BlockRecord.Rejected : BlockRecord.Delivered, alice is null ? reason : null, eveOn / (double)block.Pulses, model, analytic));
+            alice is null ? BlockRecord.Rejected : BlockRecord.Delivered, alice is null ? reason : null, eveOn / (double)block.Pulses, prediction.Model,
+            prediction.SecretKeyRateBps, double.IsFinite(prediction.StandardDeviationBps) ? prediction.StandardDeviationBps : 0));
         if (alice is not null && !keys.TryWrite(new KeyBlock(Guid.NewGuid(), alice)))
         {
             CryptographicOperations.ZeroMemory(alice);

@@ -87,14 +87,19 @@ public static class SecurityEstimator
         var mu1 = settings.Intensities[0].MeanPhotonNumber;
         var mu2 = settings.Intensities[1].MeanPhotonNumber;
         var p1 = settings.Intensities[0].Probability;
-        // Z errors are known on the disclosed sample only; scale them to the whole Z set (X is disclosed in full).
+        // The bound is applied to the Z bits that stay in the key: the sifted Z detections minus the disclosed sample
+        // (a random subset drawn after detection, so the decoy estimates hold for the rest as for the whole set). Counting
+        // the disclosed bits too would claim single-photon entropy for bits that are public and never reach privacy
+        // amplification (Rusca et al., APL 112, 171104 (2018), Eq. 1 bounds the entropy of the bits that are hashed).
+        double KeptZ(int k) => s.Sifted[k * 2] - s.Disclosed[k * 2];
+        // Z errors are known on the disclosed sample only; scale them to the kept Z bits (X is disclosed in full).
         double ZErrors(int k)
         {
             var d = s.Disclosed[k * 2];
-            return d > 0 ? (double)s.Errors[k * 2] / d * s.Sifted[k * 2] : 0.5 * s.Sifted[k * 2];
+            return d > 0 ? (double)s.Errors[k * 2] / d * KeptZ(k) : 0.5 * KeptZ(k);
         }
         var counts = new OneDecoyCounts(mu1, mu2, p1,
-            s.Sifted[0], s.Sifted[2], ZErrors(0), ZErrors(1),
+            KeptZ(0), KeptZ(1), ZErrors(0), ZErrors(1),
             s.Sifted[1], s.Sifted[3], s.Errors[1], s.Errors[3]);
         var ez = counts.DetectionsZ > 0 ? counts.ErrorsZ / counts.DetectionsZ : 0.5;
         // lambda_EC estimated as f n_Z h(E_Z) (the post-processing replaces it by the bits Cascade really leaks).
@@ -102,7 +107,9 @@ public static class SecurityEstimator
         var bound = OneDecoyFiniteKey.SecretKeyLength(counts, leak, EpsilonSecrecy, EpsilonCorrectness);
         var pz = settings.Link.KeyBasisProbability;
         var tau1 = OneDecoyFiniteKey.Tau(1, mu1, mu2, p1);
-        var singleZPulses = settings.Pulses * pz * pz * tau1;
+        // Y1 per pulse: s_{Z,1} counts single photons among the kept Z bits, a fraction kept/sifted of all Z detections.
+        var siftedZ = (double)(s.Sifted[0] + s.Sifted[2]);
+        var singleZPulses = settings.Pulses * pz * pz * tau1 * (siftedZ > 0 ? counts.DetectionsZ / siftedZ : 1);
         var y1 = singleZPulses > 0 ? bound.SingleZLower / singleZPulses : 0;
         var e1 = bound.SingleXLower > 0 ? Math.Min(0.5, bound.SingleXErrorsUpper / bound.SingleXLower) : 0.5;
         return new LinkEstimate(EstimationMethod.OneDecoyFiniteKey, y1, e1, y1 * mu1 * Math.Exp(-mu1),

@@ -10,8 +10,9 @@ namespace Qkd.Distillation;
 /// i.e. the longest a user waits for a block's first key. Pure: the analytic finite-key model decides.
 /// </summary>
 /// <remarks>
-/// Delivered rate of a block of T seconds: r(T) = max(0, l(n_Z(T)) - a) / T, with n_Z(T) = T R p_B^2 Q the key-basis
-/// detections (R repetition rate [Hz], p_B the key-basis probability, Q the model's gain at the signal intensity),
+/// Delivered rate of a block of T seconds: r(T) = max(0, l(n_Z(T)) - a) / T, with n_Z(T) the key-basis
+/// detections (R repetition rate [Hz], c_dt the dead-time factor of Rusca et al. 2018 Eq. B3, p_B the key-basis
+/// probability, Q the model's gain at the signal intensity; n_Z(T) = T R c_dt p_B^2 Q),
 /// l the finite-key length of the model for that block (`decoy-one-finite`, Rusca et al. 2018, for the three-state
 /// one-decoy protocol; `decoy-vacuum-weak-finite`, Lim et al. 2014, for vacuum + weak decoys) and
 /// a = <see cref="AuthenticationKeyPool.BitsPerBlock"/>. The finite-key rate grows with T, so the maximum within the
@@ -22,6 +23,9 @@ public static class BlockLengthChoice
 {
     /// <summary>Default latency a user sees: 60 s of link time per block.</summary>
     public const double DefaultMaxLatencySeconds = 60;
+
+    /// <summary>Key-basis sample the simulator's sifting discloses by default (<c>SimulationSettings.SampleFraction</c>).</summary>
+    public const double DefaultKeySampleFraction = 0.1;
 
     /// <summary>A candidate within this fraction of the best rate is as good and preferred when shorter.</summary>
     public const double NearOptimalFraction = 0.98;
@@ -43,7 +47,10 @@ public static class BlockLengthChoice
     /// <param name="oneDecoy">True for the three-state one-decoy protocol (Turin), false for vacuum + weak decoys.</param>
     /// <param name="maxLatencySeconds">Longest link time per block [s], within [1, 1200].</param>
     /// <param name="epsilonSecrecy">eps_sec of the post-processing.</param>
-    public static Choice Choose(LinkDescription link, double mu, bool oneDecoy, double maxLatencySeconds = DefaultMaxLatencySeconds, double epsilonSecrecy = 1e-10)
+    /// <param name="keySampleFraction">Fraction of the key-basis detections the sifting discloses (one-decoy only; the
+    /// simulator's default, <see cref="DefaultKeySampleFraction"/>).</param>
+    public static Choice Choose(LinkDescription link, double mu, bool oneDecoy, double maxLatencySeconds = DefaultMaxLatencySeconds, double epsilonSecrecy = 1e-10,
+        double keySampleFraction = DefaultKeySampleFraction)
     {
         Guard.NotNull(link);
         Guard.InRange(maxLatencySeconds, 1, 1200, "s", "Maximum block latency");
@@ -62,15 +69,19 @@ public static class BlockLengthChoice
         var best = 0.0;
         for (var i = 0; i < candidates.Count; i++)
         {
+            // Key-basis detections per second of link time: the dead time of the detectors (Rusca et al. 2018, Eq. B3)
+            // keeps only a fraction of the clicks, which on a dead-time-limited link (Turin) is a factor of ~180.
             var gain = KeyRateModels.Get(name).Evaluate(link, mu).Gain;
-            var perSecond = link.Source.RepetitionRateHz * link.KeyBasisProbability * link.KeyBasisProbability * gain;
+            var perSecond = link.Source.RepetitionRateHz * KeyRateAnalysis.DeadTimeFactor(link, gain)
+                * link.KeyBasisProbability * link.KeyBasisProbability * gain;
             detections[i] = candidates[i] * perSecond;
             if (detections[i] < 1e3)
             {
                 continue;
             }
+            var fs = oneDecoy ? keySampleFraction : 0;
             var model = KeyRateModels.Get(name, new FiniteKeyParameters(Math.Min(detections[i], 1e15), epsilonSecrecy,
-                ErrorVerification.EpsilonCorrectness((int)Math.Min(detections[i], int.MaxValue))));
+                ErrorVerification.EpsilonCorrectness((int)Math.Min((1 - fs) * detections[i], int.MaxValue)), keySampleFraction: fs));
             var rate = KeyRateAnalysis.Analyse(model, link, mu, includeMaxDistance: false).SecretKeyRateBps;
             rates[i] = Math.Max(0, rate * candidates[i] - AuthenticationKeyPool.BitsPerBlock) / candidates[i];
             best = Math.Max(best, rates[i]);

@@ -42,10 +42,57 @@ public static class KeyDistillation
         {
             return new SiftedBlock(simulation.AliceSiftedKey, simulation.BobSiftedKey);
         }
+        if (estimate.Method == EstimationMethod.VacuumPlusWeak && VacuumWeak(simulation) is { } vw)
+        {
+            // Finite-size decoy bounds of the block's own counts (Lim et al. 2014), never the asymptotic ones.
+            return new SiftedBlock(simulation.AliceSiftedKey, simulation.BobSiftedKey, VacuumWeak: vw);
+        }
         var signalGain = simulation.PerIntensity.Length > 0 ? simulation.PerIntensity[0].Gain : 0;
         var fraction = signalGain > 0 ? Math.Clamp(estimate.Q1Lower / signalGain, 0, 1) : 0;
         return new SiftedBlock(simulation.AliceSiftedKey, simulation.BobSiftedKey,
             SinglePhoton: new SinglePhotonEstimate(fraction, Math.Clamp(estimate.E1Upper, 0, 0.5)));
+    }
+
+    /// <summary>
+    /// The vacuum + weak decoy counts of a four-state block with exactly a signal, one weak decoy and a vacuum intensity
+    /// (null otherwise): per intensity and basis the sifted detections and their errors (decoy and vacuum disclosed in
+    /// full; the signal's errors scaled from its disclosed sample), and the signal bits kept in the key per basis.
+    /// </summary>
+    public static VacuumWeakCounts? VacuumWeak(SimulationResult simulation)
+    {
+        Guard.NotNull(simulation);
+        var intensities = simulation.Settings.Intensities;
+        if (intensities.Length != 3)
+        {
+            return null;
+        }
+        var vacuum = intensities[1].MeanPhotonNumber == 0 ? 1 : intensities[2].MeanPhotonNumber == 0 ? 2 : -1;
+        if (vacuum < 0)
+        {
+            return null;
+        }
+        var weak = 3 - vacuum;
+        var mu1 = intensities[0].MeanPhotonNumber;
+        var mu2 = intensities[weak].MeanPhotonNumber;
+        if (!(mu2 > 0 && mu1 > mu2))
+        {
+            return null;
+        }
+        var s = simulation.Statistics;
+        int[] order = [0, weak, vacuum];
+        var detections = new double[6];
+        var errors = new double[6];
+        for (var i = 0; i < 3; i++)
+        {
+            for (var basis = 0; basis < 2; basis++)
+            {
+                var j = order[i] * 2 + basis;
+                detections[i * 2 + basis] = s.Sifted[j];
+                errors[i * 2 + basis] = s.Disclosed[j] > 0 ? (double)s.Errors[j] / s.Disclosed[j] * s.Sifted[j] : 0.5 * s.Sifted[j];
+            }
+        }
+        return new VacuumWeakCounts([mu1, mu2, 0], [.. order.Select(k => intensities[k].Probability)], [.. detections], [.. errors],
+            s.Sifted[0] - s.Disclosed[0], s.Sifted[1] - s.Disclosed[1]);
     }
 
     /// <summary>
@@ -57,6 +104,18 @@ public static class KeyDistillation
     /// </summary>
     public static (string Model, double SecretKeyRateBps) AnalyticRate(SimulationResult simulation, double epsilonSecrecy = 1e-10, double reconciliationEfficiency = double.NaN)
     {
+        var p = Predict(simulation, epsilonSecrecy, reconciliationEfficiency);
+        return (p.Model, p.SecretKeyRateBps);
+    }
+
+    /// <summary>
+    /// <see cref="AnalyticRate"/> with the statistical spread of a block's rate around it: the standard deviation of
+    /// the secret key rate of one block of this size from the Poisson spread of its counts, propagated through the
+    /// finite-key bound (<see cref="KeyLengthSpread"/>); NaN for the asymptotic models and vacuum+weak.
+    /// </summary>
+    public static AnalyticPrediction Predict(SimulationResult simulation, double epsilonSecrecy = 1e-10, double reconciliationEfficiency = double.NaN)
+    {
+        Guard.NotNull(simulation);
         var settings = simulation.Settings;
         var mu = settings.Intensities[0].MeanPhotonNumber;
         var link = settings.Link;
@@ -78,18 +137,55 @@ public static class KeyDistillation
         FiniteKeyParameters? finite = null;
         if (settings.Estimation == EstimationMethod.OneDecoyFiniteKey && simulation.Estimate.OneDecoyCounts is { } c)
         {
-            finite = new FiniteKeyParameters(Math.Clamp(c.DetectionsZ, 1e3, 1e15), epsilonSecrecy: epsilonSecrecy,
-                epsilonCorrectness: ErrorVerification.EpsilonCorrectness((int)Math.Min(c.DetectionsZ, int.MaxValue)),
-                signalProbability: Math.Clamp(c.ProbabilityMu1, 0.01, 0.99));
+            // Block: all n_Z key-basis detections; the model removes the sifting's disclosed sample (f_s) as the chain
+            // does, so both bound the same kept bits (eps_cor of the verification hash over those bits).
+            var siftedZ = (double)(simulation.Statistics.Sifted[0] + simulation.Statistics.Sifted[2]);
+            finite = new FiniteKeyParameters(Math.Clamp(siftedZ, 1e3, 1e15), epsilonSecrecy: epsilonSecrecy,
+                epsilonCorrectness: ErrorVerification.EpsilonCorrectness((int)Math.Clamp(c.DetectionsZ, 64, int.MaxValue)),
+                signalProbability: Math.Clamp(c.ProbabilityMu1, 0.01, 0.99), keySampleFraction: settings.SampleFraction);
         }
         else if (settings.Estimation == EstimationMethod.VacuumPlusWeak)
         {
             var p1 = settings.Intensities.Length > 0 ? Math.Clamp(settings.Intensities[0].Probability, 0.01, 0.99) : 0.7;
-            finite = new FiniteKeyParameters(Math.Clamp(simulation.SiftedBits, 1e3, 1e15), epsilonSecrecy: epsilonSecrecy,
+            // Block: the Z detections of every intensity (Lim et al. 2014's n_Z), so the model's pulses are the block's.
+            double zDetections = 0;
+            for (var k = 0; k < settings.Intensities.Length; k++)
+            {
+                zDetections += simulation.Statistics.Sifted[2 * k];
+            }
+            finite = new FiniteKeyParameters(Math.Clamp(zDetections, 1e3, 1e15), epsilonSecrecy: epsilonSecrecy,
                 epsilonCorrectness: ErrorVerification.EpsilonCorrectness(Math.Max(64, simulation.SiftedBits)), signalProbability: p1);
         }
         var model = KeyRateModels.Get(name, finite);
         var result = KeyRateAnalysis.Analyse(model, link, mu, includeMaxDistance: false);
-        return (name, result.SecretKeyRateBps);
+        var spread = double.NaN;
+        if (model is DecoyOneFiniteModel oneDecoy && oneDecoy.Expected(link, mu) is { } b)
+        {
+            var bitsPerSecond = link.Source.RepetitionRateHz * result.DeadTimeFactor / b.Pulses;
+            spread = OneDecoySpread(b, link.ErrorCorrectionEfficiency, oneDecoy.Parameters) * bitsPerSecond;
+        }
+        return new AnalyticPrediction(name, result.SecretKeyRateBps, spread);
+    }
+
+    /// <summary>
+    /// sigma_l of the one-decoy bound for a block with the expected counts <paramref name="b"/>: independent Poisson
+    /// classes (correct and erroneous detections per intensity and basis); the Z errors enter the bound as the
+    /// sifting's sample estimate (variance m (1 - f_s) / f_s) and the leak as the true count (variance m).
+    /// </summary>
+    private static double OneDecoySpread(DecoyOneFiniteModel.ExpectedBlock b, double f, FiniteKeyParameters parameters)
+    {
+        var fs = Math.Max(parameters.KeySampleFraction, 1e-6);
+        double[] counts = [b.NZ1 - b.MZ1, b.MZ1, b.NZ2 - b.MZ2, b.MZ2, b.NX1 - b.MX1, b.MX1, b.NX2 - b.MX2, b.MX2, b.MZ1 + b.MZ2];
+        double[] variances = [.. counts];
+        variances[1] = b.MZ1 * (1 - fs) / fs;
+        variances[3] = b.MZ2 * (1 - fs) / fs;
+        double Length(double[] c)
+        {
+            double nZ1 = c[0] + c[1], nZ2 = c[2] + c[3], nZ = nZ1 + nZ2;
+            var leak = f * nZ * Entropy.Binary(Math.Clamp(c[8] / nZ, 0, 0.5));
+            return OneDecoyFiniteKey.Compute(b.Mu1, b.Mu2, b.P1, nZ1, nZ2, c[1], c[3], c[4] + c[5], c[6] + c[7], c[5], c[7], leak,
+                parameters.EpsilonSecrecy, parameters.EpsilonCorrectness).Length;
+        }
+        return KeyLengthSpread.StandardDeviation(counts, variances, Length);
     }
 }

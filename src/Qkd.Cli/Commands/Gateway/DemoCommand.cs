@@ -15,10 +15,10 @@ public static class DemoCommand
 {
     /// <summary>
     /// Default link seconds per wall second. The block length itself defaults to the one the finite-key bound
-    /// chooses for the link within 60 s of latency (<see cref="DistilledLinkOptions.ChosenBlockSeconds"/>: 45 s on
-    /// the Turin link, whose net rate is within 0.85-1.2x the analytic finite-key rate since the transcript
-    /// authentication of issue 12). In step with wall time a one-minute run would show one block and no statistical
-    /// band, so the default run plays link time 3x faster than wall time (four Turin blocks in a minute) and says so
+    /// chooses for the link within 60 s of latency (<see cref="DistilledLinkOptions.ChosenBlockSeconds"/>: 60 s on
+    /// the Turin link, whose net rate is within 0.85-1.2x the analytic finite-key rate of the same block). In step
+    /// with wall time a one-minute run would show at most one block, so the default run plays link time 3x faster
+    /// than wall time (three Turin blocks in a minute) and says so
     /// on the terminal, the dashboard and in the report; `--time-scale 1` runs in step.
     /// </summary>
     public const double DefaultTimeScale = 3;
@@ -40,7 +40,7 @@ public static class DemoCommand
         var supply = CliOptions.Choice("--supply", "Keys from the simulated BB84 link + post-processing, or random blocks at 1.3 kbit/s (default bb84)", "bb84", "random");
         var preset = CliOptions.Choice("--preset", "Link preset (default turin)", [.. Qkd.Physics.LinkPresets.Names]);
         var distance = CliOptions.Double("--distance-km", "Fibre length of each link (default: the preset's)", 0, 1000, "km");
-        var blockSeconds = CliOptions.Double("--block-seconds", "Link time per distilled block (default: the block the finite-key bound chooses within 60 s, 45 s on turin)",
+        var blockSeconds = CliOptions.Double("--block-seconds", "Link time per distilled block (default: the block the finite-key bound chooses within 60 s, 60 s on turin)",
             DistilledLinkOptions.MinBlockSeconds, DistilledLinkOptions.MaxBlockSeconds, "s");
         var timeScale = CliOptions.Double("--time-scale", $"Link seconds per wall second (default {DefaultTimeScale}; 1 = in step with wall time)", 0.1, 10000);
         var prefill = CliOptions.Long("--prefill-bits", "Random key bits put in every link's pool at start (default 4096)", 0, 1L << 30);

@@ -161,7 +161,7 @@ public static class DemoReport
         b.AppendLine(string.Create(c, $"Net secret key rate of the clean blocks {r.SecretKeyRateBps:0.#} bit/s of link time (gross, before the blocks pay back their authentication key: {r.GrossSecretKeyRateBps:0.#} bit/s); ")
             + string.Create(c, $"analytic model {r.AnalyticModel} for the same link and block: {r.PredictedSecretKeyRateBps:0.#} bit/s."));
         b.AppendLine(r.SecretKeyRateBandBps is { } band
-            ? string.Format(c, "Statistical band of the measured net rate (mean of the clean blocks' rates +- 3 standard errors): [{0:0.#}, {1:0.#}] bit/s; the model lies {2} it.", band[0], band[1], r.PredictionWithinBand == true ? "within" : "outside")
+            ? string.Format(c, "Statistical band of the analytic model (model +- 3 sigma, sigma from the Poisson spread of the clean blocks' counts propagated through the finite-key bound): [{0:0.#}, {1:0.#}] bit/s; the measured net rate and the model {2}.", band[0], band[1], r.PredictionWithinBand == true ? "both lie within it" : "do not both lie within it")
             : "Fewer than two clean blocks: no statistical band.");
         if (r.Eavesdropper is { } e)
         {

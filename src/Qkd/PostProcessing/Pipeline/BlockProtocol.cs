@@ -227,6 +227,7 @@ internal static class BlockProtocol
             var length = _block switch
             {
                 { Counts: { } counts } => OneDecoyFiniteKey.SecretKeyLength(counts, leaked, options.EpsilonSecrecy, EpsilonCorrectness).SecretBits,
+                { VacuumWeak: { } vw } => VacuumWeakSignalKey.SecretKeyLength(vw, leaked, options.EpsilonSecrecy, EpsilonCorrectness),
                 { SinglePhoton: { } single } => DecoyKeyLength.SecretKeyLength(n, single, leaked, options.EpsilonSecrecy, EpsilonCorrectness),
                 _ => Bb84FiniteKey.SecretKeyLength(n, SampleBits, (double)SampleErrors / SampleBits, leaked, options.EpsilonSecrecy, EpsilonCorrectness),
             };

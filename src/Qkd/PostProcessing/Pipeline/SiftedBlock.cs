@@ -12,5 +12,9 @@ namespace Qkd.PostProcessing;
 /// <param name="Bob">Bob's sifted bits.</param>
 /// <param name="Counts">Decoy statistics of the block, or null for a binary-symmetric-channel block.</param>
 /// <param name="SinglePhoton">Vacuum+weak decoy bounds on the key bits' single-photon content (four-state BB84 with a
-/// weak-coherent source), or null; used when <paramref name="Counts"/> is null (<see cref="DecoyKeyLength"/>).</param>
-public sealed record SiftedBlock(BitString Alice, BitString Bob, OneDecoyCounts? Counts = null, SinglePhotonEstimate? SinglePhoton = null);
+/// weak-coherent source), or null; used when <paramref name="Counts"/> and <paramref name="VacuumWeak"/> are null
+/// (<see cref="DecoyKeyLength"/>, asymptotic in the decoy estimation).</param>
+/// <param name="VacuumWeak">Vacuum + weak decoy counts of the block (four-state BB84 with a signal, weak decoy and vacuum),
+/// or null; the output length then follows the finite-key <see cref="VacuumWeakSignalKey"/>.</param>
+public sealed record SiftedBlock(BitString Alice, BitString Bob, OneDecoyCounts? Counts = null, SinglePhotonEstimate? SinglePhoton = null,
+    VacuumWeakCounts? VacuumWeak = null);
