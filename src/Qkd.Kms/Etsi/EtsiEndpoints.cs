@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Qkd.Etsi014;
+using Qkd.Kms.Keys;
 using Qkd.Kms.Observability;
 using Qkd.Kms.Tls;
 
