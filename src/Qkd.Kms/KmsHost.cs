@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Qkd.Kms.Config;
 using Qkd.Kms.Etsi;
+using Qkd.Kms.Keys;
 using Qkd.Kms.Observability;
 using Qkd.Kms.Peering;
 using Qkd.Kms.Storage;
@@ -19,7 +20,7 @@ using Qkd.Kms.Tls;
 
 namespace Qkd.Kms;
 
-/// <summary>One running KME: Kestrel with mutual TLS, the key store, the peer client and the expiry sweeper.</summary>
+/// <summary>One running KME: Kestrel with mutual TLS, the key store, the peer client, the key services (composed here, <see cref="ComposeKeyServices"/>) and the expiry sweeper.</summary>
 public sealed class KmsHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -47,7 +48,6 @@ public sealed class KmsHost : IAsyncDisposable
     /// <summary>The bound URL (with the real port when the config asked for port 0).</summary>
     public Uri Url { get; }
 
-    /// <summary>Opens the store, binds the port and starts serving.</summary>
     /// <summary>
     /// Minimum worker threads of the process's pool. Microsoft.Data.Sqlite runs its "async" calls
     /// synchronously, so a commit or the background checkpoint holds a pool thread for its fsync
@@ -65,6 +65,7 @@ public sealed class KmsHost : IAsyncDisposable
         }
     }
 
+    /// <summary>Opens the store, composes the key services, binds the port and starts serving.</summary>
     public static async Task<KmsHost> StartAsync(KmsConfig config, Action<ILoggingBuilder>? logging = null, TimeProvider? time = null, CancellationToken ct = default)
     {
         config.Validate();
@@ -84,6 +85,29 @@ public sealed class KmsHost : IAsyncDisposable
         var wrapper = new KeyWrapper(config.KeyWrapKey is null ? null : Convert.FromBase64String(config.KeyWrapKey),
             [.. config.PreviousKeyWrapKeys.Select(Convert.FromBase64String)]);
 
+        var app = BuildApp(config, own, trust, logging);
+        var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
+        var metrics = new KmsMetrics(config.KmeId);
+        var auditPath = config.AuditLog is null ? null : config.Resolve(config.AuditLog);
+        var audit = new AuditLog(loggerFactory.CreateLogger("Qkd.Kms.Audit"), auditPath, time);
+        var peers = new PeerClient(config, own, trust, TimeSpan.FromSeconds(10));
+        var keys = ComposeKeyServices(config, store, wrapper, peers, metrics, audit, time, loggerFactory.CreateLogger<KeyService>());
+        var logger = loggerFactory.CreateLogger("Qkd.Kms");
+
+        MapRoutes(app, config, keys, metrics, trust, time, logger);
+
+        await app.StartAsync(ct);
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var url = new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        Log.Started(logger, config.KmeId, url.ToString(), config.Store.Kind, wrapper.Enabled);
+        var stop = new CancellationTokenSource();
+        var sweeper = RunSweeperAsync(keys, config, time, stop.Token);
+        return new KmsHost(app, keys, store, metrics, url, stop, sweeper, [keys, peers, trust, own, audit]);
+    }
+
+    /// <summary>Kestrel on the configured address with mutual TLS (a client certificate issued by tls.caCert is required), and the logging.</summary>
+    private static WebApplication BuildApp(KmsConfig config, System.Security.Cryptography.X509Certificates.X509Certificate2 own, CertificateTrust trust, Action<ILoggingBuilder>? logging)
+    {
         var listen = new Uri(config.Listen);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -111,15 +135,12 @@ public sealed class KmsHost : IAsyncDisposable
                 ClientCertificateValidation = (cert, _, _) => trust.IsValidClient(cert),
             }));
         });
-        var app = builder.Build();
-        var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
-        var metrics = new KmsMetrics(config.KmeId);
-        var auditPath = config.AuditLog is null ? null : config.Resolve(config.AuditLog);
-        var audit = new AuditLog(loggerFactory.CreateLogger("Qkd.Kms.Audit"), auditPath, time);
-        var peers = new PeerClient(config, own, trust, TimeSpan.FromSeconds(10));
-        var keys = new KeyService(config, store, wrapper, peers, metrics, audit, time, loggerFactory.CreateLogger<KeyService>());
-        var logger = loggerFactory.CreateLogger("Qkd.Kms");
+        return builder.Build();
+    }
 
+    /// <summary>The request middleware (no-store, one Error body for a failure, duration metric) and every route: ETSI 014, KME-to-KME, OpenAPI, health, metrics.</summary>
+    private static void MapRoutes(WebApplication app, KmsConfig config, KeyService keys, KmsMetrics metrics, CertificateTrust trust, TimeProvider time, ILogger logger)
+    {
         metrics.Registry.AddBeforeCollectCallback(async cancel =>
         {
             metrics.GcPauseSeconds.Set(GC.GetTotalPauseDuration().TotalSeconds);
@@ -171,14 +192,26 @@ public sealed class KmsHost : IAsyncDisposable
             ctx.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
             await metrics.Registry.CollectAndExportAsTextAsync(ctx.Response.Body, ctx.RequestAborted);
         }).ExcludeFromDescription();
+    }
 
-        await app.StartAsync(ct);
-        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var url = new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
-        Log.Started(logger, config.KmeId, url.ToString(), config.Store.Kind, wrapper.Enabled);
-        var stop = new CancellationTokenSource();
-        var sweeper = RunSweeperAsync(keys, config, time, stop.Token);
-        return new KmsHost(app, keys, store, metrics, url, stop, sweeper, [keys, peers, trust, own, audit]);
+    /// <summary>
+    /// The key services of one KME and how they depend on each other (docs/architecture.md "Qkd.Kms"):
+    /// the routing table and the hop cipher at the bottom, leases and the relay above them, the services
+    /// for masters (direct link, relayed route), slaves and peers' messages above those, and
+    /// <see cref="KeyService"/> as the one door the endpoints use. All share one log category.
+    /// </summary>
+    private static KeyService ComposeKeyServices(KmsConfig config, IKeyStore store, KeyWrapper wrapper, PeerClient peers, KmsMetrics metrics, AuditLog audit, TimeProvider time, ILogger logger)
+    {
+        var routes = new SaeRoutingTable(config);
+        var cipher = new HopCipher(wrapper, config.Keys.UnitBits);
+        var pools = new LinkPoolService(config, store, wrapper, metrics, time, logger);
+        var leases = new KeyLeases(config, store, peers, routes, metrics, audit, time, logger);
+        var relay = new RelayService(config, store, cipher, peers, routes, metrics, time, logger);
+        var direct = new DirectLinkKeyService(config, store, cipher, leases, metrics, audit, time);
+        var relayed = new RelayedRouteKeyService(config, store, cipher, peers, routes, metrics, audit, time, logger);
+        var transfers = new TransferReceiver(config, store, cipher, routes, relay, metrics, time, logger);
+        var slaves = new SlaveKeyService(config, store, wrapper, peers, routes, metrics, audit, time);
+        return new KeyService(config, routes, pools, leases, direct, relayed, relay, transfers, slaves, audit);
     }
 
     /// <summary>Expiry and crash-recovery sweep every min(reservation timeout, max age)/2, clamped to [1, 60] s.</summary>

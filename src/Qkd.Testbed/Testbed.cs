@@ -95,7 +95,7 @@ public sealed class Testbed
                     var settings = s.Link with
                     {
                         Link = s.Link.Link with { Seed = DevNetwork.LinkSeed(s.Seed, i) },
-                        Eve = i == 0 && s.Eve is { } eve ? eve.InLinkTime(s.Link.TimeScale) : Qkd.Bb84.EavesdropperWindow.None,
+                        Eve = i == 0 && s.Eve is { } eve ? eve.InLinkTime(s.Link.TimeScale) : Qkd.Bb84.Eavesdropping.EavesdropperWindow.None,
                     };
                     var live = new LiveLink(link.Id, settings, _time, Monitor);
                     liveLinks.Add(live);

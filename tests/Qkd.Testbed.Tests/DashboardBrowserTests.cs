@@ -1,5 +1,5 @@
 using Microsoft.Playwright;
-using Qkd.Bb84;
+using Qkd.Bb84.Eavesdropping;
 using Qkd.Gateway.Sealing;
 using Qkd.Kms.Supply;
 using Qkd.Testbed.Dashboard;

@@ -1,4 +1,4 @@
-using Qkd.Bb84;
+using Qkd.Bb84.Eavesdropping;
 using Qkd.Kms.Supply;
 using Qkd.Testbed.Link;
 

@@ -2,7 +2,7 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using Qkd.Bb84;
+using Qkd.Bb84.Link;
 
 namespace Qkd.Benchmarks.Bb84;
 

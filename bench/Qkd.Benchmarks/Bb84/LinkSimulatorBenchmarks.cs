@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Qkd.Bb84;
+using Qkd.Bb84.Link;
 
 namespace Qkd.Benchmarks.Bb84;
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using BenchmarkDotNet.Attributes;
 using Qkd.KeyRate;
+using Qkd.KeyRate.Analysis;
 using Qkd.Physics;
 
 namespace Qkd.Benchmarks.KeyRate;

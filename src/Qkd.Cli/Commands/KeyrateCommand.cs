@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Qkd.KeyRate;
+using Qkd.KeyRate.Analysis;
 using Qkd.Physics;
 
 namespace Qkd.Cli.Commands;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Qkd.KeyRate;
+using Qkd.KeyRate.FiniteKey;
 using Qkd.Physics;
 
 namespace Qkd.Cli.Commands;

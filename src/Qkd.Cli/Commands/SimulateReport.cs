@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Qkd.Bb84;
+using Qkd.Bb84.Eavesdropping;
+using Qkd.Bb84.Link;
 
 namespace Qkd.Cli.Commands;
 

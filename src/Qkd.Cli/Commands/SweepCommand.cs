@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.CommandLine;
 using System.Globalization;
 using Qkd.Cli.Plotting;
-using Qkd.KeyRate;
+using Qkd.KeyRate.Analysis;
 using Qkd.Physics;
 
 namespace Qkd.Cli.Commands;

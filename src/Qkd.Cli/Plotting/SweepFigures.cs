@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Qkd.KeyRate;
+using Qkd.KeyRate.Analysis;
 
 namespace Qkd.Cli.Plotting;
 

@@ -1,4 +1,4 @@
-using Qkd.KeyRate;
+using Qkd.KeyRate.Analysis;
 
 namespace Qkd.Cli.Reproduce;
 

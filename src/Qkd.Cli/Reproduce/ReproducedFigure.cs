@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Qkd.KeyRate;
+using Qkd.KeyRate.Analysis;
 
 namespace Qkd.Cli.Reproduce;
 

@@ -2,6 +2,9 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Qkd.Cli.Plotting;
 using Qkd.KeyRate;
+using Qkd.KeyRate.Analysis;
+using Qkd.KeyRate.Decoy;
+using Qkd.KeyRate.NoDecoy;
 using Qkd.Physics;
 using static Qkd.Cli.Reproduce.CurveQueries;
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Qkd.Kms.Etsi;
+using Qkd.Kms.Keys;
 using Qkd.Kms.Observability;
 using Qkd.Kms.Storage;
 using Qkd.Kms.Tls;

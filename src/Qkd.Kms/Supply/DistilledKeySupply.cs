@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Qkd.Bb84;
+using Qkd.Bb84.Link;
 using Qkd.Bits;
 using Qkd.Distillation;
 using Qkd.KeyManagement;

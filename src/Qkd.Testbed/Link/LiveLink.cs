@@ -1,7 +1,10 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Threading.Channels;
-using Qkd.Bb84;
+using Qkd.Bb84.Eavesdropping;
+using Qkd.Bb84.Estimation;
+using Qkd.Bb84.Link;
+using Qkd.Bb84.Sifting;
 using Qkd.Bits;
 using Qkd.Distillation;
 using Qkd.KeyManagement;

@@ -17,7 +17,7 @@ public sealed record TestbedDescription(string Supply, string Preset, double Dis
 
 /// <summary>The attacker of a run: her kind, strength, and window in wall-clock run seconds (link time = run time x time scale).</summary>
 /// <param name="Kind">intercept-resend, pns or beam-splitting.</param>
-/// <param name="Fraction">Strength in [0, 1] (see <see cref="Qkd.Bb84.Eavesdropper"/>).</param>
+/// <param name="Fraction">Strength in [0, 1] (see <see cref="Qkd.Bb84.Eavesdropping.Eavesdropper"/>).</param>
 /// <param name="AtSeconds">Start [s of run time].</param>
 /// <param name="UntilSeconds">End [s of run time]; null for "to the end".</param>
 /// <param name="Link">The link she attacks (the first link of the chain).</param>

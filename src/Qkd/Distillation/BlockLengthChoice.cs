@@ -1,4 +1,6 @@
 using Qkd.KeyRate;
+using Qkd.KeyRate.Analysis;
+using Qkd.KeyRate.FiniteKey;
 using Qkd.Physics;
 using Qkd.PostProcessing;
 

@@ -1,4 +1,4 @@
-using Qkd.Bb84;
+using Qkd.Bb84.Link;
 using Qkd.PostProcessing;
 
 namespace Qkd.Distillation;

@@ -1,5 +1,8 @@
-using Qkd.Bb84;
+using Qkd.Bb84.Estimation;
+using Qkd.Bb84.Link;
 using Qkd.KeyRate;
+using Qkd.KeyRate.Analysis;
+using Qkd.KeyRate.FiniteKey;
 using Qkd.Physics;
 using Qkd.PostProcessing;
 

@@ -56,6 +56,15 @@ public static class ChannelStatistics
         return q <= 0 ? BackgroundErrorRate : (BackgroundErrorRate * y0 + misalignment * (signal - y0 * signal)) / q;
     }
 
+    /// <summary>
+    /// Gain Q_mu and QBER E_mu of weak coherent pulses of intensity mu on the link, whatever its source kind
+    /// (<see cref="Gain(double, double, double)"/> and <see cref="Qber(double, double, double, double)"/>: Ma, Qi, Zhao, Lo,
+    /// PRA 72, 012326 (2005), Eq. (9)); the signal statistics every weak-coherent model starts from.
+    /// </summary>
+    public static (double Gain, double Qber) WeakCoherentSignal(LinkDescription link, double mu)
+        => (Gain(mu, link.OverallTransmittance, link.BackgroundYield),
+            Qber(mu, link.OverallTransmittance, link.BackgroundYield, link.Detector.Misalignment));
+
     /// <summary>Gain of the link's pulses at intensity mu (weak coherent) or of single photons.</summary>
     public static double Gain(LinkDescription link, double mu)
         => link.Source.Kind == SourceKind.SinglePhoton

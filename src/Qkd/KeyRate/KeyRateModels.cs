@@ -1,4 +1,7 @@
 using System.Collections.Immutable;
+using Qkd.KeyRate.Decoy;
+using Qkd.KeyRate.FiniteKey;
+using Qkd.KeyRate.NoDecoy;
 
 namespace Qkd.KeyRate;
 

@@ -1,4 +1,5 @@
 using Qkd.KeyRate;
+using Qkd.KeyRate.Analysis;
 
 namespace Qkd.Physics;
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Qkd.KeyRate;
+using Qkd.KeyRate.Analysis;
 using Qkd.Physics;
 
 namespace Qkd.Planning;

@@ -139,8 +139,8 @@ public class SweepFiguresTests
     [Fact]
     public void Csv_HasOneRowPerCurveAndDistance_InInvariantCulture()
     {
-        var model = new Qkd.KeyRate.DecoyInfiniteModel();
-        var curves = Qkd.KeyRate.KeyRateSweep.Vary(model, Qkd.Physics.LinkPresets.Gys(0), Qkd.KeyRate.KeyRateSweep.Distances(0, 20, 10), null,
+        var model = new Qkd.KeyRate.Decoy.DecoyInfiniteModel();
+        var curves = Qkd.KeyRate.Analysis.KeyRateSweep.Vary(model, Qkd.Physics.LinkPresets.Gys(0), Qkd.KeyRate.Analysis.KeyRateSweep.Distances(0, 20, 10), null,
             "misalignment", [0.01, 0.033]);
         var lines = SweepFigures.Csv(curves).TrimEnd().Split('\n');
         Assert.Equal(1 + 2 * 3, lines.Length);

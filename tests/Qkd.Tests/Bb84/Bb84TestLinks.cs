@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Qkd.Bb84;
+using Qkd.Bb84.Link;
 using Qkd.Physics;
 
 namespace Qkd.Tests.Bb84;

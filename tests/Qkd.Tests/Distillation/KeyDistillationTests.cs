@@ -1,4 +1,5 @@
-using Qkd.Bb84;
+using Qkd.Bb84.Eavesdropping;
+using Qkd.Bb84.Link;
 using Qkd.Distillation;
 using Qkd.KeyRate;
 using Qkd.Physics;

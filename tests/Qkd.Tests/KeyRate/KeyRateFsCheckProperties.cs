@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Xunit;
 using Qkd.KeyRate;
+using Qkd.KeyRate.Analysis;
 using Qkd.Physics;
 
 namespace Qkd.Tests.KeyRate;

@@ -1,4 +1,7 @@
 using Qkd.KeyRate;
+using Qkd.KeyRate.Analysis;
+using Qkd.KeyRate.Decoy;
+using Qkd.KeyRate.NoDecoy;
 using Qkd.Physics;
 
 namespace Qkd.Tests.KeyRate;

@@ -1,5 +1,8 @@
 using Qkd.Bits;
 using Qkd.KeyRate;
+using Qkd.KeyRate.Analysis;
+using Qkd.KeyRate.Decoy;
+using Qkd.KeyRate.NoDecoy;
 using Qkd.Physics;
 
 namespace Qkd.Tests.KeyRate;

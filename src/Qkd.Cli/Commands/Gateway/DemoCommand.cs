@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Qkd.Bb84;
+using Qkd.Bb84.Eavesdropping;
 using Qkd.Kms.Supply;
 using Qkd.Testbed;
 using Qkd.Testbed.Dashboard;

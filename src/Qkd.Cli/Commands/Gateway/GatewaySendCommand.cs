@@ -10,6 +10,7 @@ namespace Qkd.Cli.Commands.Gateway;
 /// <summary>`qkd gateway send`: a simulated power monitor behind a master gateway, publishing sealed messages.</summary>
 public static class GatewaySendCommand
 {
+    // Long because it declares every option with its range and help text; parsing and rendering stay in one place per command.
     public static Command Create()
     {
         var dev = GatewayCommand.Dev();

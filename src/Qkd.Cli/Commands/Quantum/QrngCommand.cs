@@ -8,6 +8,7 @@ namespace Qkd.Cli.Commands.Quantum;
 /// <summary>`qkd qrng`: quantum random bytes from a simulated vacuum-homodyne source or a real entropy device.</summary>
 public static class QrngCommand
 {
+    // Long because it declares every option with its range and help text; parsing and rendering stay in one place per command.
     public static Command Create()
     {
         var bytes = CliOptions.Long("--bytes", "Random bytes to produce", 1, 1 << 28);

@@ -1,4 +1,5 @@
 using Qkd.KeyRate;
+using Qkd.KeyRate.Analysis;
 using Qkd.Physics;
 
 namespace Qkd.Network;

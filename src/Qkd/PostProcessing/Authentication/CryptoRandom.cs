@@ -5,14 +5,15 @@ namespace Qkd.PostProcessing;
 
 /// <summary>
 /// Cryptographic randomness for key material, hash seeds and one-time pads: a thin wrapper over
-/// <see cref="RandomNumberGenerator"/>. A separate type from <see cref="Qkd.Bits.SimRandom"/> so the
-/// seeded simulation stream can never be passed where secret randomness is required.
+/// <see cref="RandomNumberGenerator"/>, the <see cref="ISecretRandom"/> every host passes in. A separate type
+/// from <see cref="Qkd.Bits.SimRandom"/> so the seeded simulation stream can never be passed where secret
+/// randomness is required.
 /// </summary>
 // Instance methods on purpose: the instance is the capability to draw secret randomness (CA1822 off).
 #pragma warning disable CA1822
-public sealed class CryptoRandom
+public sealed class CryptoRandom : ISecretRandom
 {
-    /// <summary>The shared instance (the underlying generator is thread-safe).</summary>
+    /// <summary>The system CSPRNG (thread-safe): the hosts' source of secret randomness.</summary>
     public static CryptoRandom Shared { get; } = new();
 
     private CryptoRandom()

@@ -10,7 +10,7 @@ public static class KeySampling
     /// as a packed mask (bit i set when position i is sampled). Mapping a 64-bit word r to floor(r n / 2^64)
     /// has bias below n / 2^64, negligible here.
     /// </summary>
-    public static BitString ChoosePositions(int n, int count, CryptoRandom random)
+    public static BitString ChoosePositions(int n, int count, ISecretRandom random)
     {
         Guard.InRange(count, 0, n);
         Guard.NotNull(random);

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using Qkd.Bits;
 using Qkd.Classical;
-using Qkd.KeyRate;
+using Qkd.KeyRate.FiniteKey;
 using Qkd.PostProcessing.Ldpc;
 
 namespace Qkd.PostProcessing;
@@ -28,6 +28,10 @@ namespace Qkd.PostProcessing;
 /// reordered or injected message of the block makes the two views differ, and the block ends with
 /// <see cref="BlockOutcome.AuthenticationFailure"/> and no key. The cost is 128 bits of key per block.
 /// </remarks>
+// Why this file stays whole at ~480 lines: Alice's and Bob's state machines are two halves of one conversation
+// (each message Alice writes is parsed a few lines away in Bob), and their shared base already holds the block,
+// settings, pads and transcript; reading the protocol means reading both sides together. Reconciliation (Cascade,
+// LDPC), hashing, amplification and authentication live in their own rooms.
 internal static class BlockProtocol
 {
     internal sealed record Shared(PostProcessingOptions Options, Func<int, CascadeShuffles> Shuffles);
@@ -138,7 +142,7 @@ internal static class BlockProtocol
                 return QberEstimate > PostProcessing.QberEstimate.AbortThreshold ? End(BlockOutcome.QberAboveThreshold) : StartCascade();
             }
             SampleBits = SampleSize(_key.Length, _shared.Options.SampleFraction);
-            _mask = KeySampling.ChoosePositions(_key.Length, SampleBits, CryptoRandom.Shared);
+            _mask = KeySampling.ChoosePositions(_key.Length, SampleBits, _shared.Options.SecretRandom);
             var maskBytes = _mask.ToBytes();
             var bitBytes = KeySampling.Select(_key, _mask).ToBytes();
             var message = new byte[4 + maskBytes.Length + bitBytes.Length];
@@ -233,10 +237,10 @@ internal static class BlockProtocol
             };
             _secretBits = (int)Math.Clamp(length, 0, n);
             var seed = new BitString(ToeplitzHash.SeedBits(n, _secretBits));
-            CryptoRandom.Shared.Fill(seed.MutableWords);
+            options.SecretRandom.Fill(seed.MutableWords);
             _seed = BitString.FromWords(seed.Words, seed.Length);
             var seedBytes = _seed.ToBytes();
-            var hashKey = CryptoRandom.Shared.NextUInt64();
+            var hashKey = options.SecretRandom.NextUInt64();
             var body = new byte[20 + seedBytes.Length];
             BinaryPrimitives.WriteUInt64LittleEndian(body, hashKey);
             BinaryPrimitives.WriteUInt64LittleEndian(body.AsSpan(8), ErrorVerification.Tag(hashKey, _key));

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Qkd.PostProcessing.Ldpc;
 
 namespace Qkd.PostProcessing;
@@ -51,10 +52,20 @@ public sealed record PostProcessingOptions
     /// </summary>
     public int MaxMessagesPerBlock { get; init; } = 20_000;
 
+    /// <summary>
+    /// Where the run's secret randomness comes from (sample positions, verification hash keys, privacy-amplification
+    /// seeds, the fresh pre-shared key of the in-memory run): the system CSPRNG (<see cref="CryptoRandom.Shared"/>)
+    /// unless the host injects another <see cref="ISecretRandom"/>. A deterministic source makes a run replayable in
+    /// tests; never use one where the keys are used (see <see cref="ISecretRandom"/>). Not part of any JSON.
+    /// </summary>
+    [JsonIgnore]
+    public ISecretRandom SecretRandom { get; init; } = CryptoRandom.Shared;
+
     /// <summary>Throws when a value is outside its range.</summary>
     public PostProcessingOptions Validated()
     {
         Guard.NotNull(Variant);
+        Guard.NotNull(SecretRandom);
         Ldpc?.Validated();
         Guard.InRange(EpsilonSecrecy, 1e-300, 0.1, "", nameof(EpsilonSecrecy));
         Guard.InRange(SampleFraction, 1e-4, 0.5, "", nameof(SampleFraction));

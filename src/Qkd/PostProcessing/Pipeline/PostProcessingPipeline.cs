@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using Qkd.Bits;
 using Qkd.Classical;
 using Qkd.KeyRate;
+using Qkd.KeyRate.FiniteKey;
 
 namespace Qkd.PostProcessing;
 
@@ -28,7 +29,7 @@ public static class PostProcessingPipeline
         => RunAsync([new SiftedBlock(Guard.NotNull(alice), Guard.NotNull(bob), counts)], options, time, cancellationToken);
 
     /// <summary>
-    /// Runs over an in-memory channel with a fresh pre-shared authentication key; <paramref name="time"/> (the
+    /// Runs over an in-memory channel with a fresh pre-shared authentication key (from <see cref="PostProcessingOptions.SecretRandom"/>); <paramref name="time"/> (the
     /// caller's clock) times the run and the receive timeouts.
     /// </summary>
     public static Task<PostProcessingResult> RunAsync(IReadOnlyList<SiftedBlock> blocks, PostProcessingOptions options, TimeProvider time, CancellationToken cancellationToken = default)
@@ -36,7 +37,7 @@ public static class PostProcessingPipeline
         Guard.NotNull(options);
         var (alice, bob) = InMemoryClassicalChannel.CreatePair();
         var psk = new BitString(options.PreSharedKeyBits);
-        CryptoRandom.Shared.Fill(psk.MutableWords);
+        options.SecretRandom.Fill(psk.MutableWords);
         return RunAsync(blocks, options, alice, bob, psk, Guard.NotNull(time), cancellationToken);
     }
 

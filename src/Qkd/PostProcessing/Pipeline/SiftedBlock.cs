@@ -1,5 +1,5 @@
 using Qkd.Bits;
-using Qkd.KeyRate;
+using Qkd.KeyRate.FiniteKey;
 
 namespace Qkd.PostProcessing;
 
