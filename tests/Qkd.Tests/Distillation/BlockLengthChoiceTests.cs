@@ -1,6 +1,6 @@
-using Qkd.Bb84;
 using Qkd.Distillation;
 using Qkd.Physics;
+using Qkd.Bb84.Link;
 
 namespace Qkd.Tests.Distillation;
 

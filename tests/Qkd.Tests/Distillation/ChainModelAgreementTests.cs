@@ -1,7 +1,11 @@
-using Qkd.Bb84;
+using Qkd.Bb84.Sifting;
 using Qkd.KeyRate;
 using Qkd.Physics;
 using Qkd.PostProcessing;
+using Qkd.Bb84.Link;
+using Qkd.Bb84.Estimation;
+using Qkd.KeyRate.FiniteKey;
+using Qkd.KeyRate.Analysis;
 
 namespace Qkd.Tests.Distillation;
 

@@ -1,4 +1,4 @@
-using Qkd.KeyRate;
+using Qkd.KeyRate.FiniteKey;
 
 namespace Qkd.Tests.KeyRate;
 

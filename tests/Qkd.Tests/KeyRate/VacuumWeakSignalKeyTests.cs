@@ -1,4 +1,5 @@
 using Qkd.KeyRate;
+using Qkd.KeyRate.FiniteKey;
 using Qkd.Physics;
 
 namespace Qkd.Tests.KeyRate;

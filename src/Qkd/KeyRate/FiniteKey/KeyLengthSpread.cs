@@ -1,4 +1,4 @@
-namespace Qkd.KeyRate;
+namespace Qkd.KeyRate.FiniteKey;
 
 /// <summary>
 /// The statistical spread of a finite-key length: how much the key length l of one block scatters from block to block

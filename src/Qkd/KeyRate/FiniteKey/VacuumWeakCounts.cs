@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Qkd.KeyRate;
+namespace Qkd.KeyRate.FiniteKey;
 
 /// <summary>
 /// Observed counts of a four-state BB84 block with a signal, a weak decoy and a vacuum intensity whose key is made of

@@ -1,4 +1,4 @@
-namespace Qkd.KeyRate;
+namespace Qkd.KeyRate.FiniteKey;
 
 /// <summary>
 /// Finite-key secret length of a four-state vacuum + weak decoy BB84 block whose key is the signal intensity's
