@@ -48,7 +48,8 @@ public sealed class MosquittoFaultTests
         try
         {
             await using var mosquitto = await MosquittoProcess.StartAsync(certs,
-                ["user SAE_A", "topic write qkd/sealed/SAE_A/#", "user SAE_X", "topic write qkd/sealed/SAE_X/#", "user SAE_B", "topic read qkd/sealed/SAE_A/#"]);
+                ["user SAE_A", "topic write qkd/sealed/SAE_A/#", "topic read qkd/ack/SAE_A/#", "user SAE_X", "topic write qkd/sealed/SAE_X/#",
+                 "user SAE_B", "topic read qkd/sealed/SAE_A/#", "topic write qkd/ack/SAE_A/#"]);
             await using var bed = await Testbed.StartAsync(mosquitto.Address);
             await bed.SupplyAsync(92, 256 * 16);
             await using var pair = await GatewayPair.StartAsync(bed, SealingMode.AesGcm, security: certs.SecurityOf);
