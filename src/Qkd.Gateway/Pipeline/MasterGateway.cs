@@ -38,6 +38,14 @@ public sealed class MasterGateway
     /// <summary>Longest wait between publications of an unacknowledged message.</summary>
     public static readonly TimeSpan MaxAckTimeout = TimeSpan.FromSeconds(4);
 
+    /// <summary>
+    /// Publications of one message without an edge acknowledgement after which the sender gives it up (counted in
+    /// <see cref="SenderStats.GivenUp"/>): a receiver that lost the epoch key (restarted; the KME delivers a key once) can
+    /// never acknowledge it, and the stream must not stall behind it. Publications count only while the broker is
+    /// connected: 64 is about 4 minutes of a connected receiver that does not answer.
+    /// </summary>
+    public int MaxPublications { get; }
+
     /// <param name="kme">ETSI 014 client of this gateway's SAE.</param>
     /// <param name="slaveSaeId">The receiving gateway's SAE ID.</param>
     /// <param name="sealer">The stream's sealer (owned by the caller).</param>
@@ -51,10 +59,16 @@ public sealed class MasterGateway
     /// Edge acknowledgements received on <see cref="EdgeAck.FilterOf"/> of this sender (<see cref="MqttBridge.Received"/> of a
     /// bridge subscribed to it); null: a message is forgotten once the broker acknowledged it (QoS 1 only).
     /// </param>
+    /// <param name="maxPublications">See <see cref="MaxPublications"/>.</param>
     public MasterGateway(EtsiKeyClient kme, string slaveSaeId, MessageSealer sealer, Func<string, byte[], CancellationToken, Task> publish,
         int queueCapacity = 256, TimeSpan? retryDelay = null, TimeProvider? time = null, ILogger? logger = null, SealedOutbox? outbox = null,
-        System.Threading.Channels.ChannelReader<MqttBridge.ReceivedMessage>? acknowledgements = null)
+        System.Threading.Channels.ChannelReader<MqttBridge.ReceivedMessage>? acknowledgements = null, int maxPublications = 64)
     {
+        if (maxPublications < 1)
+        {
+            throw new ArgumentException($"Publications of an unacknowledged message must be at least 1, but was {maxPublications}.");
+        }
+        MaxPublications = maxPublications;
         ArgumentNullException.ThrowIfNull(sealer);
         if (queueCapacity < 1)
         {
@@ -173,6 +187,13 @@ public sealed class MasterGateway
             if (next is null)
             {
                 await _outbox.WaitForChangeAsync(wakeAt, _time, ct).ConfigureAwait(false);
+                continue;
+            }
+            if (next.Attempts >= MaxPublications && _outbox.GiveUp(next))
+            {
+                Stats.OnGivenUp();
+                Log.GaveUp(_logger, next.Topic, next.KeyId, next.Sequence, next.Attempts);
+                CheckDrained();
                 continue;
             }
             await _publish(next.Topic, next.Payload, ct).ConfigureAwait(false);

@@ -230,6 +230,13 @@ public sealed class SealedOutbox : IDisposable
         return Forget(entry) ? AckOutcome.Acknowledged : AckOutcome.Unknown;
     }
 
+    /// <summary>Forgets a message that was published and never acknowledged (the sender gives it up); false if already gone.</summary>
+    public bool GiveUp(Entry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return Forget(entry);
+    }
+
     /// <summary>Waits until something changes (a message is added or forgotten), <paramref name="wakeAt"/> passes, or <paramref name="ct"/> fires.</summary>
     public async Task WaitForChangeAsync(DateTimeOffset? wakeAt, TimeProvider time, CancellationToken ct)
     {

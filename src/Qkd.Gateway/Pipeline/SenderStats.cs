@@ -3,7 +3,7 @@ namespace Qkd.Gateway.Pipeline;
 /// <summary>Counters of one master gateway (thread-safe reads; written by its loop).</summary>
 public sealed class SenderStats
 {
-    private long _submitted, _sealed, _sent, _bytesPlain, _bytesSealed, _dropped, _keyRefusals, _kmeErrors, _acknowledged, _retransmitted, _forgedAcks;
+    private long _submitted, _sealed, _sent, _bytesPlain, _bytesSealed, _dropped, _keyRefusals, _kmeErrors, _acknowledged, _retransmitted, _forgedAcks, _givenUp;
 
     /// <summary>Pulsed on every counter change.</summary>
     public ChangeSignal Changed { get; } = new();
@@ -74,6 +74,18 @@ public sealed class SenderStats
 
     /// <summary>Acknowledgements that named a held message but whose tag did not verify (ignored).</summary>
     public long ForgedAcks => Interlocked.Read(ref _forgedAcks);
+
+    /// <summary>
+    /// Messages published <see cref="MasterGateway.MaxPublications"/> times without an edge acknowledgement and given up:
+    /// the edge may or may not have stored them (it cannot say so without the epoch key).
+    /// </summary>
+    public long GivenUp => Interlocked.Read(ref _givenUp);
+
+    internal void OnGivenUp()
+    {
+        Interlocked.Increment(ref _givenUp);
+        Changed.Pulse();
+    }
 
     internal void OnAcknowledged()
     {

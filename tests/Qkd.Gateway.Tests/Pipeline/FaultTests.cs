@@ -173,4 +173,27 @@ public sealed class FaultTests
         Assert.Empty(pair.Slave.Stats.Rejected);
         AssertAccounted(pair, samples, bed.Embedded!.Seen);
     }
+
+    [Fact]
+    public async Task ReceiverThatNeverAcknowledges_MessagesAreGivenUpAfterTheLimit_AndTheNextEpochStillGoesOut()
+    {
+        await using var bed = await Testbed.StartAsync();
+        await bed.SupplyAsync(68, 256 * 16);
+        // The receiver stores but does not acknowledge (as one that lost the epoch key could not): after 2 publications each
+        // message is given up and counted, and the next epoch, which waits for the previous one, is not stalled behind it.
+        await using var pair = await GatewayPair.StartAsync(bed, SealingMode.AesGcm, refresh: new KeyRefreshPolicy(TimeSpan.FromSeconds(30), 3),
+            receiverAcks: false, maxPublications: 2);
+        using var cts = new CancellationTokenSource(Patience);
+        var samples = EndToEndTests.Samples(69, 6);
+        foreach (var s in samples)
+        {
+            pair.Master.Submit(s);
+        }
+        await pair.Master.Stats.Changed.WaitUntilAsync(() => pair.Master.Stats.GivenUp >= 6, cts.Token);
+        Assert.Equal(6, pair.Master.Stats.Retransmitted);
+        Assert.Equal(0, pair.Master.Stats.Acknowledged);
+        Assert.Equal(0, pair.Master.Outbox.Count);
+        await pair.Slave.Stats.Changed.WaitUntilAsync(() => pair.Slave.Stats.Duplicates >= 6, cts.Token);
+        Assert.Equal(6, pair.Slave.Stats.Stored);
+    }
 }

@@ -32,7 +32,8 @@ public sealed class GatewayPair : IAsyncDisposable
     /// default) SAE_B acknowledges what it stored and SAE_A keeps each message until then.
     /// </summary>
     public static async Task<GatewayPair> StartAsync(Testbed bed, SealingMode mode, int queueCapacity = 256, ILogger? logger = null, string? storePath = null,
-        SealedOutbox? outbox = null, Func<string, MqttSecurity?>? security = null, KeyRefreshPolicy? refresh = null, bool edgeAcks = true)
+        SealedOutbox? outbox = null, Func<string, MqttSecurity?>? security = null, KeyRefreshPolicy? refresh = null, bool edgeAcks = true,
+        bool receiverAcks = true, int maxPublications = 64)
     {
         var stop = new CancellationTokenSource();
         var kem = mode == SealingMode.Hybrid ? MlKem768.Generate() : null;
@@ -41,7 +42,7 @@ public sealed class GatewayPair : IAsyncDisposable
         var opener = new MessageOpener(new ReceiverPolicy([new SenderTrust("SAE_A", mode, signer?.PublicKey)]), kem);
         var rxKme = bed.Client("SAE_B");
         var txKme = bed.Client("SAE_A");
-        var slave = new SlaveGateway(rxKme, opener, store, logger: logger, acknowledge: edgeAcks);
+        var slave = new SlaveGateway(rxKme, opener, store, logger: logger, acknowledge: edgeAcks && receiverAcks);
         var tx = await MqttBridge.ConnectAsync(bed.Broker, "test-tx-" + Guid.NewGuid().ToString("N")[..8], security?.Invoke("SAE_A"), logger: logger);
         if (edgeAcks)
         {
@@ -49,7 +50,7 @@ public sealed class GatewayPair : IAsyncDisposable
         }
         var sealer = new MessageSealer(mode, "SAE_A", "pac4200-1", refresh ?? KeyRefreshPolicy.Default, kem?.EncapsulationKey, otpKeyBits: 2048, signer: signer);
         var master = new MasterGateway(txKme, "SAE_B", sealer, tx.PublishAsync, queueCapacity, TimeSpan.FromMilliseconds(5), logger: logger, outbox: outbox,
-            acknowledgements: edgeAcks ? tx.Received : null);
+            acknowledgements: edgeAcks ? tx.Received : null, maxPublications: maxPublications);
         var pair = new GatewayPair
         {
             Master = master,

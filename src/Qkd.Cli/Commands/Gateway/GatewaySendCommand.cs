@@ -94,7 +94,7 @@ public static class GatewaySendCommand
                 sae = me, to = peer, mode = DemoSettings.NameOf(sealingMode), seed = seedValue, broker = address.ToString(),
                 samples = s.Submitted, messagesSent = s.Sent, messagesDropped = s.Dropped, messagesHeldAtEnd = s.Submitted - s.Sealed - s.Dropped, keyRequestsRefused = s.KeyRefusals, kmeErrors = s.KmeErrors,
                 messagesSpooledAtEnd = box.Count, messagesRecoveredFromSpool = box.Recovered, brokerReconnects = bridge.Reconnects,
-                edgeAcks = acks, messagesAcknowledged = s.Acknowledged, messagesRetransmitted = s.Retransmitted, forgedAcks = s.ForgedAcks,
+                edgeAcks = acks, messagesAcknowledged = s.Acknowledged, messagesRetransmitted = s.Retransmitted, messagesGivenUp = s.GivenUp, forgedAcks = s.ForgedAcks,
                 keysConsumed = sealer.KeysInstalled, keyBitsConsumed = sealer.KeyBitsInstalled, plaintextBytes = s.PlaintextBytes, bytesOnWire = s.SealedBytes,
             };
             var o = parse.InvocationConfiguration.Output;
