@@ -57,7 +57,8 @@ public sealed class MasterGateway
     /// <param name="outbox">Sealed messages waiting for the broker (default: 1,024 in memory).</param>
     /// <param name="acknowledgements">
     /// Edge acknowledgements received on <see cref="EdgeAck.FilterOf"/> of this sender (<see cref="MqttBridge.Received"/> of a
-    /// bridge subscribed to it); null: a message is forgotten once the broker acknowledged it (QoS 1 only).
+    /// bridge subscribed to it; the gateway reads that channel alone, so each stream needs its own bridge); null: a message is
+    /// forgotten once the broker acknowledged it (QoS 1 only).
     /// </param>
     /// <param name="maxPublications">See <see cref="MaxPublications"/>.</param>
     public MasterGateway(EtsiKeyClient kme, string slaveSaeId, MessageSealer sealer, Func<string, byte[], CancellationToken, Task> publish,

@@ -162,7 +162,13 @@ public sealed class FaultTests
         }
         // While it is down the sender's enc_keys fails or is refused, or (KME_B down) a key is served that the receiver cannot fetch yet.
         bool Felt() => pair.Master.Stats.KmeErrors + pair.Master.Stats.KeyRefusals + pair.Slave.Stats.KmeRetries >= 1;
-        await Task.WhenAny(pair.Master.Stats.Changed.WaitUntilAsync(Felt, cts.Token), pair.Slave.Stats.Changed.WaitUntilAsync(Felt, cts.Token));
+        using (var either = CancellationTokenSource.CreateLinkedTokenSource(cts.Token))
+        {
+            var waits = new[] { pair.Master.Stats.Changed.WaitUntilAsync(Felt, either.Token), pair.Slave.Stats.Changed.WaitUntilAsync(Felt, either.Token) };
+            await Task.WhenAny(waits);
+            await either.CancelAsync();
+            await Task.WhenAll(waits).ContinueWith(_ => { }, TaskScheduler.Default); // the other wait ends cancelled
+        }
         Assert.True(Felt());
         Assert.True(pair.Slave.Stats.Stored < 40);
 

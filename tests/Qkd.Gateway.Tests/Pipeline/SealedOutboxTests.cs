@@ -181,4 +181,30 @@ public sealed class SealedOutboxTests
         time.Advance(TimeSpan.FromSeconds(4));
         await wait;
     }
+
+    [Fact]
+    public void Spool_OfTheFirstFormat_IsStillRead_AndGoesOutWithoutAnEdgeAcknowledgement()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "qkd-spool-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            Directory.CreateDirectory(dir);
+            // First format: u16 topic length, topic, payload (its first byte is 0 for any topic shorter than 256 bytes).
+            var topic = System.Text.Encoding.UTF8.GetBytes(Topic);
+            File.WriteAllBytes(Path.Combine(dir, "00000000000000000007.sealed"), [0, (byte)topic.Length, .. topic, 5, 6, 7]);
+            using var box = new SealedOutbox(4, dir);
+            Assert.Equal(1, box.Recovered);
+            var e = box.NextToPublish(T0, out _)!;
+            Assert.Equal(Topic, e.Topic);
+            Assert.Equal([5, 6, 7], e.Payload);
+            Assert.False(e.AwaitsEdgeAck);
+            box.MarkPublished(e, T0);
+            Assert.Equal(0, box.Count);
+            Assert.Empty(Directory.GetFiles(dir));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
