@@ -37,4 +37,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Outbox of {Capacity} sealed messages full for {Topic}: sealing paused, held plaintext is counted when dropped")]
     public static partial void OutboxFull(ILogger logger, string topic, int capacity);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Published {Topic} key {KeyId} seq {Sequence} again (attempt {Attempt}): no edge acknowledgement yet")]
+    public static partial void Retransmitted(ILogger logger, string topic, Guid keyId, ulong sequence, int attempt);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Edge acknowledgement on {Topic} did not verify: ignored, the message stays")]
+    public static partial void ForgedAck(ILogger logger, string topic);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "Gave up {Topic} key {KeyId} seq {Sequence} after {Attempts} publications without an edge acknowledgement")]
+    public static partial void GaveUp(ILogger logger, string topic, Guid keyId, ulong sequence, int attempts);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Information, Message = "Duplicate of {Sender}/{Device} key {KeyId} seq {Sequence}: already stored, acknowledged again")]
+    public static partial void Duplicate(ILogger logger, string sender, string device, Guid keyId, ulong sequence);
 }

@@ -18,7 +18,8 @@ public sealed class BrokerAcl
 
     /// <summary>
     /// The gateways' rule: each sender SAE publishes only its own streams (qkd/sealed/{SAE}/...), each receiver
-    /// subscribes only to the streams of the senders it accepts (qkd/sealed/{sender}/#).
+    /// subscribes only to the streams of the senders it accepts (qkd/sealed/{sender}/#). Edge acknowledgements flow back:
+    /// a receiver may publish under qkd/ack/{sender}/ of the senders it accepts, a sender subscribe to qkd/ack/{SAE}/# only.
     /// </summary>
     public static BrokerAcl ForGateways(IEnumerable<string> senders, IReadOnlyDictionary<string, IReadOnlyList<string>> receiversToSenders)
     {
@@ -27,11 +28,11 @@ public sealed class BrokerAcl
         var acl = new BrokerAcl();
         foreach (var s in senders)
         {
-            acl.Allow(s, [$"qkd/sealed/{s}/"], []);
+            acl.Allow(s, [$"qkd/sealed/{s}/"], [Sealing.EdgeAck.FilterOf(s)]);
         }
         foreach (var (receiver, from) in receiversToSenders)
         {
-            acl.Allow(receiver, [], from.Select(s => $"qkd/sealed/{s}/#"));
+            acl.Allow(receiver, from.Select(s => $"qkd/ack/{s}/"), from.Select(s => $"qkd/sealed/{s}/#"));
         }
         return acl;
     }

@@ -28,22 +28,23 @@ public sealed record EmbeddedBrokerOptions
 /// The embedded default broker: an MQTTnet server on a loopback TCP port, in this process, with persistent sessions
 /// (QoS 1 messages for an absent subscriber are queued in memory). Optionally TLS with client certificates, user
 /// names and passwords, and an ACL (<see cref="EmbeddedBrokerOptions"/>). It records every application message it
-/// receives, and can be stopped and started again on the same port with its sessions (a broker restart).
+/// receives, and can be stopped and started again on the same port with its sessions (<see cref="PauseAsync"/>,
+/// <see cref="ResumeAsync"/>) or without them (<see cref="StopForgettingSessionsAsync"/>).
 /// </summary>
 public sealed class EmbeddedBroker : IAsyncDisposable
 {
-    private readonly MqttServer _server;
+    private MqttServer _server;
     private readonly ConcurrentQueue<MqttBridge.ReceivedMessage> _seen = new();
     private readonly ConcurrentDictionary<string, string> _identities = new(StringComparer.Ordinal);
     private readonly EmbeddedBrokerOptions _options;
     private int _subscriptions;
     private long _refused;
 
-    private EmbeddedBroker(MqttServer server, int port, EmbeddedBrokerOptions options)
+    private EmbeddedBroker(int port, EmbeddedBrokerOptions options)
     {
-        _server = server;
         _options = options;
         Address = new BrokerAddress("127.0.0.1", port, options.Tls is not null);
+        _server = CreateServer();
     }
 
     public BrokerAddress Address { get; }
@@ -69,7 +70,16 @@ public sealed class EmbeddedBroker : IAsyncDisposable
     public static async Task<EmbeddedBroker> StartAsync(EmbeddedBrokerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var port = FreePort();
+        var broker = new EmbeddedBroker(FreePort(), options);
+        await broker._server.StartAsync().ConfigureAwait(false);
+        return broker;
+    }
+
+    /// <summary>A new MQTTnet server on <see cref="Address"/>'s port, with no sessions, wired to this broker's checks and records.</summary>
+    private MqttServer CreateServer()
+    {
+        var options = _options;
+        var port = Address.Port;
         var builder = new MqttServerOptionsBuilder().WithPersistentSessions();
         if (options.Tls is { } tls)
         {
@@ -87,7 +97,7 @@ public sealed class EmbeddedBroker : IAsyncDisposable
             builder.WithDefaultEndpoint().WithDefaultEndpointBoundIPAddress(IPAddress.Loopback).WithDefaultEndpointPort(port);
         }
         var server = new MqttServerFactory().CreateMqttServer(builder.Build());
-        var broker = new EmbeddedBroker(server, port, options);
+        var broker = this;
         server.ValidatingConnectionAsync += broker.ValidateConnection;
         server.InterceptingPublishAsync += e =>
         {
@@ -120,8 +130,7 @@ public sealed class EmbeddedBroker : IAsyncDisposable
             broker.Changed.Pulse();
             return Task.CompletedTask;
         };
-        await server.StartAsync().ConfigureAwait(false);
-        return broker;
+        return server;
     }
 
     private Task ValidateConnection(ValidatingConnectionEventArgs e)
@@ -173,7 +182,21 @@ public sealed class EmbeddedBroker : IAsyncDisposable
     /// <summary>Stops accepting connections (clients see the broker go away); sessions are kept for <see cref="ResumeAsync"/>.</summary>
     public Task PauseAsync() => _server.StopAsync();
 
-    /// <summary>Listens again on the same port after <see cref="PauseAsync"/>.</summary>
+    /// <summary>
+    /// Stops like a broker that keeps nothing across a restart (no persistence, or a replaced broker): every session,
+    /// subscription and queued message is gone when <see cref="ResumeAsync"/> listens again on the same port.
+    /// </summary>
+    public async Task StopForgettingSessionsAsync()
+    {
+        if (_server.IsStarted)
+        {
+            await _server.StopAsync().ConfigureAwait(false);
+        }
+        _server.Dispose();
+        _server = CreateServer();
+    }
+
+    /// <summary>Listens again on the same port after <see cref="PauseAsync"/> or <see cref="StopForgettingSessionsAsync"/>.</summary>
     public Task ResumeAsync() => _server.StartAsync();
 
     /// <summary>The broker's certificate with its private key, loaded once.</summary>

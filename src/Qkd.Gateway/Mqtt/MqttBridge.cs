@@ -240,6 +240,30 @@ public sealed class MqttBridge : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Publishes <paramref name="payload"/> with QoS 0 (at most once) if connected, without waiting for a reconnection;
+    /// false when it was not sent (not connected, or the connection dropped under it).
+    /// </summary>
+    public async Task<bool> TryPublishAtMostOnceAsync(string topic, byte[] payload, CancellationToken ct = default)
+    {
+        if (!_client.IsConnected)
+        {
+            return false;
+        }
+        var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce).Build();
+        try
+        {
+            var result = await _client.PublishAsync(message, ct).ConfigureAwait(false);
+            return result.IsSuccess;
+        }
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Exceptions.MqttClientNotConnectedException
+                                      or MQTTnet.Exceptions.MqttClientDisconnectedException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            return false;
+        }
+    }
+
     /// <summary>Subscribes to <paramref name="topicFilter"/> with QoS 1 (kept across reconnections).</summary>
     public async Task SubscribeAsync(string topicFilter, CancellationToken ct = default)
     {

@@ -13,7 +13,11 @@ namespace Qkd.Gateway.Pipeline;
 /// the ciphertext over MQTT. Without a key it holds messages; when the queue is full the oldest is dropped
 /// and counted. It never publishes plaintext: the only thing handed to MQTT is <see cref="MessageSealer.Seal"/>'s output.
 /// Sealed messages go through a <see cref="SealedOutbox"/> (in memory, or a durable spool) and a separate publishing
-/// loop, so a broker outage holds them in order instead of failing the gateway.
+/// loop, so a broker outage holds them in order instead of failing the gateway. With edge acknowledgements
+/// (<see cref="EdgeAck"/>, given an acknowledgement source) a sealed message stays in the outbox until the receiving
+/// gateway acknowledges it, and is published again (the same sealed bytes, never re-sealed) with doubling waits
+/// (<see cref="AckTimeout"/> up to <see cref="MaxAckTimeout"/>) and at once after a reconnection, so a broker that loses
+/// its sessions in a restart loses no reading.
 /// </summary>
 public sealed class MasterGateway
 {
@@ -26,6 +30,21 @@ public sealed class MasterGateway
     private readonly ILogger _logger;
     private readonly string _topic;
     private readonly SealedOutbox _outbox;
+    private readonly System.Threading.Channels.ChannelReader<MqttBridge.ReceivedMessage>? _acks;
+
+    /// <summary>First wait for an edge acknowledgement before a message is published again.</summary>
+    public static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait between publications of an unacknowledged message.</summary>
+    public static readonly TimeSpan MaxAckTimeout = TimeSpan.FromSeconds(4);
+
+    /// <summary>
+    /// Publications of one message without an edge acknowledgement after which the sender gives it up (counted in
+    /// <see cref="SenderStats.GivenUp"/>): a receiver that lost the epoch key (restarted; the KME delivers a key once) can
+    /// never acknowledge it, and the stream must not stall behind it. Publications count only while the broker is
+    /// connected: 64 is about 4 minutes of a connected receiver that does not answer.
+    /// </summary>
+    public int MaxPublications { get; }
 
     /// <param name="kme">ETSI 014 client of this gateway's SAE.</param>
     /// <param name="slaveSaeId">The receiving gateway's SAE ID.</param>
@@ -36,9 +55,21 @@ public sealed class MasterGateway
     /// <param name="time">Clock (key age, retry waits).</param>
     /// <param name="logger">Log (key IDs only).</param>
     /// <param name="outbox">Sealed messages waiting for the broker (default: 1,024 in memory).</param>
+    /// <param name="acknowledgements">
+    /// Edge acknowledgements received on <see cref="EdgeAck.FilterOf"/> of this sender (<see cref="MqttBridge.Received"/> of a
+    /// bridge subscribed to it; the gateway reads that channel alone, so each stream needs its own bridge); null: a message is
+    /// forgotten once the broker acknowledged it (QoS 1 only).
+    /// </param>
+    /// <param name="maxPublications">See <see cref="MaxPublications"/>.</param>
     public MasterGateway(EtsiKeyClient kme, string slaveSaeId, MessageSealer sealer, Func<string, byte[], CancellationToken, Task> publish,
-        int queueCapacity = 256, TimeSpan? retryDelay = null, TimeProvider? time = null, ILogger? logger = null, SealedOutbox? outbox = null)
+        int queueCapacity = 256, TimeSpan? retryDelay = null, TimeProvider? time = null, ILogger? logger = null, SealedOutbox? outbox = null,
+        System.Threading.Channels.ChannelReader<MqttBridge.ReceivedMessage>? acknowledgements = null, int maxPublications = 64)
     {
+        if (maxPublications < 1)
+        {
+            throw new ArgumentException($"Publications of an unacknowledged message must be at least 1, but was {maxPublications}.");
+        }
+        MaxPublications = maxPublications;
         ArgumentNullException.ThrowIfNull(sealer);
         if (queueCapacity < 1)
         {
@@ -54,6 +85,7 @@ public sealed class MasterGateway
         RetryDelay = retryDelay ?? TimeSpan.FromMilliseconds(250);
         _topic = sealer.Topic;
         _outbox = outbox ?? new SealedOutbox();
+        _acks = acknowledgements;
         _queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(queueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ =>
             {
@@ -70,8 +102,11 @@ public sealed class MasterGateway
     /// <summary>Plaintext messages waiting in the queue.</summary>
     public int Queued => _queue.Reader.Count;
 
-    /// <summary>Sealed messages waiting for the broker.</summary>
+    /// <summary>Sealed messages waiting for the broker (and, with edge acknowledgements, for the edge).</summary>
     public SealedOutbox Outbox => _outbox;
+
+    /// <summary>True when messages are kept until the edge acknowledges them.</summary>
+    public bool UsesEdgeAcks => _acks is not null;
 
     /// <summary>Queues a plaintext message (never blocks; may push out the oldest held one).</summary>
     public void Submit(byte[] plaintext)
@@ -90,7 +125,7 @@ public sealed class MasterGateway
     public async Task RunAsync(CancellationToken ct)
     {
         using var stopPublisher = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var publisher = PublishLoopAsync(stopPublisher.Token);
+        var publisher = Task.WhenAll(PublishLoopAsync(stopPublisher.Token), AckLoopAsync(stopPublisher.Token));
         try
         {
             await SealLoopAsync(ct).ConfigureAwait(false);
@@ -134,7 +169,8 @@ public sealed class MasterGateway
                 Log.OutboxFull(_logger, _topic, _outbox.Capacity);
             }
             // Waits while the outbox is full: held plaintext then overflows (counted) in the queue above, never sealed messages.
-            await _outbox.EnqueueAsync(_topic, _sealer.Seal(plaintext, _time.GetUtcNow()), ct).ConfigureAwait(false);
+            var sealedMessage = _sealer.Seal(plaintext, _time.GetUtcNow());
+            await _outbox.EnqueueAsync(_topic, sealedMessage, _acks is null ? null : _sealer.EpochAckKey, ct).ConfigureAwait(false);
             Stats.OnSealed(plaintext.Length);
         }
         Volatile.Write(ref _sealedDone, 1);
@@ -148,14 +184,68 @@ public sealed class MasterGateway
     {
         while (true)
         {
-            var (topic, payload) = await _outbox.PeekAsync(ct).ConfigureAwait(false);
-            await _publish(topic, payload, ct).ConfigureAwait(false);
-            _outbox.Acknowledge();
-            Stats.OnPublished(payload.Length);
-            if (Volatile.Read(ref _sealedDone) == 1 && _outbox.Count == 0)
+            var next = _outbox.NextToPublish(_time.GetUtcNow(), out var wakeAt);
+            if (next is null)
             {
-                _drained.TrySetResult();
+                await _outbox.WaitForChangeAsync(wakeAt, _time, ct).ConfigureAwait(false);
+                continue;
             }
+            if (next.Attempts >= MaxPublications && _outbox.GiveUp(next))
+            {
+                Stats.OnGivenUp();
+                Log.GaveUp(_logger, next.Topic, next.KeyId, next.Sequence, next.Attempts);
+                CheckDrained();
+                continue;
+            }
+            await _publish(next.Topic, next.Payload, ct).ConfigureAwait(false);
+            var wait = TimeSpan.FromTicks(Math.Min(MaxAckTimeout.Ticks, AckTimeout.Ticks << Math.Min(next.Attempts, 16)));
+            var first = next.Attempts == 0;
+            _outbox.MarkPublished(next, _time.GetUtcNow() + wait);
+            if (first)
+            {
+                Stats.OnPublished(next.Payload.Length);
+            }
+            else
+            {
+                Stats.OnRetransmitted();
+                Log.Retransmitted(_logger, next.Topic, next.KeyId, next.Sequence, next.Attempts);
+            }
+            CheckDrained();
+        }
+    }
+
+    private async Task AckLoopAsync(CancellationToken ct)
+    {
+        if (_acks is null)
+        {
+            return;
+        }
+        var ackTopic = EdgeAck.TopicOf(_sealer.SenderSaeId, _sealer.DeviceId);
+        await foreach (var m in _acks.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            if (!string.Equals(m.Topic, ackTopic, StringComparison.Ordinal))
+            {
+                continue; // another stream of this sender
+            }
+            switch (_outbox.Acknowledge(m.Topic, m.Payload))
+            {
+                case SealedOutbox.AckOutcome.Acknowledged:
+                    Stats.OnAcknowledged();
+                    CheckDrained();
+                    break;
+                case SealedOutbox.AckOutcome.Forged:
+                    Stats.OnForgedAck();
+                    Log.ForgedAck(_logger, m.Topic);
+                    break;
+            }
+        }
+    }
+
+    private void CheckDrained()
+    {
+        if (Volatile.Read(ref _sealedDone) == 1 && _outbox.Count == 0)
+        {
+            _drained.TrySetResult();
         }
     }
 

@@ -8,7 +8,7 @@ public sealed class ReceiverStats
     private readonly Lock _gate = new();
     private readonly Dictionary<RejectReason, long> _rejected = [];
     private readonly List<double> _latenciesMs = [];
-    private long _processed, _received, _decrypted, _stored, _bytes, _keysFetched, _kmeRetries;
+    private long _processed, _received, _decrypted, _stored, _bytes, _keysFetched, _kmeRetries, _duplicates, _acksSent;
     private Mqtt.MqttBridge? _bridge;
 
     /// <summary>Pulsed after every processed message.</summary>
@@ -31,7 +31,25 @@ public sealed class ReceiverStats
 
     internal void Attach(Mqtt.MqttBridge bridge) => _bridge = bridge;
 
-    internal void OnKmeRetry() => Interlocked.Increment(ref _kmeRetries);
+    /// <summary>Authentic copies of messages already stored (retransmissions or replays): acknowledged again, never stored twice.</summary>
+    public long Duplicates => Interlocked.Read(ref _duplicates);
+
+    /// <summary>Edge acknowledgements handed to the broker.</summary>
+    public long AcksSent => Interlocked.Read(ref _acksSent);
+
+    internal void OnDuplicate() => Interlocked.Increment(ref _duplicates);
+
+    internal void OnAckSent()
+    {
+        Interlocked.Increment(ref _acksSent);
+        Changed.Pulse();
+    }
+
+    internal void OnKmeRetry()
+    {
+        Interlocked.Increment(ref _kmeRetries);
+        Changed.Pulse();
+    }
 
     /// <summary>Rejections by reason.</summary>
     public IReadOnlyDictionary<RejectReason, long> Rejected

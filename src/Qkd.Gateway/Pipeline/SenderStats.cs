@@ -3,7 +3,7 @@ namespace Qkd.Gateway.Pipeline;
 /// <summary>Counters of one master gateway (thread-safe reads; written by its loop).</summary>
 public sealed class SenderStats
 {
-    private long _submitted, _sealed, _sent, _bytesPlain, _bytesSealed, _dropped, _keyRefusals, _kmeErrors;
+    private long _submitted, _sealed, _sent, _bytesPlain, _bytesSealed, _dropped, _keyRefusals, _kmeErrors, _acknowledged, _retransmitted, _forgedAcks, _givenUp;
 
     /// <summary>Pulsed on every counter change.</summary>
     public ChangeSignal Changed { get; } = new();
@@ -63,6 +63,45 @@ public sealed class SenderStats
     {
         Interlocked.Increment(ref _sent);
         Interlocked.Add(ref _bytesSealed, sealedBytes);
+        Changed.Pulse();
+    }
+
+    /// <summary>Sealed messages the receiving gateway acknowledged (edge acknowledgements; 0 without them).</summary>
+    public long Acknowledged => Interlocked.Read(ref _acknowledged);
+
+    /// <summary>Publications of a message that was already published once and not yet acknowledged by the edge.</summary>
+    public long Retransmitted => Interlocked.Read(ref _retransmitted);
+
+    /// <summary>Acknowledgements that named a held message but whose tag did not verify (ignored).</summary>
+    public long ForgedAcks => Interlocked.Read(ref _forgedAcks);
+
+    /// <summary>
+    /// Messages published <see cref="MasterGateway.MaxPublications"/> times without an edge acknowledgement and given up:
+    /// the edge may or may not have stored them (it cannot say so without the epoch key).
+    /// </summary>
+    public long GivenUp => Interlocked.Read(ref _givenUp);
+
+    internal void OnGivenUp()
+    {
+        Interlocked.Increment(ref _givenUp);
+        Changed.Pulse();
+    }
+
+    internal void OnAcknowledged()
+    {
+        Interlocked.Increment(ref _acknowledged);
+        Changed.Pulse();
+    }
+
+    internal void OnRetransmitted()
+    {
+        Interlocked.Increment(ref _retransmitted);
+        Changed.Pulse();
+    }
+
+    internal void OnForgedAck()
+    {
+        Interlocked.Increment(ref _forgedAcks);
         Changed.Pulse();
     }
 }

@@ -14,11 +14,22 @@ namespace Qkd.Gateway.Pipeline;
 /// and writes the decoded samples to the edge store. Rejected messages are counted by reason and logged by
 /// key ID and sequence only. Fetches for unknown key IDs are rate-limited per claimed sender
 /// (<see cref="KeyFetchLimiter"/>); a KME that does not answer (transport error, 5xx) is retried with backoff
-/// until it does, so a KME restart delays messages but loses none.
+/// until it does, so a KME restart delays messages but loses none. With <c>acknowledge</c> it tells each sender, on
+/// <see cref="EdgeAck.TopicOf"/>, which messages it has stored (or already had: a <see cref="OpenOutcome.Duplicate"/> is
+/// counted and acknowledged again, never stored twice), so senders publish unacknowledged ones again.
 /// </summary>
 public sealed class SlaveGateway(EtsiKeyClient kme, MessageOpener opener, EdgeStore store, TimeProvider? time = null, ILogger? logger = null,
-    KeyFetchLimiter? limiter = null)
+    KeyFetchLimiter? limiter = null, bool acknowledge = false)
 {
+    /// <summary>Acknowledgements waiting to be published; beyond this many the oldest is given up (its message is sent again and acknowledged then).</summary>
+    public const int AckQueueCapacity = 10_000;
+
+    private readonly System.Threading.Channels.Channel<(string Topic, byte[] Payload)> _acks =
+        System.Threading.Channels.Channel.CreateBounded<(string, byte[])>(new System.Threading.Channels.BoundedChannelOptions(AckQueueCapacity)
+        {
+            SingleReader = true, FullMode = System.Threading.Channels.BoundedChannelFullMode.DropOldest,
+        });
+
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private readonly KeyFetchLimiter _limiter = limiter ?? new KeyFetchLimiter(time: time);
@@ -39,9 +50,45 @@ public sealed class SlaveGateway(EtsiKeyClient kme, MessageOpener opener, EdgeSt
     {
         ArgumentNullException.ThrowIfNull(bridge);
         Stats.Attach(bridge);
-        await foreach (var m in bridge.Received.ReadAllAsync(ct).ConfigureAwait(false))
+        using var stopAcks = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var ackLoop = acknowledge ? AckLoopAsync(bridge, stopAcks.Token) : Task.CompletedTask;
+        try
         {
-            await HandleAsync(m.Topic, m.Payload, ct).ConfigureAwait(false);
+            await foreach (var m in bridge.Received.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                await HandleAsync(m.Topic, m.Payload, ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await stopAcks.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await ackLoop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Publishes acknowledgements at most once each (MQTT QoS 0): a lost one is repaired by the sender publishing the message again.</summary>
+    private async Task AckLoopAsync(MqttBridge bridge, CancellationToken ct)
+    {
+        await foreach (var (topic, payload) in _acks.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            if (await bridge.TryPublishAtMostOnceAsync(topic, payload, ct).ConfigureAwait(false))
+            {
+                Stats.OnAckSent();
+            }
+        }
+    }
+
+    private void Acknowledge(SealedHeader header)
+    {
+        if (acknowledge && opener.Acknowledgement(header) is { } ack)
+        {
+            _acks.Writer.TryWrite((EdgeAck.TopicOf(header.SenderSaeId, header.DeviceId), ack));
         }
     }
 
@@ -57,6 +104,11 @@ public sealed class SlaveGateway(EtsiKeyClient kme, MessageOpener opener, EdgeSt
         }
         switch (outcome)
         {
+            case OpenOutcome.Duplicate duplicate:
+                Stats.OnDuplicate();
+                Log.Duplicate(_logger, duplicate.Header.SenderSaeId, duplicate.Header.DeviceId, duplicate.Header.KeyId, duplicate.Header.Sequence);
+                Acknowledge(duplicate.Header);
+                break;
             case OpenOutcome.Opened opened:
                 Stats.OnDecrypted();
                 // One device's sample, or (seed 003's fixed scheme) a router's aggregate of one tick's readings of its devices.
@@ -73,6 +125,8 @@ public sealed class SlaveGateway(EtsiKeyClient kme, MessageOpener opener, EdgeSt
                     store.Write(device, sample, now, opened.Header.KeyId);
                     Stats.OnStored((now - sample.TimestampUnixUs) / 1000.0);
                 }
+                // Only after the store has the readings: an acknowledged message is never sent again.
+                Acknowledge(opened.Header);
                 break;
             case OpenOutcome.Rejected r:
                 Stats.OnRejected(r.Reason);

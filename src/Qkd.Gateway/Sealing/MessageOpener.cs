@@ -7,7 +7,9 @@ namespace Qkd.Gateway.Sealing;
 /// The receiving side: opens sealed messages of any number of streams (sender SAE, device). Per stream it
 /// keeps the current key epoch and a candidate next one; a candidate becomes current only when a message
 /// under it authenticates, and superseded key IDs are remembered so their messages are refused.
-/// Within an epoch sequence numbers (and OTP pad offsets) must strictly increase: replays are refused.
+/// Within an epoch each sequence number is accepted once (<see cref="ReplayWindow"/>: messages may arrive out of order, as
+/// retransmissions after a broker restart do; OTP pad offsets must continue exactly, so OTP epochs are accepted in order);
+/// an authentic copy of an accepted message is a <see cref="OpenOutcome.Duplicate"/>, one older than the window a replay.
 /// State changes only after a tag verifies. The topic a message arrived on is authenticated data; senders not in the
 /// <see cref="ReceiverPolicy"/>, or in another mode than pinned for them, are refused before a key is asked for.
 /// </summary>
@@ -76,7 +78,9 @@ public sealed class MessageOpener : IDisposable
         {
             return new OpenOutcome.Rejected(RejectReason.Forged, header);
         }
-        if (epoch.HasSequence && header.Sequence <= epoch.LastSequence)
+        // Already accepted (after the tag verifies below: a duplicate), or older than the window (a replay).
+        var seen = epoch.Window.Check(header.Sequence);
+        if (seen == ReplayWindow.Verdict.TooOld)
         {
             return new OpenOutcome.Rejected(RejectReason.Replay, header);
         }
@@ -88,17 +92,18 @@ public sealed class MessageOpener : IDisposable
         long padEnd = 0;
         if (header.Mode == SealingMode.Otp)
         {
-            // Pad offsets continue exactly where the last accepted message of the epoch ended (0 for its first).
-            if (header.KeyOffset < epoch.OtpUsedEnd)
+            // Pad offsets continue exactly where the last accepted message of the epoch ended (0 for its first), so OTP
+            // epochs are accepted in order; an authentic copy of an accepted one (below that end) is a duplicate.
+            if (seen == ReplayWindow.Verdict.New && header.Sequence != epoch.Window.Next)
             {
-                return new OpenOutcome.Rejected(RejectReason.Replay, header);
+                return new OpenOutcome.Rejected(header.Sequence < epoch.Window.Next ? RejectReason.Replay : RejectReason.OffsetGap, header);
             }
-            if (header.KeyOffset > epoch.OtpUsedEnd)
+            if (seen == ReplayWindow.Verdict.New && header.KeyOffset != epoch.OtpUsedEnd)
             {
-                return new OpenOutcome.Rejected(RejectReason.OffsetGap, header);
+                return new OpenOutcome.Rejected(header.KeyOffset < epoch.OtpUsedEnd ? RejectReason.Replay : RejectReason.OffsetGap, header);
             }
             padEnd = header.KeyOffset + (long)MessageSealer.OtpBytesPerMessage(bodyLength);
-            if (padEnd > epoch.Key.Material.Length)
+            if (padEnd > MessageSealer.OtpPadBytes(epoch.Key.Material.Length) || (seen == ReplayWindow.Verdict.Seen && padEnd > epoch.OtpUsedEnd))
             {
                 return new OpenOutcome.Rejected(RejectReason.PadOverrun, header);
             }
@@ -129,8 +134,12 @@ public sealed class MessageOpener : IDisposable
                 return new OpenOutcome.Rejected(RejectReason.Forged, header);
             }
         }
-        epoch.HasSequence = true;
-        epoch.LastSequence = header.Sequence;
+        if (seen == ReplayWindow.Verdict.Seen)
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+            return new OpenOutcome.Duplicate(header);
+        }
+        epoch.Window.Accept(header.Sequence);
         if (header.Mode == SealingMode.Otp)
         {
             epoch.OtpUsedEnd = padEnd;
@@ -188,10 +197,16 @@ public sealed class MessageOpener : IDisposable
             _streams[id] = stream;
         }
         AesGcm? aes = null;
+        byte[] ackKey = [];
         switch (header.Mode)
         {
             case SealingMode.AesGcm:
-                aes = new AesGcm(key.Material, SealedHeader.TagLength);
+            case SealingMode.Ascon:
+                aes = header.Mode == SealingMode.AesGcm ? new AesGcm(key.Material, SealedHeader.TagLength) : null;
+                ackKey = EdgeAck.DeriveKey(key.Material, key.Id);
+                break;
+            case SealingMode.Otp:
+                ackKey = EdgeAck.DeriveKey(key.Material[MessageSealer.OtpPadBytes(key.Material.Length)..], key.Id);
                 break;
             case SealingMode.Hybrid:
                 if (_kem is null || header.KemCiphertext is not { Length: MlKem768.CiphertextLength })
@@ -204,12 +219,25 @@ public sealed class MessageOpener : IDisposable
                 _kem.Decapsulate(header.KemCiphertext, secret);
                 HybridCombiner.Derive(key.Material, secret, header.KemCiphertext, key.Id, session);
                 aes = new AesGcm(session, SealedHeader.TagLength);
+                ackKey = EdgeAck.DeriveKey(session, key.Id);
                 CryptographicOperations.ZeroMemory(secret);
                 CryptographicOperations.ZeroMemory(session);
                 break;
         }
         stream.Candidate?.Dispose();
-        stream.Candidate = new Epoch(header.Mode, key, aes) { Ascon = header.Mode == SealingMode.Ascon ? new AsconCipher(key.Material) : null };
+        stream.Candidate = new Epoch(header.Mode, key, aes, ackKey) { Ascon = header.Mode == SealingMode.Ascon ? new AsconCipher(key.Material) : null };
+    }
+
+    /// <summary>
+    /// The edge acknowledgement (<see cref="EdgeAck"/>) of a message this opener returned as <see cref="OpenOutcome.Opened"/>
+    /// or <see cref="OpenOutcome.Duplicate"/>; null when its epoch is no longer held.
+    /// </summary>
+    public byte[]? Acknowledgement(SealedHeader header)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        var stream = _streams.GetValueOrDefault((header.SenderSaeId, header.DeviceId));
+        var epoch = stream?.Current?.KeyId == header.KeyId ? stream.Current : stream?.Candidate?.KeyId == header.KeyId ? stream.Candidate : null;
+        return epoch is null ? null : EdgeAck.Create(EdgeAck.TopicOf(header.SenderSaeId, header.DeviceId), header.KeyId, header.Sequence, epoch.AckKey);
     }
 
     /// <summary>Whether messages of this key ID are refused because a later epoch of the stream has started.</summary>
@@ -254,15 +282,15 @@ public sealed class MessageOpener : IDisposable
         }
     }
 
-    private sealed class Epoch(SealingMode mode, QkdKey key, AesGcm? aes) : IDisposable
+    private sealed class Epoch(SealingMode mode, QkdKey key, AesGcm? aes, byte[] ackKey) : IDisposable
     {
         public SealingMode Mode { get; } = mode;
         public QkdKey Key { get; } = key;
         public Guid KeyId { get; } = key.Id;
         public AesGcm? Aes { get; } = aes;
         public AsconCipher? Ascon { get; init; }
-        public bool HasSequence { get; set; }
-        public ulong LastSequence { get; set; }
+        public byte[] AckKey { get; } = ackKey;
+        public ReplayWindow Window { get; } = new();
         public long OtpUsedEnd { get; set; }
 
         public void Dispose()
@@ -270,6 +298,7 @@ public sealed class MessageOpener : IDisposable
             Aes?.Dispose();
             Ascon?.Dispose();
             Key.Dispose();
+            CryptographicOperations.ZeroMemory(AckKey);
         }
     }
 }

@@ -21,6 +21,7 @@ public sealed class MessageSealer : IDisposable
     private long _messagesUnderKey;
     private uint _otpOffset;
     private ulong _sequence;
+    private byte[]? _ackKey;
 
     /// <param name="mode">Sealing mode.</param>
     /// <param name="senderSaeId">This gateway's SAE ID (written in every header, so the receiver knows whom to ask for the key).</param>
@@ -70,6 +71,12 @@ public sealed class MessageSealer : IDisposable
     /// <summary>Key ID of the current epoch, if any.</summary>
     public Guid? CurrentKeyId => _key?.Id;
 
+    /// <summary>
+    /// The current epoch's edge-acknowledgement key (<see cref="EdgeAck"/>; derived from the epoch key, never the key
+    /// itself): the sender keeps it with each sealed message until the edge acknowledges it.
+    /// </summary>
+    public byte[]? EpochAckKey => _ackKey;
+
     /// <summary>QKD key bits installed so far.</summary>
     public long KeyBitsInstalled { get; private set; }
 
@@ -84,14 +91,15 @@ public sealed class MessageSealer : IDisposable
     /// AES-GCM and hybrid: D = 256 * max(1 / T_key, r / N_key); T_key the key lifetime [s], N_key the messages
     /// per key, r the message rate [1/s]. OTP: D = r * 8 K / floor(K / (L + 32)); K the key size [bytes], L the
     /// plaintext length [bytes] (pad L bytes plus a 32-byte Poly1305 key per message; a key's tail shorter than
-    /// one message is consumed unused). Counting argument, no source needed; valid for a steady message rate.
+    /// one message is consumed unused), with the key's last 32 bytes reserved for the edge acknowledgement key, so
+    /// floor((K - 32) / (L + 32)) messages per key. Counting argument, no source needed; valid for a steady message rate.
     /// </remarks>
     public static double SteadyKeyDemandBitsPerSecond(SealingMode mode, double messagesPerSecond, int plaintextLength, KeyRefreshPolicy policy, int otpKeyBits)
     {
         ArgumentNullException.ThrowIfNull(policy);
         if (mode == SealingMode.Otp)
         {
-            var perKey = otpKeyBits / 8 / OtpBytesPerMessage(plaintextLength);
+            var perKey = (otpKeyBits / 8 - EdgeAck.OtpReservedBytes) / OtpBytesPerMessage(plaintextLength);
             return perKey == 0 ? double.PositiveInfinity : messagesPerSecond * otpKeyBits / perKey;
         }
         return 256 * Math.Max(1 / policy.MaxKeyAge.TotalSeconds, messagesPerSecond / policy.MaxMessagesPerKey);
@@ -101,7 +109,10 @@ public sealed class MessageSealer : IDisposable
     public static int OtpBytesPerMessage(int plaintextLength) => plaintextLength + OneTimeMac.KeyLength;
 
     /// <summary>False when a message of <paramref name="plaintextLength"/> bytes can never be sealed (OTP: pad and MAC longer than a whole key).</summary>
-    public bool CanEverSeal(int plaintextLength) => Mode != SealingMode.Otp || OtpBytesPerMessage(plaintextLength) <= KeyRequestBits / 8;
+    public bool CanEverSeal(int plaintextLength) => Mode != SealingMode.Otp || OtpBytesPerMessage(plaintextLength) <= KeyRequestBits / 8 - EdgeAck.OtpReservedBytes;
+
+    /// <summary>Bytes of an OTP key usable as pad: all but the last <see cref="EdgeAck.OtpReservedBytes"/>.</summary>
+    public static int OtpPadBytes(int keyBytes) => keyBytes - EdgeAck.OtpReservedBytes;
 
     /// <summary>True when a fresh key must be installed before a message of <paramref name="plaintextLength"/> bytes can be sealed at <paramref name="now"/>.</summary>
     public bool NeedsKey(DateTimeOffset now, int plaintextLength)
@@ -112,7 +123,7 @@ public sealed class MessageSealer : IDisposable
         }
         if (Mode == SealingMode.Otp)
         {
-            return _otpOffset + (long)OtpBytesPerMessage(plaintextLength) > _key.Material.Length;
+            return _otpOffset + (long)OtpBytesPerMessage(plaintextLength) > OtpPadBytes(_key.Material.Length);
         }
         return now - _installedAt >= Policy.MaxKeyAge || _messagesUnderKey >= Policy.MaxMessagesPerKey;
     }
@@ -137,9 +148,14 @@ public sealed class MessageSealer : IDisposable
         {
             case SealingMode.AesGcm:
                 _aes = new AesGcm(key.Material, SealedHeader.TagLength);
+                _ackKey = EdgeAck.DeriveKey(key.Material, key.Id);
                 break;
             case SealingMode.Ascon:
                 _ascon = new AsconCipher(key.Material);
+                _ackKey = EdgeAck.DeriveKey(key.Material, key.Id);
+                break;
+            case SealingMode.Otp:
+                _ackKey = EdgeAck.DeriveKey(key.Material[OtpPadBytes(key.Material.Length)..], key.Id);
                 break;
             case SealingMode.Hybrid:
                 Span<byte> secret = stackalloc byte[MlKem768.SharedSecretLength];
@@ -149,6 +165,7 @@ public sealed class MessageSealer : IDisposable
                     HybridCombiner.EncapsulationStatement(Topic, key.Id, _pendingKemCiphertext, _peerEncapsulationKey));
                 HybridCombiner.Derive(key.Material, secret, _pendingKemCiphertext, key.Id, session);
                 _aes = new AesGcm(session, SealedHeader.TagLength);
+                _ackKey = EdgeAck.DeriveKey(session, key.Id);
                 CryptographicOperations.ZeroMemory(secret);
                 CryptographicOperations.ZeroMemory(session);
                 break;
@@ -212,6 +229,8 @@ public sealed class MessageSealer : IDisposable
         _key = null;
         _pendingKemCiphertext = null;
         _pendingKemSignature = null;
+        // Not zeroed: messages of the epoch may still wait for their acknowledgement with this array (the outbox forgets it with them).
+        _ackKey = null;
     }
 
     public void Dispose() => ReleaseKey();

@@ -9,6 +9,12 @@ public abstract record OpenOutcome
     /// <summary>The key of <see cref="Header"/> is not known yet: fetch it from the KME (dec_keys) and call Install.</summary>
     public sealed record NeedsKey(SealedHeader Header) : OpenOutcome;
 
+    /// <summary>
+    /// An authentic copy of a message already accepted (a retransmission whose acknowledgement was lost, or a replay):
+    /// nothing is delivered again and no state changes; the receiver acknowledges it again.
+    /// </summary>
+    public sealed record Duplicate(SealedHeader Header) : OpenOutcome;
+
     /// <summary>Rejected, nothing delivered and no state changed.</summary>
     public sealed record Rejected(RejectReason Reason, SealedHeader? Header) : OpenOutcome;
 

@@ -40,6 +40,41 @@ public sealed class MosquittoFaultTests
         FaultTests.AssertAccounted(pair, samples, null);
     }
 
+    [Theory]
+    [InlineData(SealingMode.AesGcm)]
+    [InlineData(SealingMode.Otp)]
+    public async Task MosquittoWithoutPersistence_StoppedAndRestarted_EdgeAcksRecoverWhatTheBrokerForgot_EveryReadingStoredExactlyOnce(SealingMode mode)
+    {
+        await using var mosquitto = await MosquittoProcess.StartAsync(persistence: false);
+        await using var bed = await Testbed.StartAsync(mosquitto.Address);
+        await bed.SupplyAsync(97, 256 * 256);
+        await using var pair = await GatewayPair.StartAsync(bed, mode, queueCapacity: 1000);
+        using var cts = new CancellationTokenSource(Patience);
+        var samples = EndToEndTests.Samples(98, 60);
+        foreach (var s in samples[..20])
+        {
+            pair.Master.Submit(s);
+        }
+        await pair.Master.Stats.Changed.WaitUntilAsync(() => pair.Master.Stats.Acknowledged >= 20, cts.Token);
+
+        await mosquitto.StopAsync();
+        await pair.Sender.Changed.WaitUntilAsync(() => !pair.Sender.IsConnected, cts.Token);
+        foreach (var s in samples[20..])
+        {
+            pair.Master.Submit(s);
+        }
+        await pair.Master.Stats.Changed.WaitUntilAsync(() => pair.Master.Stats.Sealed >= 60, cts.Token);
+
+        // Both gateways reconnect to a broker that knows neither of them; whatever it loses in between is published again.
+        await mosquitto.StartAgainAsync();
+        await pair.Master.Stats.Changed.WaitUntilAsync(() => pair.Master.Stats.Acknowledged >= 60, cts.Token);
+        Assert.Equal(60, pair.Slave.Stats.Stored);
+        Assert.Equal(0, pair.Master.Stats.Dropped);
+        Assert.Equal(0, pair.Master.Outbox.Count);
+        Assert.DoesNotContain(RejectReason.Forged, pair.Slave.Stats.Rejected.Keys);
+        FaultTests.AssertAccounted(pair, samples, null);
+    }
+
     [Fact]
     public async Task MosquittoOverTls_ClientCertificatesAndAcl_RoundTripWorks_AndForeignTopicsAreRefused()
     {
@@ -48,7 +83,8 @@ public sealed class MosquittoFaultTests
         try
         {
             await using var mosquitto = await MosquittoProcess.StartAsync(certs,
-                ["user SAE_A", "topic write qkd/sealed/SAE_A/#", "user SAE_X", "topic write qkd/sealed/SAE_X/#", "user SAE_B", "topic read qkd/sealed/SAE_A/#"]);
+                ["user SAE_A", "topic write qkd/sealed/SAE_A/#", "topic read qkd/ack/SAE_A/#", "user SAE_X", "topic write qkd/sealed/SAE_X/#",
+                 "user SAE_B", "topic read qkd/sealed/SAE_A/#", "topic write qkd/ack/SAE_A/#"]);
             await using var bed = await Testbed.StartAsync(mosquitto.Address);
             await bed.SupplyAsync(92, 256 * 16);
             await using var pair = await GatewayPair.StartAsync(bed, SealingMode.AesGcm, security: certs.SecurityOf);

@@ -23,7 +23,7 @@ public sealed class SealedMessageFuzzTests
         var list = new List<(SealingMode, byte[], byte[], byte[], Guid)>();
         foreach (var mode in new[] { SealingMode.AesGcm, SealingMode.Otp, SealingMode.Hybrid })
         {
-            using var sealer = new MessageSealer(mode, "SAE_A", "pac4200-1", KeyRefreshPolicy.Default, Kem.Value.EncapsulationKey, 1024, Signer.Value);
+            using var sealer = new MessageSealer(mode, "SAE_A", "pac4200-1", KeyRefreshPolicy.Default, Kem.Value.EncapsulationKey, 2048, Signer.Value);
             var (tx, rx) = TestKeys.Pair((ulong)mode + 70, sealer.KeyRequestBits);
             sealer.Install(tx, T0);
             for (var i = 0; i < 2; i++)

@@ -13,7 +13,7 @@ public sealed class SealingRoundTripTests
     public static TheoryData<SealingMode> Modes => [SealingMode.AesGcm, SealingMode.Otp, SealingMode.Hybrid, SealingMode.Ascon];
 
     private static MessageSealer Sealer(SealingMode mode, KeyRefreshPolicy? policy = null) =>
-        new(mode, "SAE_A", "pac4200-1", policy, mode == SealingMode.Hybrid ? Kem.Value.EncapsulationKey : null, otpKeyBits: 1024);
+        new(mode, "SAE_A", "pac4200-1", policy, mode == SealingMode.Hybrid ? Kem.Value.EncapsulationKey : null, otpKeyBits: 2048);
 
     private static (MessageSealer Sealer, MessageOpener Opener, (Etsi.QkdKey, Etsi.QkdKey) Keys) Setup(SealingMode mode, ulong seed)
     {
@@ -53,7 +53,7 @@ public sealed class SealingRoundTripTests
             Assert.False(sealedMessage.AsSpan().IndexOf(plaintext.AsSpan(0, 12)) >= 0, "plaintext visible in the sealed message");
             Assert.Equal(plaintext, Open(opener, sealedMessage, receiverKeys[SealedHeader.TryRead(sealedMessage, out _)!.KeyId]));
         }
-        Assert.Equal(mode == SealingMode.Otp ? 20 / (128 / 56) : 1, sealer.KeysInstalled);
+        Assert.Equal(mode == SealingMode.Otp ? 20 / ((256 - EdgeAck.OtpReservedBytes) / 56) : 1, sealer.KeysInstalled);
     }
 
     [Theory]
@@ -91,15 +91,54 @@ public sealed class SealingRoundTripTests
 
     [Theory]
     [MemberData(nameof(Modes))]
-    public void Replay_IsRejected(SealingMode mode)
+    public void Copy_OfAnAcceptedMessage_IsADuplicate_NeverOpenedTwice(SealingMode mode)
     {
         var (sealer, opener, (_, rx)) = Setup(mode, 14);
         var m0 = sealer.Seal(TestKeys.Bytes(4, 24), T0);
         var m1 = sealer.Seal(TestKeys.Bytes(5, 24), T0);
         Open(opener, m0, rx);
         Assert.IsType<OpenOutcome.Opened>(opener.Open(Topic, m1));
-        Assert.Equal(RejectReason.Replay, Assert.IsType<OpenOutcome.Rejected>(opener.Open(Topic, m1)).Reason);
-        Assert.Equal(RejectReason.Replay, Assert.IsType<OpenOutcome.Rejected>(opener.Open(Topic, m0)).Reason);
+        Assert.IsType<OpenOutcome.Duplicate>(opener.Open(Topic, m1));
+        Assert.IsType<OpenOutcome.Duplicate>(opener.Open(Topic, m0));
+        // A copy with one bit changed is a forgery, not a duplicate.
+        var bent = (byte[])m0.Clone();
+        bent[^1] ^= 1;
+        Assert.Equal(RejectReason.Forged, Assert.IsType<OpenOutcome.Rejected>(opener.Open(Topic, bent)).Reason);
+    }
+
+    [Theory]
+    [InlineData(SealingMode.AesGcm)]
+    [InlineData(SealingMode.Hybrid)]
+    [InlineData(SealingMode.Ascon)]
+    public void OutOfOrder_WithinTheWindow_Opens_OlderThanTheWindow_IsAReplay(SealingMode mode)
+    {
+        var (sealer, opener, (_, rx)) = Setup(mode, 15);
+        var messages = Enumerable.Range(0, ReplayWindow.Size + 2).Select(i => sealer.Seal(TestKeys.Bytes((ulong)(6000 + i % 7), 24), T0)).ToList();
+        Open(opener, messages[0], rx);
+        Assert.IsType<OpenOutcome.Opened>(opener.Open(Topic, messages[3])); // 1 and 2 lost for now
+        Assert.IsType<OpenOutcome.Opened>(opener.Open(Topic, messages[2])); // retransmitted later: still opens
+        Assert.IsType<OpenOutcome.Duplicate>(opener.Open(Topic, messages[3]));
+        Assert.IsType<OpenOutcome.Opened>(opener.Open(Topic, messages[^1])); // the window slides past 1
+        Assert.Equal(RejectReason.Replay, Assert.IsType<OpenOutcome.Rejected>(opener.Open(Topic, messages[1])).Reason);
+        Assert.IsType<OpenOutcome.Opened>(opener.Open(Topic, messages[^2]));
+    }
+
+    [Fact]
+    public void EdgeAck_OfAnOpenedMessage_VerifiesUnderTheSendersEpochKey_AndNotUnderAnother()
+    {
+        foreach (var mode in new[] { SealingMode.AesGcm, SealingMode.Otp, SealingMode.Hybrid, SealingMode.Ascon })
+        {
+            var (sealer, opener, (_, rx)) = Setup(mode, 16);
+            var m = sealer.Seal(TestKeys.Bytes(7, 24), T0);
+            var header = SealedHeader.TryRead(m, out _)!;
+            Open(opener, m, rx);
+            var ack = opener.Acknowledgement(header)!;
+            var ackTopic = EdgeAck.TopicOf("SAE_A", "pac4200-1");
+            Assert.True(EdgeAck.Verify(ackTopic, ack, sealer.EpochAckKey));
+            Assert.True(EdgeAck.TryRead(ack, out var keyId, out var sequence) && keyId == header.KeyId && sequence == header.Sequence);
+            Assert.False(EdgeAck.Verify(EdgeAck.TopicOf("SAE_A", "pac4200-2"), ack, sealer.EpochAckKey));
+            Assert.False(EdgeAck.Verify(ackTopic, ack, EdgeAck.DeriveKey(new byte[32], header.KeyId)));
+        }
     }
 
     [Fact]
@@ -136,9 +175,9 @@ public sealed class SealingRoundTripTests
     public void Otp_ConsumesPadAndMacBitsPerMessage_AndRefusesWhenKeyRunsOut()
     {
         var sealer = Sealer(SealingMode.Otp);
-        sealer.Install(TestKeys.Pair(24, 1024).Sender, T0);
+        sealer.Install(TestKeys.Pair(24, 2048).Sender, T0);
         var perMessage = MessageSealer.OtpBytesPerMessage(24);
-        var fits = 128 / perMessage;
+        var fits = (256 - EdgeAck.OtpReservedBytes) / perMessage;
         for (var i = 0; i < fits; i++)
         {
             sealer.Seal(new byte[24], T0);
@@ -188,8 +227,8 @@ public sealed class SealingRoundTripTests
         var aes = MessageSealer.SteadyKeyDemandBitsPerSecond(SealingMode.AesGcm, 10, 24, KeyRefreshPolicy.Default, 8192);
         Assert.Equal(256.0 / 30, aes, 9);
         Assert.Equal(152, (int)(1300 / aes));
-        // OTP, 24-byte samples at 10 Hz, 8192-bit keys: 18 messages of 56 bytes per key -> 10 * 8192 / 18 bit/s.
-        Assert.Equal(10 * 8192 / 18.0, MessageSealer.SteadyKeyDemandBitsPerSecond(SealingMode.Otp, 10, 24, KeyRefreshPolicy.Default, 8192), 9);
+        // OTP, 24-byte samples at 10 Hz, 8192-bit keys: 17 messages of 56 bytes in the 992 pad bytes per key -> 10 * 8192 / 17 bit/s.
+        Assert.Equal(10 * 8192 / 17.0, MessageSealer.SteadyKeyDemandBitsPerSecond(SealingMode.Otp, 10, 24, KeyRefreshPolicy.Default, 8192), 9);
         // N messages per key dominates when it is the faster trigger: 10 Hz, 5 per key -> 2 keys/s.
         Assert.Equal(512, MessageSealer.SteadyKeyDemandBitsPerSecond(SealingMode.Hybrid, 10, 24, new KeyRefreshPolicy(TimeSpan.FromSeconds(30), 5), 8192), 9);
     }

@@ -6,7 +6,7 @@ using Qkd.Gateway.Mqtt;
 namespace Qkd.Gateway.Tests.Support;
 
 /// <summary>
-/// A Mosquitto broker this test owns: its own process on a free loopback port with persistence in a temp directory,
+/// A Mosquitto broker this test owns: its own process on a free loopback port with persistence in a temp directory (or none),
 /// plain or TLS (client certificates required, identity = certificate CN, acl_file), stopped with SIGTERM (it saves
 /// its sessions) and started again on the same port and files. Needs the mosquitto binary
 /// (`source scripts/services.sh; ensure_mosquitto` installs it); a missing binary fails the test, never skips it.
@@ -30,8 +30,11 @@ public sealed class MosquittoProcess : IAsyncDisposable
         new[] { "/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto" }.FirstOrDefault(File.Exists)
         ?? throw new InvalidOperationException("mosquitto is not installed: run `source scripts/services.sh && ensure_services` (installs it), then the tests.");
 
-    /// <summary>Writes the configuration and starts the broker. With <paramref name="tls"/>, an ACL file of <paramref name="acl"/> lines.</summary>
-    public static async Task<MosquittoProcess> StartAsync(BrokerCertificates.Result? tls = null, IEnumerable<string>? acl = null)
+    /// <summary>
+    /// Writes the configuration and starts the broker. With <paramref name="tls"/>, an ACL file of <paramref name="acl"/> lines.
+    /// Without <paramref name="persistence"/> a restart loses every session, subscription and queued message.
+    /// </summary>
+    public static async Task<MosquittoProcess> StartAsync(BrokerCertificates.Result? tls = null, IEnumerable<string>? acl = null, bool persistence = true)
     {
         var dir = Path.Combine(Path.GetTempPath(), "qkd-mosq-" + Guid.NewGuid().ToString("N")[..10]);
         System.IO.Directory.CreateDirectory(dir);
@@ -45,7 +48,7 @@ public sealed class MosquittoProcess : IAsyncDisposable
         {
             "user root", // the test's own files (keys are 0600) stay readable; this broker lives for one test
             $"listener {port} 127.0.0.1",
-            "persistence true",
+            persistence ? "persistence true" : "persistence false",
             $"persistence_location {dir}/",
             "max_queued_messages 100000",
         };

@@ -74,6 +74,12 @@ public static class GatewayCommand
         }
     }
 
+    /// <summary>--edge-ack on|off: the receiver acknowledges stored messages and the sender keeps each until then (docs/gateway.md).</summary>
+    internal static Option<string?> EdgeAck() => CliOptions.Choice("--edge-ack",
+        "Edge acknowledgements on qkd/ack/{sender}/{device}: the sender keeps each sealed message until the receiver has stored it (default on; both ends must agree)", "on", "off");
+
+    internal static bool EdgeAckOn(ParseResult parse, Option<string?> option) => (parse.GetValue(option) ?? "on") == "on";
+
     internal static Option<string?> Spool() => new("--spool") { Description = "Directory where sealed messages wait for the broker, durable across restarts (default: in memory)" };
 
     /// <summary>Default path of an SAE's ML-DSA-65 seed (private) next to dev.json; the public key is this path + ".pub".</summary>

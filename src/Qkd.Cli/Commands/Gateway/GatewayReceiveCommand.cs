@@ -24,11 +24,12 @@ public static class GatewayReceiveCommand
         var queue = CliOptions.Long("--queue", "Received messages held before processing; beyond, they are counted as overflow (default 100000)", 1, 10_000_000);
         var fetchBurst = CliOptions.Long("--key-fetch-burst", "dec_keys calls for unknown key IDs allowed at once per sender (default 64)", 1, 100_000);
         var fetchRate = CliOptions.Double("--key-fetch-rate", "dec_keys calls for unknown key IDs per second per sender (default 8)", 0.001, 10_000, "1/s");
+        var edgeAck = GatewayCommand.EdgeAck();
         var mqtt = GatewayCommand.MqttOptions.Create();
         var json = CliOptions.Json();
         var cmd = new Command("receive", "Subscribe to sealed streams, fetch keys by ID from the KME, decrypt into the edge store")
         {
-            dev, broker, sae, store, duration, mlkem, from, mode, senderKeys, queue, fetchBurst, fetchRate, json,
+            dev, broker, sae, store, duration, mlkem, from, mode, senderKeys, queue, fetchBurst, fetchRate, edgeAck, json,
         };
         foreach (var o in mqtt.All)
         {
@@ -53,7 +54,8 @@ public static class GatewayReceiveCommand
             using var kme = new EtsiKeyClient(file.Credentials(me));
             using var edge = new EdgeStore(parse.GetValue(store) ?? "edge.db");
             using var opener = new MessageOpener(policy, kem);
-            var slave = new SlaveGateway(kme, opener, edge, limiter: limiter);
+            var acks = GatewayCommand.EdgeAckOn(parse, edgeAck);
+            var slave = new SlaveGateway(kme, opener, edge, limiter: limiter, acknowledge: acks);
             // A stable client ID and a persistent session: messages published while this gateway is away wait at the broker.
             await using var bridge = await MqttBridge.ConnectAsync(address, "edge-gateway-" + me, security, (int)(parse.GetValue(queue) ?? 100_000), ct: ct);
             foreach (var sender in senders)
@@ -79,6 +81,7 @@ public static class GatewayReceiveCommand
                 sae = me, broker = address.ToString(), store = edge.Path, messagesReceived = s.Received, messagesDecrypted = s.Decrypted, messagesStored = s.Stored,
                 failures = s.Rejected.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value), keysFetched = s.KeysFetched,
                 receiveQueueOverflows = bridge.ReceiveOverflows, kmeRetries = s.KmeRetries, brokerReconnects = bridge.Reconnects,
+                edgeAcks = acks, duplicates = s.Duplicates, acksSent = s.AcksSent,
                 latencyP50Ms = Qkd.Testbed.Testbed.Percentile(latencies, 0.5), latencyP99Ms = Qkd.Testbed.Testbed.Percentile(latencies, 0.99),
             };
             var o = parse.InvocationConfiguration.Output;
@@ -88,7 +91,7 @@ public static class GatewayReceiveCommand
             }
             else
             {
-                o.WriteLine($"received {s.Received}, decrypted {s.Decrypted}, stored {s.Stored} in {edge.Path}; rejected {s.Rejected.Values.Sum()}; keys fetched {s.KeysFetched}; receive queue overflows {bridge.ReceiveOverflows}");
+                o.WriteLine($"received {s.Received}, decrypted {s.Decrypted}, stored {s.Stored} in {edge.Path}; duplicates {s.Duplicates}; rejected {s.Rejected.Values.Sum()}; keys fetched {s.KeysFetched}; receive queue overflows {bridge.ReceiveOverflows}");
             }
             return ExitCodes.Ok;
         });

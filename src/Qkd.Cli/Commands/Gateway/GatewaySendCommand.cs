@@ -27,11 +27,12 @@ public static class GatewaySendCommand
         var spool = GatewayCommand.Spool();
         var outbox = CliOptions.Long("--outbox", "Sealed messages held while the broker is away (default 1024)", 1, 10_000_000);
         var queue = CliOptions.Long("--queue", "Plaintext samples held while no key is available (default 256)", 1, 10_000_000);
+        var edgeAck = GatewayCommand.EdgeAck();
         var mqtt = GatewayCommand.MqttOptions.Create();
         var json = CliOptions.Json();
         var cmd = new Command("send", "Seal a simulated 10 Hz power monitor with QKD keys from the KME and publish over MQTT")
         {
-            dev, broker, sae, to, mode, device, duration, refresh, seed, mlkem, signingKey, spool, outbox, queue, json,
+            dev, broker, sae, to, mode, device, duration, refresh, seed, mlkem, signingKey, spool, outbox, queue, edgeAck, json,
         };
         foreach (var o in mqtt.All)
         {
@@ -59,9 +60,15 @@ public static class GatewaySendCommand
             using var kme = new EtsiKeyClient(file.Credentials(me));
             // A stable client ID: the broker keeps this gateway's session across reconnections.
             await using var bridge = await MqttBridge.ConnectAsync(address, $"gateway-{me}-{deviceId}", security, ct: ct);
+            var acks = GatewayCommand.EdgeAckOn(parse, edgeAck);
+            if (acks)
+            {
+                await bridge.SubscribeAsync(EdgeAck.FilterOf(me), ct);
+            }
             using var sealer = new MessageSealer(sealingMode, me, deviceId,
                 new KeyRefreshPolicy(TimeSpan.FromSeconds(parse.GetValue(refresh) ?? 30), long.MaxValue), ek, signer: signer);
-            var gateway = new MasterGateway(kme, peer, sealer, bridge.PublishAsync, (int)(parse.GetValue(queue) ?? 256), outbox: box);
+            var gateway = new MasterGateway(kme, peer, sealer, bridge.PublishAsync, (int)(parse.GetValue(queue) ?? 256), outbox: box,
+                acknowledgements: acks ? bridge.Received : null);
             using var stopSensor = new CancellationTokenSource();
             using var stopGateway = new CancellationTokenSource();
             var seedValue = parse.GetValue(seed) ?? 1;
@@ -88,6 +95,7 @@ public static class GatewaySendCommand
                 sae = me, to = peer, mode = DemoSettings.NameOf(sealingMode), seed = seedValue, broker = address.ToString(),
                 samples = s.Submitted, messagesSent = s.Sent, messagesDropped = s.Dropped, messagesHeldAtEnd = s.Submitted - s.Sealed - s.Dropped, keyRequestsRefused = s.KeyRefusals, kmeErrors = s.KmeErrors,
                 messagesSpooledAtEnd = box.Count, messagesRecoveredFromSpool = box.Recovered, brokerReconnects = bridge.Reconnects,
+                edgeAcks = acks, messagesAcknowledged = s.Acknowledged, messagesRetransmitted = s.Retransmitted, messagesGivenUp = s.GivenUp, forgedAcks = s.ForgedAcks,
                 keysConsumed = sealer.KeysInstalled, keyBitsConsumed = sealer.KeyBitsInstalled, plaintextBytes = s.PlaintextBytes, bytesOnWire = s.SealedBytes,
             };
             var o = parse.InvocationConfiguration.Output;
@@ -97,7 +105,8 @@ public static class GatewaySendCommand
             }
             else
             {
-                o.WriteLine($"sent {s.Sent} of {s.Submitted} samples sealed ({DemoSettings.NameOf(sealingMode)}), dropped {s.Dropped}, key refusals {s.KeyRefusals}, keys {sealer.KeysInstalled} ({sealer.KeyBitsInstalled} bits)");
+                o.WriteLine($"sent {s.Sent} of {s.Submitted} samples sealed ({DemoSettings.NameOf(sealingMode)}), dropped {s.Dropped}, key refusals {s.KeyRefusals}, keys {sealer.KeysInstalled} ({sealer.KeyBitsInstalled} bits)"
+                    + (acks ? $"; acknowledged by the edge {s.Acknowledged}, published again {s.Retransmitted}, still held {box.Count}" : ""));
             }
             return ExitCodes.Ok;
         });
