@@ -86,13 +86,19 @@ ensure_openssl() {
 
 # A second Mosquitto listener with TLS (QKD_MQTTS_PORT, default 18831): its own CA, a broker certificate for
 # 127.0.0.1, client certificates SAE_A / SAE_B (CN = SAE ID = MQTT user name, required) and an acl_file letting
-# SAE_A write only qkd/sealed/SAE_A/# and SAE_B read only that. Exports QKD_TEST_MQTTS (mqtts://127.0.0.1:PORT)
+# SAE_A write only qkd/sealed/SAE_A/# and read its edge acknowledgements qkd/ack/SAE_A/#, and SAE_B the
+# reverse. A listener already running from an older ACL gets the current one (SIGHUP reloads it). Exports QKD_TEST_MQTTS (mqtts://127.0.0.1:PORT)
 # and QKD_TEST_MQTT_CERTS (the directory: ca.pem, sae_a.pem/.key, sae_b.pem/.key). The plain listener stays.
 ensure_mosquitto_tls() {
   local port="${QKD_MQTTS_PORT:-18831}" dir=/tmp/qkd-mosquitto-tls
   ensure_mosquitto
   local bin
   bin="$(command -v mosquitto || echo /usr/sbin/mosquitto)"
+  local acl='user SAE_A\ntopic write qkd/sealed/SAE_A/#\ntopic read qkd/ack/SAE_A/#\n\nuser SAE_B\ntopic read qkd/sealed/SAE_A/#\ntopic write qkd/ack/SAE_A/#\n'
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && [ -f "$dir/acl" ] && [ "$(cat "$dir/acl")" != "$(printf "$acl")" ]; then
+    printf "$acl" > "$dir/acl"
+    pkill -HUP -f "$dir/mosquitto.conf" || true
+  fi
   if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     mkdir -p "$dir"
     if [ ! -f "$dir/ca.pem" ]; then

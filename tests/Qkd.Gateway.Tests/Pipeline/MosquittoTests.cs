@@ -29,8 +29,9 @@ public sealed class MosquittoTests
         await using var bed = await Testbed.StartAsync(address);
         await bed.SupplyAsync(95, 256 * 16);
         var ca = Path.Combine(certs, "ca.pem");
-        // The services listener's ACL (scripts/services.sh) has no acknowledgement topics: broker acknowledgements only.
-        await using var pair = await GatewayPair.StartAsync(bed, SealingMode.AesGcm, edgeAcks: false,
+        // The services listener's ACL (scripts/services.sh) lets SAE_A publish its sealed topics and read its
+        // acknowledgements, and SAE_B the reverse: edge acknowledgements run through it.
+        await using var pair = await GatewayPair.StartAsync(bed, SealingMode.AesGcm,
             security: sae => new MqttSecurity(ca, Path.Combine(certs, sae.ToLowerInvariant() + ".pem"), Path.Combine(certs, sae.ToLowerInvariant() + ".key")));
         var samples = EndToEndTests.Samples(96, 15);
         foreach (var s in samples)
