@@ -103,6 +103,26 @@ public sealed class LiveLinkTests
     }
 
     [Fact]
+    public async Task PhotonNumberSplitting_LeavesTheQberAlone_ButRaisesTheDecoyAlarmLive_AndItClearsAfterHer()
+    {
+        var recorder = new Recorder();
+        var eve = new EavesdropperWindow(new Eavesdropper(EavesdropperKind.PhotonNumberSplitting, 1), 0, 60);
+        var link = new LiveLink("LINK_A_B", Settings(60, eve), TimeProvider.System, recorder);
+
+        var keys = await ReadAsync(link, 1);
+
+        Assert.Single(keys);
+        var during = recorder.Slices.Where(s => s.LinkSeconds <= 60).ToList();
+        var after = recorder.Slices.Where(s => s.LinkSeconds > 70).ToList();
+        Assert.NotEmpty(during);
+        Assert.NotEmpty(after);
+        Assert.All(during, s => Assert.True(s.WindowQber < LiveLink.QberAlarmThreshold, $"QBER {s.WindowQber} at {s.LinkSeconds} s"));
+        Assert.All(during, s => Assert.True(s.Alarm && s.AlarmReason == "decoy", $"no decoy alarm at {s.LinkSeconds} s (z {s.WindowDecoyGainZ})"));
+        Assert.All(after, s => Assert.False(s.Alarm, $"alarm after Eve at {s.LinkSeconds} s (z {s.WindowDecoyGainZ})"));
+        Assert.Equal(BlockRecord.Rejected, recorder.Blocks.Single(b => b.Index == 0).Outcome);
+    }
+
+    [Fact]
     public void Settings_OutOfRange_ThrowNamingTheParameter()
     {
         var e = Assert.Throws<ArgumentException>(() => new LiveLinkSettings { TimeScale = 0 }.Validated());

@@ -15,6 +15,10 @@ namespace Qkd.Testbed.Link;
 /// <param name="WindowY1Lower">Lower bound on the single-photon yield from the window's decoy statistics.</param>
 /// <param name="EveOn">Whether the attacker touched this slice (the simulator knows; the link does not).</param>
 /// <param name="Alarm">Whether the live alarm is raised after this slice (see <see cref="LiveLink"/>).</param>
+/// <param name="WindowDecoyGainZ">z of the decoy's share of the window's clicks against the honest channel
+/// (<see cref="Qkd.Bb84.Estimation.DecoyGainCheck"/>; NaN without a decoy): strongly negative under photon-number splitting.</param>
+/// <param name="AlarmReason">Why the alarm is raised ("qber", "decoy" or "qber+decoy"), empty when it is not.</param>
 public sealed record LinkSecond(
     string LinkId, double LinkSeconds, double RunSeconds, long Pulses, long Detections, long SiftedBits, double SiftedRateBps,
-    double QberSignal, double QberDecoy, double WindowQber, double WindowE1Upper, double WindowY1Lower, bool EveOn, bool Alarm);
+    double QberSignal, double QberDecoy, double WindowQber, double WindowE1Upper, double WindowY1Lower, bool EveOn, bool Alarm,
+    double WindowDecoyGainZ = double.NaN, string AlarmReason = "");

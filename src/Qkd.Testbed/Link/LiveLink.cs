@@ -25,7 +25,9 @@ namespace Qkd.Testbed.Link;
 /// when the simulator is slower. A block is distilled in the background once its last slice is released and is
 /// yielded when distillation ends, so post-processing latency is real.
 /// Live alarm: raised while the key-basis QBER over the last <see cref="LiveLinkSettings.AlarmWindowSeconds"/> of link
-/// time exceeds <see cref="QberAlarmThreshold"/> on at least <see cref="AlarmMinimumDisclosedBits"/> disclosed bits.
+/// time exceeds <see cref="QberAlarmThreshold"/> on at least <see cref="AlarmMinimumDisclosedBits"/> disclosed bits
+/// (intercept-resend, beam splitting with noise), or while the decoy's share of the window's clicks is far below
+/// the honest channel's (<see cref="DecoyGainCheck"/>: photon-number splitting, which leaves the QBER alone).
 /// A block is rejected when its final key is shorter than 64 bits (finite-key bound, QBER abort, or authentication
 /// cost), when verification fails or when the two final keys differ (compared in constant time); the reason is kept.
 /// </remarks>
@@ -200,12 +202,16 @@ public sealed class LiveLink : IKeySupply
         var windowSettings = SimulationSettings.FromLink(_link, _protocol, Math.Max(1, windowPulses), 0);
         var (windowQber, disclosed) = SimulationBlocks.KeyQber(windowSettings, summed);
         var estimate = SecurityEstimator.Estimate(windowSettings, summed);
-        var alarm = disclosed >= AlarmMinimumDisclosedBits && windowQber > QberAlarmThreshold;
+        var qberAlarm = disclosed >= AlarmMinimumDisclosedBits && windowQber > QberAlarmThreshold;
+        var decoyZ = DecoyGainCheck.ZScore(windowSettings, summed);
+        var decoyAlarm = DecoyGainCheck.Alarm(windowSettings, summed);
+        var alarm = qberAlarm || decoyAlarm;
+        var reason = qberAlarm && decoyAlarm ? "qber+decoy" : qberAlarm ? "qber" : decoyAlarm ? "decoy" : "";
         var zOnly = _protocol == ProtocolKind.ThreeState || slice.Settings.Estimation == EstimationMethod.OneDecoyFiniteKey;
         var decoy = s.Pulses.Length > 1 ? (zOnly ? s.ErrorRate(1, 0) : s.ErrorRate(1)) : double.NaN;
         _observer?.OnSlice(new LinkSecond(LinkId, (index + 1) * Settings.SliceSeconds, runSeconds, slice.Pulses, slice.Detections, slice.SiftedBits,
             slice.SiftedBits / Settings.SliceSeconds, zOnly ? s.ErrorRate(0, 0) : s.ErrorRate(0), decoy, windowQber, estimate.E1Upper, estimate.Y1Lower,
-            slice.Settings.Eve.IsActive, alarm));
+            slice.Settings.Eve.IsActive, alarm, decoyZ, reason));
     }
 
     private async Task DistilAsync(long index, SimulationResult[] slices, ChannelWriter<KeyBlock> keys, long started, CancellationToken ct)

@@ -50,9 +50,9 @@ public sealed class TunnelCommandTests
             var edgePort = FreePort();
             var plantPort = FreePort();
             var edge = Task.Run(() => CliHarness.Run(["tunnel", "listen", "--dev", net.DevJsonPath, "--listen", $"127.0.0.1:{edgePort}",
-                "--forward", $"127.0.0.1:{((IPEndPoint)service.LocalEndpoint).Port}", "--duration-s", "12", "--json", .. mode]));
+                "--forward", $"127.0.0.1:{((IPEndPoint)service.LocalEndpoint).Port}", "--duration-s", "20", "--json", .. mode]));
             var plant = Task.Run(() => CliHarness.Run(["tunnel", "connect", "--dev", net.DevJsonPath, "--local", $"127.0.0.1:{plantPort}",
-                "--peer", $"127.0.0.1:{edgePort}", "--duration-s", "10", "--json", .. mode]));
+                "--peer", $"127.0.0.1:{edgePort}", "--duration-s", "16", "--json", .. mode]));
             using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             while (true)
@@ -84,7 +84,7 @@ public sealed class TunnelCommandTests
             // The carried connection stays open for the whole run: fresh-key streams move it every 2 s, one key per move.
             var moves = pm.GetProperty("freshKeys").GetInt64();
             Assert.Equal(streamMode == "standard" ? 0 : moves, moves);
-            Assert.True(streamMode == "standard" || moves >= 1, $"no fresh key in a 10 s fresh-key stream: {p.Stdout}");
+            Assert.True(streamMode == "standard" || moves >= 1, $"no fresh key in a 16 s fresh-key stream: {p.Stdout}");
             Assert.Equal(1 + moves + pm.GetProperty("freshKeyFailures").GetInt64(), pm.GetProperty("keysConsumed").GetInt64());
             Assert.Equal(moves, em.GetProperty("freshKeys").GetInt64());
             Assert.Equal(4, pm.GetProperty("bytesOut").GetInt64());
