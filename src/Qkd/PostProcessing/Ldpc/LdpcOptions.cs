@@ -16,7 +16,7 @@ public sealed record LdpcOptions
     public double StartEfficiency { get; init; } = 1.1;
 
     /// <summary>Feedback rounds in which Alice reveals punctured bits after a failed decoding (0: one-way only).</summary>
-    public int BlindRounds { get; init; } = 15;
+    public int BlindRounds { get; init; } = 20;
 
     /// <summary>Bits revealed per blind round, as an efficiency step: ceil(step n h(Q)).</summary>
     public double RevealEfficiencyStep { get; init; } = 0.03;
@@ -25,7 +25,7 @@ public sealed record LdpcOptions
     public int MaxIterations { get; init; } = 60;
 
     /// <summary>Give an attempt up when unsatisfied checks fell by less than 10 % over this many iterations (0: never).</summary>
-    public int StallWindow { get; init; } = 8;
+    public int StallWindow { get; init; } = 4;
 
     /// <summary>alpha: check messages are scaled by it (multiples of 1/16 are used); 13/16 suits normalised min-sum.</summary>
     public double Normalisation { get; init; } = 1.0;
