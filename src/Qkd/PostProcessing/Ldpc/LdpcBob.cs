@@ -142,7 +142,8 @@ public sealed class LdpcBob
         var decided = _decided!;
         // The last attempt gets every iteration; earlier ones give up on a stall (a reveal follows).
         var last = _round >= _plan!.Rounds || _revealed >= _plan.Punctured;
-        var iterations = _decoder!.Run(decided, _options.MaxIterations, _options.Normalisation, stallWindow: last ? 0 : _options.StallWindow);
+        var iterations = _decoder!.Run(decided, _options.MaxIterations, _options.Normalisation, stallWindow: last ? 0 : _options.StallWindow,
+            rule: _options.CheckRule);
         Iterations += _decoder.LastIterations;
         if (iterations < 0)
         {

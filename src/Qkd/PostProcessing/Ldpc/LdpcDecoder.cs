@@ -4,7 +4,8 @@ using System.Runtime.Intrinsics;
 namespace Qkd.PostProcessing.Ldpc;
 
 /// <summary>
-/// Syndrome decoder for one <see cref="LdpcCode"/>: layered normalised min-sum belief propagation on 16-bit
+/// Syndrome decoder for one <see cref="LdpcCode"/>: layered belief propagation (box-plus sum-product or normalised
+/// min-sum check update, <see cref="LdpcCheckRule"/>) on 16-bit
 /// fixed-point log-likelihood ratios, the Z checks of a base row processed as vector lanes. Not thread-safe: one
 /// decoder per thread (buffers are reused between frames).
 /// </summary>
@@ -15,7 +16,8 @@ namespace Qkd.PostProcessing.Ldpc;
 /// the check constraint is XOR(bits) = s_c, so the sign of every message leaving check c is flipped when s_c = 1
 /// (Liveris, Xiong, Georghiades, IEEE Commun. Lett. 6, 440 (2002)).
 /// Per layer r and lane j (check c = r Z + j), with t_e = L_v - R_e for its edges e:
-/// R_e = (-1)^(s_c + sum_{e' != e} sign t_e') alpha min_{e' != e} |t_e'|, then L_v = t_e + R_e.
+/// R_e = (-1)^(s_c + sum_{e' != e} sign t_e') alpha min_{e' != e} |t_e'| (min-sum) or alpha |[+]_{e' != e} t_e'|
+/// (box-plus), then L_v = t_e + R_e.
 /// LLRs are ln(P(0)/P(1)) times <see cref="LlrScale"/>, clamped to +-<see cref="MaxMagnitude"/> so every sum fits
 /// in 16 bits. The scalar path (<c>vectorised: false</c>) is the reference: same arithmetic lane by lane.
 /// </remarks>
@@ -59,10 +61,10 @@ public sealed class LdpcDecoder
     /// when <paramref name="maxIterations"/> passed without satisfying every check.
     /// </summary>
     public int Decode(ReadOnlySpan<short> channel, ReadOnlySpan<byte> syndrome, Span<byte> decided, int maxIterations,
-        double normalisation = 0.75, bool vectorised = true)
+        double normalisation = 0.75, bool vectorised = true, LdpcCheckRule rule = LdpcCheckRule.NormalisedMinSum)
     {
         Load(channel, syndrome);
-        return Run(decided, maxIterations, normalisation, vectorised);
+        return Run(decided, maxIterations, normalisation, vectorised, rule: rule);
     }
 
     /// <summary>Starts a new frame: beliefs = channel LLRs, check messages = 0.</summary>
@@ -98,7 +100,8 @@ public sealed class LdpcDecoder
     /// <paramref name="stallWindow"/> w > 0 it also gives up (-1) when, from iteration 2w on, the number of
     /// unsatisfied checks fell by less than 10 % over the last w iterations.
     /// </summary>
-    public int Run(Span<byte> decided, int maxIterations, double normalisation = 0.75, bool vectorised = true, int stallWindow = 0)
+    public int Run(Span<byte> decided, int maxIterations, double normalisation = 0.75, bool vectorised = true, int stallWindow = 0,
+        LdpcCheckRule rule = LdpcCheckRule.NormalisedMinSum)
     {
         Guard.SameLength(decided.Length, _code.Length, "Decision buffer");
         Guard.InRange(maxIterations, 1, 10_000);
@@ -116,7 +119,7 @@ public sealed class LdpcDecoder
             LastIterations = iteration;
             for (var row = 0; row < _code.BaseRows; row++)
             {
-                Layer(row, alpha16, vector);
+                Layer(row, alpha16, vector, rule);
             }
             HardDecision(decided);
             if (Satisfies(decided, syndrome))
@@ -158,7 +161,7 @@ public sealed class LdpcDecoder
         return count;
     }
 
-    private void Layer(int row, short alpha16, bool vector)
+    private void Layer(int row, short alpha16, bool vector, LdpcCheckRule rule)
     {
         var z = _code.LiftingSize;
         var e0 = _code.RowStart[row];
@@ -175,14 +178,30 @@ public sealed class LdpcDecoder
         {
             for (var j = 0; j < z; j += Vector256<short>.Count)
             {
-                LanesVector(row, e0, degree, j, alpha16);
+                switch (rule)
+                {
+                    case LdpcCheckRule.BoxPlus:
+                        LanesVectorBoxPlus(row, e0, degree, j, alpha16);
+                        break;
+                    default:
+                        LanesVector(row, e0, degree, j, alpha16);
+                        break;
+                }
             }
         }
         else
         {
             for (var j = 0; j < z; j++)
             {
-                LaneScalar(row, e0, degree, j, alpha16);
+                switch (rule)
+                {
+                    case LdpcCheckRule.BoxPlus:
+                        LaneScalarBoxPlus(row, e0, degree, j, alpha16);
+                        break;
+                    default:
+                        LaneScalar(row, e0, degree, j, alpha16);
+                        break;
+                }
             }
         }
         for (var k = 0; k < degree; k++)
@@ -276,6 +295,100 @@ public sealed class LdpcDecoder
         {
             var t = _t[k * z + j];
             var magnitude = k == index ? m2 : m1;
+            var message = (short)(((acc ^ t) & 0x8000) != 0 ? -magnitude : magnitude);
+            _r[(e0 + k) * z + j] = message;
+            _t[k * z + j] = (short)Math.Clamp(t + message, -MaxMagnitude, MaxMagnitude);
+        }
+    }
+
+    /// <summary>The correction c(u) of <see cref="CorrectionScalar"/> on 16 lanes.</summary>
+    private static Vector256<short> CorrectionVector(Vector256<short> u)
+    {
+        var c = Vector256.Min(u, Vector256.Create(CorrectionCap)) * Vector256.Create((short)3);
+        var steep = Vector256.Create((short)22) - Vector256.ShiftRightArithmetic(c, 3);
+        var shallow = Vector256.Create((short)11) - Vector256.ShiftRightArithmetic(c, 5);
+        return Vector256.Max(Vector256.Max(steep, shallow), Vector256<short>.Zero);
+    }
+
+    private const short CorrectionCap = 255;
+
+    /// <summary>
+    /// c(u) ~ 32 ln(1 + e^(-u/32)) for u &gt;= 0 in fixed-point units: max(22 - 3u/8, 11 - 3u/32, 0) (integer
+    /// shifts, u capped at 255). Two chords of ln(1 + e^-x): through x = 0 and 1, and through x = 1.5 and 3; the
+    /// error is below 0.0625 natural units (2 fixed-point units; largest, 1.98, at u = 74) everywhere (pinned by
+    /// <c>LdpcDecoderTests.Correction_ApproximatesLogOnePlusExp</c>).
+    /// </summary>
+    internal static int CorrectionScalar(int u)
+    {
+        var c = Math.Min(u, CorrectionCap) * 3;
+        return Math.Max(Math.Max(22 - (c >> 3), 11 - (c >> 5)), 0);
+    }
+
+    /// <summary>
+    /// Box-plus check update on 16 lanes, forward-backward: F_k = |t_0| [+] ... [+] |t_(k-1)| is kept in the message
+    /// slot of edge k (its old message was consumed when t_k was formed), then a backward sweep gives edge k the
+    /// magnitude F_k [+] B_k, B_k = |t_(k+1)| [+] ... [+] |t_(d-1)|, scaled by alpha.
+    /// </summary>
+    private void LanesVectorBoxPlus(int row, int e0, int degree, int j, short alpha16)
+    {
+        var z = (nuint)_code.LiftingSize;
+        ref var t0 = ref MemoryMarshal.GetArrayDataReference(_t);
+        ref var r0 = ref MemoryMarshal.GetArrayDataReference(_r);
+        var lane = (nuint)j;
+        var edge = (nuint)e0 * z + lane;
+        var max = Vector256.Create(MaxMagnitude);
+        var min = Vector256.Create((short)-MaxMagnitude);
+        var acc = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_syndromeMask), (nuint)row * z + lane);
+        var forward = max;
+        for (var k = 0; k < degree; k++)
+        {
+            var tOffset = (nuint)k * z + lane;
+            var t = Vector256.Min(Vector256.Max(Vector256.LoadUnsafe(ref t0, tOffset) - Vector256.LoadUnsafe(ref r0, edge + (nuint)k * z), min), max);
+            t.StoreUnsafe(ref t0, tOffset);
+            forward.StoreUnsafe(ref r0, edge + (nuint)k * z);
+            forward = BoxPlusAnyVector(forward, Vector256.Abs(t));
+            acc ^= t;
+        }
+        var backward = max;
+        for (var k = degree - 1; k >= 0; k--)
+        {
+            var tOffset = (nuint)k * z + lane;
+            var t = Vector256.LoadUnsafe(ref t0, tOffset);
+            var magnitude = ScaleVector(BoxPlusAnyVector(Vector256.LoadUnsafe(ref r0, edge + (nuint)k * z), backward), alpha16);
+            backward = BoxPlusAnyVector(backward, Vector256.Abs(t));
+            var sign = Vector256.ShiftRightArithmetic(acc ^ t, 15);
+            var message = (magnitude ^ sign) - sign;
+            message.StoreUnsafe(ref r0, edge + (nuint)k * z);
+            Vector256.Min(Vector256.Max(t + message, min), max).StoreUnsafe(ref t0, tOffset);
+        }
+    }
+
+    /// <summary>|a [+] b| for a, b &gt;= 0 in any order: min(a, b) + c(a + b) - c(|a - b|), floored at 0.</summary>
+    private static Vector256<short> BoxPlusAnyVector(Vector256<short> a, Vector256<short> b)
+        => Vector256.Max(Vector256<short>.Zero, Vector256.Min(a, b) + CorrectionVector(a + b) - CorrectionVector(Vector256.Abs(a - b)));
+
+    private static short BoxPlusAnyScalar(short a, short b)
+        => (short)Math.Max(0, Math.Min(a, b) + CorrectionScalar(a + b) - CorrectionScalar(Math.Abs(a - b)));
+
+    private void LaneScalarBoxPlus(int row, int e0, int degree, int j, short alpha16)
+    {
+        var z = _code.LiftingSize;
+        int acc = _syndromeMask[row * z + j];
+        var forward = MaxMagnitude;
+        for (var k = 0; k < degree; k++)
+        {
+            var t = (short)Math.Clamp(_t[k * z + j] - _r[(e0 + k) * z + j], -MaxMagnitude, MaxMagnitude);
+            _t[k * z + j] = t;
+            _r[(e0 + k) * z + j] = forward;
+            forward = BoxPlusAnyScalar(forward, (short)Math.Abs(t));
+            acc ^= t;
+        }
+        var backward = MaxMagnitude;
+        for (var k = degree - 1; k >= 0; k--)
+        {
+            var t = _t[k * z + j];
+            var magnitude = ScaleScalar(BoxPlusAnyScalar(_r[(e0 + k) * z + j], backward), alpha16);
+            backward = BoxPlusAnyScalar(backward, (short)Math.Abs(t));
             var message = (short)(((acc ^ t) & 0x8000) != 0 ? -magnitude : magnitude);
             _r[(e0 + k) * z + j] = message;
             _t[k * z + j] = (short)Math.Clamp(t + message, -MaxMagnitude, MaxMagnitude);

@@ -20,7 +20,8 @@ namespace Qkd.PostProcessing.Ldpc;
 /// (2012), Sec. 3): after a failed decoding Alice reveals the values of the next punctured positions, which become
 /// shortened; each revealed bit adds one to the leak.
 /// Choice: leak_start = ceil(f_start n h(Q)); the mother code is the highest rate whose M covers
-/// leak_start + rounds * reveal, so p = M - leak_start (capped by the untainted candidates and by the slack).
+/// leak_start + min(rounds * reveal, N - n), so p = M - leak_start (capped by the untainted candidates and by the
+/// slack N - n); the blind rounds end early when the punctured bits run out.
 /// </remarks>
 public sealed class LdpcFramePlan
 {
@@ -114,9 +115,13 @@ public sealed class LdpcFramePlan
         var h = Entropy.Binary(Math.Clamp(qber, 1e-3, 0.2));
         var start = (int)Math.Ceiling(options.StartEfficiency * keyBits * h);
         var reveal = Math.Max(1, (int)Math.Ceiling(options.RevealEfficiencyStep * keyBits * h));
-        var needed = start + options.BlindRounds * reveal;
         var (columns, z) = LdpcCodeBook.Geometry(keyBits, options.FrameSlack);
         var slack = columns * z - keyBits;
+        // The reveals come out of the punctured bits, p = M - leak_start <= slack: a code with a larger M would
+        // raise the first leak above f_start, so the reserve is capped at the slack, and when the code that covers
+        // it overshoots the slack (M moves in steps of about RateStep N), the next higher rate is taken instead
+        // (fewer reveals available, first leak exact).
+        var needed = start + Math.Min(options.BlindRounds * reveal, slack);
         var index = 0;
         for (var i = LdpcCodeBook.RateCount(options.RateStep) - 1; i >= 0; i--)
         {
@@ -125,6 +130,12 @@ public sealed class LdpcFramePlan
                 index = i;
                 break;
             }
+        }
+        if (LdpcCodeBook.Checks(columns, z, index, options.RateStep) - start > slack
+            && index + 1 < LdpcCodeBook.RateCount(options.RateStep)
+            && LdpcCodeBook.Checks(columns, z, index + 1, options.RateStep) > start)
+        {
+            index++;
         }
         var code = LdpcCodeBook.Get(keyBits, index, options);
         var punctured = Math.Clamp(code.Checks - start, 0, Math.Min(slack, code.PuncturingOrder.Length));

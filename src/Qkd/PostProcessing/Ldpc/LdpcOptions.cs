@@ -13,22 +13,25 @@ public sealed record LdpcOptions
     public double FrameSlack { get; init; } = 0.1;
 
     /// <summary>Efficiency the first syndrome aims at: leak = f_start n h(Q) (before blind reveals).</summary>
-    public double StartEfficiency { get; init; } = 1.2;
+    public double StartEfficiency { get; init; } = 1.1;
 
     /// <summary>Feedback rounds in which Alice reveals punctured bits after a failed decoding (0: one-way only).</summary>
-    public int BlindRounds { get; init; } = 5;
+    public int BlindRounds { get; init; } = 20;
 
     /// <summary>Bits revealed per blind round, as an efficiency step: ceil(step n h(Q)).</summary>
-    public double RevealEfficiencyStep { get; init; } = 0.06;
+    public double RevealEfficiencyStep { get; init; } = 0.03;
 
     /// <summary>Belief-propagation iterations per decoding attempt.</summary>
     public int MaxIterations { get; init; } = 60;
 
     /// <summary>Give an attempt up when unsatisfied checks fell by less than 10 % over this many iterations (0: never).</summary>
-    public int StallWindow { get; init; } = 8;
+    public int StallWindow { get; init; } = 4;
 
-    /// <summary>alpha of normalised min-sum (multiples of 1/16 are used).</summary>
-    public double Normalisation { get; init; } = 0.8125;
+    /// <summary>alpha: check messages are scaled by it (multiples of 1/16 are used); 13/16 suits normalised min-sum.</summary>
+    public double Normalisation { get; init; } = 1.0;
+
+    /// <summary>Check-node update of the decoder.</summary>
+    public LdpcCheckRule CheckRule { get; init; } = LdpcCheckRule.BoxPlus;
 
     /// <summary>Spacing of the mother-code rates of the family.</summary>
     public double RateStep { get; init; } = 0.02;
@@ -46,6 +49,10 @@ public sealed record LdpcOptions
         Guard.InRange(MaxIterations, 1, 1000, nameof(MaxIterations));
         Guard.InRange(Normalisation, 0.5, 1, "", nameof(Normalisation));
         Guard.InRange(StallWindow, 0, 1000, nameof(StallWindow));
+        if (!Enum.IsDefined(CheckRule))
+        {
+            throw new ArgumentOutOfRangeException(nameof(CheckRule), CheckRule, "Unknown LDPC check rule.");
+        }
         Guard.InRange(RateStep, 0.005, 0.1, "", nameof(RateStep));
         return this;
     }

@@ -44,6 +44,29 @@ public class LdpcReconcilerTests
         Assert.InRange(fSum / frames, 1.05, 1.45);
     }
 
+    [Theory]
+    [InlineData(0.01)]
+    [InlineData(0.02)]
+    [InlineData(0.05)]
+    public void Reconcile_HundredFrames_FrameErrorRateAtMostOnePercent(double q)
+    {
+        // Issue 12: FER <= 1 % after the last blind round (defaults). 2 * 10^4-bit frames keep the test short; the
+        // 10^5-bit figures are in docs/postprocessing.md section 7.
+        const int n = 20_000;
+        const int frames = 100;
+        var failures = 0;
+        for (var i = 0; i < frames; i++)
+        {
+            var random = SimRandom.ForStream(1212, (ulong)i);
+            var alice = BitString.Random(n, ref random);
+            var bob = alice.Clone();
+            BinarySymmetricChannel.Apply(bob, q, ref random);
+            var result = LdpcReconciler.Reconcile(LdpcOptions.Default, q, alice, bob);
+            failures += result.Decoded && alice.Equals(bob) ? 0 : 1;
+        }
+        Assert.True(failures <= frames / 100, $"{failures} of {frames} frames failed at QBER {q}");
+    }
+
     [Fact]
     public void Reconcile_BelowCapacity_FailsAndSaysSo_LeakCountsEveryRevealedBit()
     {
