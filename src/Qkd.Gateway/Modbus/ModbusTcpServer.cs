@@ -42,22 +42,7 @@ public sealed class ModbusTcpServer : IAsyncDisposable
         }
     }
 
-    private async Task AcceptAsync()
-    {
-        while (true)
-        {
-            Socket s;
-            try
-            {
-                s = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            _ = ServeAsync(s);
-        }
-    }
+    private Task AcceptAsync() => AcceptLoop.RunAsync(_listener, s => _ = ServeAsync(s), _stop.Token);
 
     private async Task ServeAsync(Socket s)
     {

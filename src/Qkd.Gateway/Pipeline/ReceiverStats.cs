@@ -39,17 +39,9 @@ public sealed class ReceiverStats
 
     internal void OnDuplicate() => Interlocked.Increment(ref _duplicates);
 
-    internal void OnAckSent()
-    {
-        Interlocked.Increment(ref _acksSent);
-        Changed.Pulse();
-    }
+    internal void OnAckSent() => Bump(ref _acksSent);
 
-    internal void OnKmeRetry()
-    {
-        Interlocked.Increment(ref _kmeRetries);
-        Changed.Pulse();
-    }
+    internal void OnKmeRetry() => Bump(ref _kmeRetries);
 
     /// <summary>Rejections by reason.</summary>
     public IReadOnlyDictionary<RejectReason, long> Rejected
@@ -81,11 +73,7 @@ public sealed class ReceiverStats
         Interlocked.Add(ref _bytes, bytes);
     }
 
-    internal void OnProcessed()
-    {
-        Interlocked.Increment(ref _processed);
-        Changed.Pulse();
-    }
+    internal void OnProcessed() => Bump(ref _processed);
 
     internal void OnKeyFetched() => Interlocked.Increment(ref _keysFetched);
 
@@ -106,5 +94,11 @@ public sealed class ReceiverStats
         {
             _rejected[reason] = _rejected.GetValueOrDefault(reason) + 1;
         }
+    }
+
+    private void Bump(ref long counter)
+    {
+        Interlocked.Increment(ref counter);
+        Changed.Pulse();
     }
 }

@@ -23,30 +23,13 @@ public sealed class SenderStats
     /// <summary>enc_keys requests that failed at the transport level.</summary>
     public long KmeErrors => Interlocked.Read(ref _kmeErrors);
 
-    internal void OnSubmitted()
-    {
-        Interlocked.Increment(ref _submitted);
-        Changed.Pulse();
-    }
+    internal void OnSubmitted() => Bump(ref _submitted);
 
-    internal void OnDropped()
-    {
-        Interlocked.Increment(ref _dropped);
-        Changed.Pulse();
-    }
+    internal void OnDropped() => Bump(ref _dropped);
 
-    internal void OnKeyRefused()
-    {
-        Interlocked.Increment(ref _keyRefusals);
-        Changed.Pulse();
-    }
+    internal void OnKeyRefused() => Bump(ref _keyRefusals);
 
-    internal void OnKmeError()
-    {
-        Interlocked.Increment(ref _kmeErrors);
-        Changed.Pulse();
-    }
-
+    internal void OnKmeError() => Bump(ref _kmeErrors);
 
     /// <summary>Messages sealed (taken out of the plaintext queue into the outbox).</summary>
     public long Sealed => Interlocked.Read(ref _sealed);
@@ -81,27 +64,17 @@ public sealed class SenderStats
     /// </summary>
     public long GivenUp => Interlocked.Read(ref _givenUp);
 
-    internal void OnGivenUp()
-    {
-        Interlocked.Increment(ref _givenUp);
-        Changed.Pulse();
-    }
+    internal void OnGivenUp() => Bump(ref _givenUp);
 
-    internal void OnAcknowledged()
-    {
-        Interlocked.Increment(ref _acknowledged);
-        Changed.Pulse();
-    }
+    internal void OnAcknowledged() => Bump(ref _acknowledged);
 
-    internal void OnRetransmitted()
-    {
-        Interlocked.Increment(ref _retransmitted);
-        Changed.Pulse();
-    }
+    internal void OnRetransmitted() => Bump(ref _retransmitted);
 
-    internal void OnForgedAck()
+    internal void OnForgedAck() => Bump(ref _forgedAcks);
+
+    private void Bump(ref long counter)
     {
-        Interlocked.Increment(ref _forgedAcks);
+        Interlocked.Increment(ref counter);
         Changed.Pulse();
     }
 }

@@ -30,23 +30,11 @@ internal sealed class LoopbackServer : IAsyncDisposable
 
     public IPEndPoint Endpoint => (IPEndPoint)_listener.LocalEndpoint;
 
-    private async Task AcceptAsync()
+    private Task AcceptAsync() => AcceptLoop.RunAsync(_listener, s =>
     {
-        while (true)
-        {
-            Socket s;
-            try
-            {
-                s = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            s.NoDelay = true;
-            _ = Task.Factory.StartNew(() => Serve(s), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        }
-    }
+        s.NoDelay = true;
+        _ = Task.Factory.StartNew(() => Serve(s), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }, _stop.Token);
 
     private void Serve(Socket s)
     {

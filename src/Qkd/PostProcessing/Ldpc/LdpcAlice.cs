@@ -20,17 +20,22 @@ public sealed class LdpcAlice
     private readonly LdpcOptions _options;
     private readonly BitString _key;
     private readonly double _qber;
+    private readonly ISecretRandom _random;
     private LdpcFramePlan? _plan;
     private byte[]? _frame;
     private int _revealed;
     private int _round;
 
-    /// <summary>Alice with her key and the QBER estimate both parties agreed on.</summary>
-    public LdpcAlice(LdpcOptions options, double qberEstimate, BitString key)
+    /// <summary>
+    /// Alice with her key and the QBER estimate both parties agreed on. The punctured positions are filled from
+    /// <paramref name="random"/> (the host's secret randomness; the system CSPRNG when null).
+    /// </summary>
+    public LdpcAlice(LdpcOptions options, double qberEstimate, BitString key, ISecretRandom? random = null)
     {
         _options = Guard.NotNull(options).Validated();
         _key = Guard.NotNull(key);
         _qber = Guard.InRange(qberEstimate, 0, 0.5, "");
+        _random = random ?? CryptoRandom.Shared;
     }
 
     /// <summary>Bits disclosed about the key so far: M - p + revealed punctured bits.</summary>
@@ -55,7 +60,7 @@ public sealed class LdpcAlice
             frame[keyPositions[i]] = (byte)((words[i >> 6] >> (i & 63)) & 1);
         }
         var random = new byte[(plan.Punctured + 7) / 8];
-        CryptoRandom.Shared.Fill(random);
+        _random.Fill(random);
         for (var i = 0; i < plan.Punctured; i++)
         {
             frame[plan.PuncturedPositions[i]] = (byte)((random[i >> 3] >> (i & 7)) & 1);

@@ -212,7 +212,7 @@ internal static class BlockProtocol
             EpsilonCorrectness = ErrorVerification.EpsilonCorrectness(ReconciledBits);
             if (_shared.Options.Ldpc is { } ldpc)
             {
-                _ldpc = new LdpcAlice(ldpc, QberEstimate, _key);
+                _ldpc = new LdpcAlice(ldpc, QberEstimate, _key, _shared.Options.SecretRandom);
                 _phase = Phase.Cascade;
                 return Sent(_ldpc.Start());
             }
