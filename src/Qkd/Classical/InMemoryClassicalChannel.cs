@@ -47,6 +47,16 @@ public sealed class InMemoryClassicalChannel : IClassicalChannel
         return _outbox.WriteAsync(message.ToArray(), cancellationToken);
     }
 
+    /// <summary>
+    /// Sends a message the caller hands over and never touches again: queued as is, without the copy that
+    /// <see cref="SendAsync"/> makes so that a caller may reuse its buffer.
+    /// </summary>
+    internal ValueTask SendOwnedAsync(byte[] message, CancellationToken cancellationToken = default)
+    {
+        Traffic.RecordSend(message.Length);
+        return _outbox.WriteAsync(message, cancellationToken);
+    }
+
     /// <inheritdoc />
     public async ValueTask<byte[]> ReceiveAsync(CancellationToken cancellationToken = default)
     {

@@ -70,7 +70,16 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
             {
                 if (_outgoing.Count > 0 || answer)
                 {
-                    await channel.SendAsync(Encode(), abort.Token).ConfigureAwait(false);
+                    // Each message is a fresh array never touched again: the in-memory channel may keep it without a copy.
+                    var outgoing = Encode();
+                    if (channel is InMemoryClassicalChannel memory)
+                    {
+                        await memory.SendOwnedAsync(outgoing, abort.Token).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await channel.SendAsync(outgoing, abort.Token).ConfigureAwait(false);
+                    }
                     MessagesSent++;
                     _outgoing.Clear();
                 }
