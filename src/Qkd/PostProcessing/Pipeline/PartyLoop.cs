@@ -6,7 +6,7 @@ namespace Qkd.PostProcessing;
 /// <summary>
 /// One party's event loop over its end of the classical channel, keeping many blocks in flight: every channel
 /// message carries one frame per block that has something to say, the frames of a received message are
-/// handled in parallel (or one after the other, <see cref="PostProcessingOptions.ParallelFrames"/>), and all replies leave together in the next message. One channel round trip thus
+/// handled one after the other (or in parallel, <see cref="PostProcessingOptions.ParallelFrames"/>), and all replies leave together in the next message. One channel round trip thus
 /// advances every block in flight by one step, so latency is paid per step of the slowest block, not per
 /// parity. Alice admits blocks (up to K in flight, in index order, a new one whenever one finishes); Bob follows
 /// and answers every channel message (with no frames when he has nothing to say), so the channel is a strict
