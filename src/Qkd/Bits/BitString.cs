@@ -181,6 +181,11 @@ public sealed class BitString : IEquatable<BitString>
     /// <summary>Bytes, bit i of the string being bit (i % 8) of byte i / 8; the last byte zero-padded.</summary>
     public byte[] ToBytes()
     {
+        if (BitConverter.IsLittleEndian)
+        {
+            // The words' memory is already this byte order (the tail bits beyond Length are kept zero).
+            return System.Runtime.InteropServices.MemoryMarshal.AsBytes(_words.AsSpan())[..((Length + 7) / 8)].ToArray();
+        }
         var bytes = new byte[(Length + 7) / 8];
         for (var i = 0; i < bytes.Length; i++)
         {

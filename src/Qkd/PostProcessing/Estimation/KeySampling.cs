@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.Intrinsics.X86;
 using Qkd.Bits;
 
 namespace Qkd.PostProcessing;
@@ -44,7 +46,12 @@ public static class KeySampling
     /// <summary>The bits of <paramref name="key"/> outside the set positions of <paramref name="mask"/>, in order.</summary>
     public static BitString Remove(BitString key, BitString mask) => Compact(key, mask, false);
 
-    private static BitString Compact(BitString key, BitString mask, bool keepSet)
+    /// <summary>
+    /// The bits of <paramref name="key"/> where <paramref name="mask"/> is set (<paramref name="keepSet"/>) or clear,
+    /// in order. Word by word: the kept bits of a word are gathered with one parallel bit extract (BMI2 PEXT where
+    /// the CPU has it, else the portable loop) and appended at the output position, no branch per bit.
+    /// </summary>
+    internal static BitString Compact(BitString key, BitString mask, bool keepSet, bool useHardware = true)
     {
         Guard.SameLength(key.Length, mask.Length, "Key and sample mask");
         var ones = mask.PopCount();
@@ -52,6 +59,7 @@ public static class KeySampling
         var output = result.MutableWords;
         var k = key.Words;
         var m = mask.Words;
+        var hardware = useHardware && Bmi2.X64.IsSupported;
         var o = 0;
         for (var w = 0; w < k.Length; w++)
         {
@@ -60,17 +68,33 @@ public static class KeySampling
             {
                 keep &= (1UL << (key.Length & 63)) - 1;
             }
-            var bits = k[w];
-            while (keep != 0)
+            if (keep == 0)
             {
-                var b = System.Numerics.BitOperations.TrailingZeroCount(keep);
-                if (((bits >> b) & 1UL) != 0)
-                {
-                    output[o >> 6] |= 1UL << (o & 63);
-                }
-                o++;
-                keep &= keep - 1;
+                continue;
             }
+            var bits = hardware ? Bmi2.X64.ParallelBitExtract(k[w], keep) : ExtractPortable(k[w], keep);
+            var shift = o & 63;
+            output[o >> 6] |= bits << shift;
+            var count = BitOperations.PopCount(keep);
+            if (shift != 0 && shift + count > 64)
+            {
+                output[(o >> 6) + 1] |= bits >> (64 - shift);
+            }
+            o += count;
+        }
+        return result;
+    }
+
+    /// <summary>Parallel bit extract: the bits of <paramref name="value"/> under <paramref name="mask"/>, packed from bit 0.</summary>
+    private static ulong ExtractPortable(ulong value, ulong mask)
+    {
+        ulong result = 0;
+        var o = 0;
+        while (mask != 0)
+        {
+            var b = BitOperations.TrailingZeroCount(mask);
+            result |= ((value >> b) & 1UL) << o++;
+            mask &= mask - 1;
         }
         return result;
     }

@@ -32,6 +32,22 @@ public static class Gf64
         return Reduce(lo, hi);
     }
 
+    /// <summary>
+    /// Four Horner steps at once: ((((h + w0) k + w1) k + w2) k + w3) k = (h + w0) k^4 + w1 k^3 + w2 k^2 + w3 k, given
+    /// k1..k4 = k, k^2, k^3, k^4. The four carry-less products are independent (no wait on the previous product's
+    /// latency) and, multiplication being linear over GF(2), are summed before one reduction; the result is the
+    /// same field element as four <see cref="Multiply"/> steps.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong HornerStep4(ulong h, ulong w0, ulong w1, ulong w2, ulong w3, ulong k1, ulong k2, ulong k3, ulong k4)
+    {
+        var lo = CarrylessMultiply.Multiply(h ^ w0, k4, out var hi);
+        lo ^= CarrylessMultiply.Multiply(w1, k3, out var hi1);
+        lo ^= CarrylessMultiply.Multiply(w2, k2, out var hi2);
+        lo ^= CarrylessMultiply.Multiply(w3, k1, out var hi3);
+        return Reduce(lo, hi ^ hi1 ^ hi2 ^ hi3);
+    }
+
     /// <summary>Reduces hi * x^64 + lo modulo the field polynomial.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Reduce(ulong lo, ulong hi)

@@ -6,7 +6,7 @@ namespace Qkd.PostProcessing;
 /// <summary>
 /// One party's event loop over its end of the classical channel, keeping many blocks in flight: every channel
 /// message carries one frame per block that has something to say, the frames of a received message are
-/// handled in parallel, and all replies leave together in the next message. One channel round trip thus
+/// handled one after the other (or in parallel, <see cref="PostProcessingOptions.ParallelFrames"/>), and all replies leave together in the next message. One channel round trip thus
 /// advances every block in flight by one step, so latency is paid per step of the slowest block, not per
 /// parity. Alice admits blocks (up to K in flight, in index order, a new one whenever one finishes); Bob follows
 /// and answers every channel message (with no frames when he has nothing to say), so the channel is a strict
@@ -27,7 +27,7 @@ namespace Qkd.PostProcessing;
 /// whole run, independent of how fast the host computes.
 /// </remarks>
 internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int inFlight, long latencyTicks, long[] finishTicks,
-    CancellationTokenSource abort, Func<int, BlockProtocol.IBlockParty> create, bool admitsBlocks, int epoch, TimeSpan receiveTimeout, TimeProvider time, int maxFramesPerBlock)
+    CancellationTokenSource abort, Func<int, BlockProtocol.IBlockParty> create, bool admitsBlocks, int epoch, TimeSpan receiveTimeout, TimeProvider time, int maxFramesPerBlock, bool parallelFrames)
 {
     private const int HeaderBytes = 16;
     private const int FrameHeaderBytes = 12;
@@ -70,7 +70,16 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
             {
                 if (_outgoing.Count > 0 || answer)
                 {
-                    await channel.SendAsync(Encode(), abort.Token).ConfigureAwait(false);
+                    // Each message is a fresh array never touched again: the in-memory channel may keep it without a copy.
+                    var outgoing = Encode();
+                    if (channel is InMemoryClassicalChannel memory)
+                    {
+                        await memory.SendOwnedAsync(outgoing, abort.Token).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await channel.SendAsync(outgoing, abort.Token).ConfigureAwait(false);
+                    }
                     MessagesSent++;
                     _outgoing.Clear();
                 }
@@ -231,13 +240,16 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
             }
             parties[i] = party;
         }
-        if (count == 1)
+        if (parallelFrames && count > 1)
         {
-            replies[0] = HandleOne(parties[0], frames[0].Payload);
+            Parallel.For(0, count, i => replies[i] = HandleOne(parties[i], frames[i].Payload));
         }
         else
         {
-            Parallel.For(0, count, i => replies[i] = HandleOne(parties[i], frames[i].Payload));
+            for (var i = 0; i < count; i++)
+            {
+                replies[i] = HandleOne(parties[i], frames[i].Payload);
+            }
         }
         for (var i = 0; i < count; i++)
         {

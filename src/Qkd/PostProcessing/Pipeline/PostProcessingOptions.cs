@@ -24,6 +24,14 @@ public sealed record PostProcessingOptions
     /// <summary>Blocks processed concurrently (each with its own conversation on the shared channel).</summary>
     public int MaxBlocksInFlight { get; init; } = 32;
 
+    /// <summary>
+    /// Handle the frames of one channel message on several cores (<see cref="Parallel.For(int, int, Action{int})"/>)
+    /// instead of one after the other on the receiving thread. Off by default: a frame is a few microseconds of
+    /// Cascade, and on the shared 2-core machine the fork-join per message was ahead in only half of the same-run
+    /// comparisons, behind by 2x in the least loaded one, and twice as variable (docs/postprocessing.md, pipeline speed).
+    /// </summary>
+    public bool ParallelFrames { get; init; }
+
     /// <summary>Public seed of the Cascade shuffles for the session.</summary>
     public ulong ShuffleSeed { get; init; } = 0x5EED;
 
