@@ -250,8 +250,11 @@ public class TranscriptAuthenticationTests
     {
         var (honest, _) = await RunUnderAttack(side, -1, Attack.FlipBit, 37, ldpc: true);
         Assert.Equal(LdpcOptions.MethodName, honest.Report.Method);
-        Assert.All(honest.Report.Blocks, r => Assert.Equal(BlockOutcome.Secret, r.Outcome));
-        Assert.All(honest.AliceKeys, k => Assert.NotNull(k));
+        // LDPC has a small frame error rate and the sample positions come from the CSPRNG, so an honest block may
+        // end as a frame error (no key, never a mismatch); what this test needs is honest blocks that deliver.
+        Assert.All(honest.Report.Blocks, r => Assert.True(r.Outcome is BlockOutcome.Secret or BlockOutcome.FrameError, r.Outcome.ToString()));
+        Assert.Contains(honest.Report.Blocks, r => r.Outcome == BlockOutcome.Secret);
+        Assert.All(honest.Report.Blocks.Zip(honest.AliceKeys), p => Assert.Equal(p.First.Outcome == BlockOutcome.Secret, p.Second is not null));
         var messages = (int)(side == Party.Alice ? honest.Report.ChannelMessages + 1 : honest.Report.ChannelMessages) / 2;
         var acted = 0;
         for (var k = 0; k < messages; k++)
