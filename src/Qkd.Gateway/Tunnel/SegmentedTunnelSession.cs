@@ -100,6 +100,9 @@ internal sealed class SegmentedTunnelSession : IDisposable
 
     private TaskCompletionSource<bool>? _following;
 
+    /// <summary>Ends the carried connection (a queued segment failed, so the stream cannot keep its order); idempotent.</summary>
+    public void Abort() => Close();
+
     /// <summary>Following move, second half: moves the sending direction onto <paramref name="next"/>; false when the session has ended.</summary>
     public bool FollowTo(TlsSegment next) => SwitchSending(next);
 
@@ -121,9 +124,13 @@ internal sealed class SegmentedTunnelSession : IDisposable
     private bool SwitchSending(TlsSegment next)
     {
         TlsSegment old;
-        var start = Stopwatch.GetTimestamp();
+        long start;
+        TimeSpan held;
         lock (_write)
         {
+            // Timed inside the lock, as a KeyUpdate is: waiting for the record being written is the stream flowing,
+            // not a stall; what the move adds is the time it holds the sending direction.
+            start = Stopwatch.GetTimestamp();
             if (_closed)
             {
                 return false;
@@ -141,8 +148,8 @@ internal sealed class SegmentedTunnelSession : IDisposable
                 return false;
             }
             _sending = next;
+            held = Stopwatch.GetElapsedTime(start);
         }
-        var held = Stopwatch.GetElapsedTime(start);
         _metrics.FreshKeyMoved(held);
         TunnelLog.FreshKey(_logger, _id, next.Number, next.KeyId, held.TotalMilliseconds);
         old.Release();

@@ -56,7 +56,7 @@ public sealed class TunnelConnector(IPEndPoint local, EndPoint peer, TunnelKeySo
             {
                 await Task.Delay(Settings.FreshKeyInterval, Time, ct).ConfigureAwait(false);
                 var number = session.NextSegmentNumber;
-                var opened = await OpenAsync(session.StreamId, number, ct).ConfigureAwait(false);
+                var opened = await OpenAsync(session.StreamId, number, ct, sendHeader: false).ConfigureAwait(false);
                 if (opened.Failure is { } failure)
                 {
                     Metrics.FreshKeyFailed();
@@ -65,7 +65,21 @@ public sealed class TunnelConnector(IPEndPoint local, EndPoint peer, TunnelKeySo
                 }
                 session.NextSegmentNumber = number + 1;
                 var segment = opened.Segment!.Segment;
+                // Queue the segment for this end's reader before the header lets the peer move: when the peer's
+                // end-of-segment frame arrives, the reader finds the next segment waiting.
                 var moved = session.OfferAsync(segment);
+                try
+                {
+                    segment.Stream.Write(SegmentWire.Header(session.StreamId, number));
+                    segment.Stream.Flush();
+                }
+                catch (IOException e)
+                {
+                    Metrics.FreshKeyFailed();
+                    TunnelLog.FreshKeyFailed(Logger, id, $"segment {number} failed before its header: {e.Message}");
+                    session.Abort();
+                    return;
+                }
                 try
                 {
                     await moved.WaitAsync(Settings.HandshakeTimeout, Time, ct).ConfigureAwait(false);
@@ -95,7 +109,7 @@ public sealed class TunnelConnector(IPEndPoint local, EndPoint peer, TunnelKeySo
     /// A QKD key from the KME, a TCP connection to the peer, the TLS 1.3 handshake under that key, and (fresh-key
     /// streams) the segment header; or the reason it failed, with everything opened closed again.
     /// </summary>
-    private async Task<Opened> OpenAsync(Guid streamId, uint number, CancellationToken ct)
+    private async Task<Opened> OpenAsync(Guid streamId, uint number, CancellationToken ct, bool sendHeader = true)
     {
         using var key = await keys.NextKeyAsync(Settings.KeyWait, ct).ConfigureAwait(false);
         if (key is null)
@@ -124,7 +138,7 @@ public sealed class TunnelConnector(IPEndPoint local, EndPoint peer, TunnelKeySo
             try
             {
                 protocol.Connect(client);
-                if (Settings.FreshKeyStreams)
+                if (Settings.FreshKeyStreams && sendHeader)
                 {
                     protocol.Stream.Write(SegmentWire.Header(streamId, number));
                     protocol.Stream.Flush();
