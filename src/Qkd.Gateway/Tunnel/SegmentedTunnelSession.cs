@@ -164,19 +164,11 @@ internal sealed class SegmentedTunnelSession : IDisposable
             {
                 return false;
             }
-            var start = Stopwatch.GetTimestamp();
-            try
-            {
-                _sending.Protocol.UpdateKeys();
-            }
-            catch (IOException)
+            if (!SessionSteps.KeyUpdate(_sending.Protocol, _id, _metrics, _logger))
             {
                 return false;
             }
-            var held = Stopwatch.GetElapsedTime(start);
-            _metrics.KeyUpdated(held);
             _rekeys++;
-            TunnelLog.KeyUpdated(_logger, _id, held.TotalMilliseconds);
             return true;
         }
     }
@@ -248,13 +240,7 @@ internal sealed class SegmentedTunnelSession : IDisposable
                 {
                     break;
                 }
-                var start = Stopwatch.GetTimestamp();
-                for (var sent = 0; sent < n;)
-                {
-                    sent += _plain.Send(payload, sent, n - sent, SocketFlags.None);
-                }
-                _metrics.ForwardMs.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                _metrics.AddIn(n);
+                SessionSteps.ToPlain(_plain, payload, n, _metrics);
                 _bytesIn += n;
             }
         }
@@ -307,14 +293,7 @@ internal sealed class SegmentedTunnelSession : IDisposable
         {
             segment.Close();
         }
-        try
-        {
-            _plain.Shutdown(SocketShutdown.Both);
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-        }
-        _plain.Close();
+        SessionSteps.ClosePlain(_plain);
     }
 
     /// <summary>Releases the end-of-stream signal; call after <see cref="Run"/> and every user of <see cref="Ended"/> have finished.</summary>

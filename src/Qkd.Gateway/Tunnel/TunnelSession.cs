@@ -43,19 +43,11 @@ internal sealed class TunnelSession(long id, Socket plain, IKeyUpdatingProtocol 
             {
                 return false;
             }
-            var start = Stopwatch.GetTimestamp();
-            try
-            {
-                tls.UpdateKeys();
-            }
-            catch (IOException)
+            if (!SessionSteps.KeyUpdate(tls, id, metrics, logger))
             {
                 return false;
             }
-            var held = Stopwatch.GetElapsedTime(start);
-            metrics.KeyUpdated(held);
             _rekeys++;
-            TunnelLog.KeyUpdated(logger, id, held.TotalMilliseconds);
             return true;
         }
     }
@@ -107,13 +99,7 @@ internal sealed class TunnelSession(long id, Socket plain, IKeyUpdatingProtocol 
                 {
                     break;
                 }
-                var start = Stopwatch.GetTimestamp();
-                for (var sent = 0; sent < n;)
-                {
-                    sent += plain.Send(buffer, sent, n - sent, SocketFlags.None);
-                }
-                metrics.ForwardMs.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                metrics.AddIn(n);
+                SessionSteps.ToPlain(plain, buffer, n, metrics);
                 _bytesIn += n;
             }
         }
@@ -143,13 +129,6 @@ internal sealed class TunnelSession(long id, Socket plain, IKeyUpdatingProtocol 
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {
         }
-        try
-        {
-            plain.Shutdown(SocketShutdown.Both);
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-        }
-        plain.Close();
+        SessionSteps.ClosePlain(plain);
     }
 }

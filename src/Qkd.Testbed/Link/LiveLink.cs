@@ -203,8 +203,7 @@ public sealed class LiveLink : IKeySupply
         var (windowQber, disclosed) = SimulationBlocks.KeyQber(windowSettings, summed);
         var estimate = SecurityEstimator.Estimate(windowSettings, summed);
         var qberAlarm = disclosed >= AlarmMinimumDisclosedBits && windowQber > QberAlarmThreshold;
-        var decoyZ = DecoyGainCheck.ZScore(windowSettings, summed);
-        var decoyAlarm = DecoyGainCheck.Alarm(windowSettings, summed);
+        var (decoyZ, decoyAlarm) = DecoyGainCheck.Evaluate(windowSettings, summed);
         var alarm = qberAlarm || decoyAlarm;
         var reason = qberAlarm && decoyAlarm ? "qber+decoy" : qberAlarm ? "qber" : decoyAlarm ? "decoy" : "";
         var zOnly = _protocol == ProtocolKind.ThreeState || slice.Settings.Estimation == EstimationMethod.OneDecoyFiniteKey;

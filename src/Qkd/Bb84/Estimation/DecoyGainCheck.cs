@@ -22,31 +22,36 @@ public static class DecoyGainCheck
     /// <summary>Alarm threshold on z: a decoy share five standard deviations low (about 3e-7 per honest window).</summary>
     public const double AlarmZ = -5;
 
-    /// <summary>Expected honest decoy clicks the window needs before the check may raise an alarm.</summary>
+    /// <summary>
+    /// Expected honest decoy clicks the window needs before the check may raise an alarm: below about 100 the normal
+    /// approximation of the binomial tail behind <see cref="AlarmZ"/> is poor (np(1-p) &gt;= 10 is the usual rule).
+    /// </summary>
     public const double MinimumExpectedDecoyClicks = 100;
 
+    /// <summary>z and the alarm verdict of one window, computed once (see <see cref="Evaluate(SimulationSettings, SiftingStatistics, int)"/>).</summary>
+    /// <param name="Z">z of the decoy's share of the clicks; NaN without a decoy or clicks.</param>
+    /// <param name="Alarm">True when the window holds enough clicks and <paramref name="Z"/> &lt;= <see cref="AlarmZ"/>.</param>
+    public readonly record struct Verdict(double Z, bool Alarm);
+
     /// <summary>
-    /// z of the decoy's share of the clicks at the signal (index 0) and decoy (index <paramref name="decoy"/>)
-    /// intensities against the honest channel of <paramref name="settings"/>; NaN without a decoy or clicks.
+    /// The check of the clicks at the signal (index 0) and decoy (index <paramref name="decoy"/>) intensities against
+    /// the honest channel of <paramref name="settings"/>.
     /// </summary>
-    public static double ZScore(SimulationSettings settings, SiftingStatistics statistics, int decoy = 1)
+    public static Verdict Evaluate(SimulationSettings settings, SiftingStatistics statistics, int decoy = 1)
     {
         Guard.NotNull(settings);
         Guard.NotNull(statistics);
-        var (expected, z) = Evaluate(settings, statistics, decoy);
-        return expected > 0 ? z : double.NaN;
+        var (expected, z) = Score(settings, statistics, decoy);
+        return expected > 0 ? new Verdict(z, expected >= MinimumExpectedDecoyClicks && z <= AlarmZ) : new Verdict(double.NaN, false);
     }
 
-    /// <summary>True when the window holds enough clicks and the decoy's share is <see cref="AlarmZ"/> or more below the honest one.</summary>
-    public static bool Alarm(SimulationSettings settings, SiftingStatistics statistics, int decoy = 1)
-    {
-        Guard.NotNull(settings);
-        Guard.NotNull(statistics);
-        var (expected, z) = Evaluate(settings, statistics, decoy);
-        return expected >= MinimumExpectedDecoyClicks && z <= AlarmZ;
-    }
+    /// <summary>z of <see cref="Evaluate(SimulationSettings, SiftingStatistics, int)"/>.</summary>
+    public static double ZScore(SimulationSettings settings, SiftingStatistics statistics, int decoy = 1) => Evaluate(settings, statistics, decoy).Z;
 
-    private static (double ExpectedDecoyClicks, double Z) Evaluate(SimulationSettings settings, SiftingStatistics s, int decoy)
+    /// <summary>The alarm verdict of <see cref="Evaluate(SimulationSettings, SiftingStatistics, int)"/>.</summary>
+    public static bool Alarm(SimulationSettings settings, SiftingStatistics statistics, int decoy = 1) => Evaluate(settings, statistics, decoy).Alarm;
+
+    private static (double ExpectedDecoyClicks, double Z) Score(SimulationSettings settings, SiftingStatistics s, int decoy)
     {
         if (settings.Intensities.Length <= decoy || s.Pulses.Length <= decoy || decoy < 1)
         {
