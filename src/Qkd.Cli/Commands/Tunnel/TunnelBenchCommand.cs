@@ -41,7 +41,7 @@ public static class TunnelBenchCommand
                 var file = DevNetworkFile.Load(net.DevJsonPath);
                 using var a = new EtsiKeyClient(file.Credentials("SAE_A"));
                 using var b = new EtsiKeyClient(file.Credentials("SAE_B"));
-                using var logs = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+                using var logs = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
                 result = await LoopbackBenchmark.RunAsync(a, "SAE_B", b, "SAE_A", options, logs.CreateLogger("qkd.tunnel"), ct);
             }
             try

@@ -50,7 +50,7 @@ public static class TunnelEndCommand
             var local = HostPort.ParseBindable(firstText, first.Name);
             var remote = HostPort.Parse(secondText, second.Name);
 
-            using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+            using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Information));
             var logger = loggerFactory.CreateLogger("qkd.tunnel");
             using var kme = new EtsiKeyClient(credentials);
             var metrics = new TunnelMetrics();
