@@ -51,22 +51,12 @@ public sealed class TunnelCommandTests
             var plantPort = FreePort();
             var edge = Task.Run(() => CliHarness.Run(["tunnel", "listen", "--dev", net.DevJsonPath, "--listen", $"127.0.0.1:{edgePort}",
                 "--forward", $"127.0.0.1:{((IPEndPoint)service.LocalEndpoint).Port}", "--duration-s", "20", "--json", .. mode]));
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            // The plant end refuses a connection whose edge is not listening yet: start it once the edge is up.
+            (await ConnectWhenUpAsync(edgePort, cts.Token)).Dispose();
             var plant = Task.Run(() => CliHarness.Run(["tunnel", "connect", "--dev", net.DevJsonPath, "--local", $"127.0.0.1:{plantPort}",
                 "--peer", $"127.0.0.1:{edgePort}", "--duration-s", "16", "--json", .. mode]));
-            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            while (true)
-            {
-                try
-                {
-                    await client.ConnectAsync(IPAddress.Loopback, plantPort, cts.Token);
-                    break;
-                }
-                catch (SocketException)
-                {
-                    await Task.Yield();
-                }
-            }
+            using var client = await ConnectWhenUpAsync(plantPort, cts.Token);
             await client.SendAsync("PING"u8.ToArray(), cts.Token);
             using var accepted = await service.AcceptSocketAsync(cts.Token);
             var got = new byte[4];
@@ -98,6 +88,25 @@ public sealed class TunnelCommandTests
             }
             catch (IOException)
             {
+            }
+        }
+    }
+
+    /// <summary>A connection to 127.0.0.1:<paramref name="port"/> once something listens there (a fresh socket per attempt).</summary>
+    private static async Task<Socket> ConnectWhenUpAsync(int port, CancellationToken ct)
+    {
+        while (true)
+        {
+            var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                await s.ConnectAsync(IPAddress.Loopback, port, ct);
+                return s;
+            }
+            catch (SocketException)
+            {
+                s.Dispose();
+                await Task.Delay(20, ct);
             }
         }
     }
