@@ -189,41 +189,10 @@ public sealed partial class StateVector
         }
         // Several controls: enumerate only the indices with target 0 and every control 1 by inserting
         // zero bits at the sorted positions of target and controls into a counter, then setting the controls.
-        Span<int> positions = stackalloc int[3];
-        var count = SortedBitPositions(controlMask | stride, positions);
-        var zeros = positions[..count];
-        var iterations = Dimension >> count;
-        for (var k = 0; k < iterations; k++)
+        foreach (var i in new PairIndices(controlMask, stride, Dimension))
         {
-            var i = PairIndex(k, zeros, controlMask);
             (a[i], a[i + stride]) = (a[i + stride], a[i]);
         }
-    }
-
-    /// <summary>
-    /// The k-th index with zero bits at <paramref name="zeroPositions"/> (sorted, increasing) and the bits of
-    /// <paramref name="controlMask"/> set: the low amplitude of the k-th pair a gate with those controls touches.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int PairIndex(int k, ReadOnlySpan<int> zeroPositions, int controlMask)
-    {
-        foreach (var position in zeroPositions)
-        {
-            k = InsertZeroBit(k, position);
-        }
-        return k | controlMask;
-    }
-
-    /// <summary>Writes the set bit positions of <paramref name="mask"/> (at most 3) in increasing order; returns how many.</summary>
-    private static int SortedBitPositions(int mask, Span<int> positions)
-    {
-        var n = 0;
-        while (mask != 0)
-        {
-            positions[n++] = BitOperations.TrailingZeroCount(mask);
-            mask &= mask - 1;
-        }
-        return n;
     }
 
     /// <summary>The general 2x2 kernel, optionally restricted to indices whose control bits are set.</summary>
@@ -251,19 +220,63 @@ public sealed partial class StateVector
         var stride = 1 << target;
         double ar = g.M00.Real, ai = g.M00.Imaginary, br = g.M01.Real, bi = g.M01.Imaginary;
         double cr = g.M10.Real, ci = g.M10.Imaginary, dr = g.M11.Real, di = g.M11.Imaginary;
-        Span<int> positions = stackalloc int[3];
-        var count = SortedBitPositions(controlMask | stride, positions);
-        var zeros = positions[..count];
-        var iterations = Dimension >> count;
-        for (var k = 0; k < iterations; k++)
+        foreach (var i in new PairIndices(controlMask, stride, Dimension))
         {
-            var i = PairIndex(k, zeros, controlMask);
             var j = i + stride;
             double x0r = d[2 * i], x0i = d[2 * i + 1], x1r = d[2 * j], x1i = d[2 * j + 1];
             d[2 * i] = ar * x0r - ai * x0i + br * x1r - bi * x1i;
             d[2 * i + 1] = ar * x0i + ai * x0r + br * x1i + bi * x1r;
             d[2 * j] = cr * x0r - ci * x0i + dr * x1r - di * x1i;
             d[2 * j + 1] = cr * x0i + ci * x0r + dr * x1i + di * x1r;
+        }
+    }
+    /// <summary>
+    /// The low index of every amplitude pair a gate on <c>stride = 2^t</c> with the control bits
+    /// <c>controlMask</c> (at most two) touches, in increasing order: the k-th such index has zero bits inserted
+    /// at the sorted positions of the target and the controls, then the control bits set. A struct enumerator,
+    /// so <c>foreach</c> over it allocates nothing.
+    /// </summary>
+    private struct PairIndices
+    {
+        private readonly int _low, _middle, _high, _count, _controlMask, _iterations;
+        private int _k;
+
+        public PairIndices(int controlMask, int stride, int dimension)
+        {
+            Span<int> positions = [0, 0, 0];
+            var mask = controlMask | stride;
+            while (mask != 0)
+            {
+                positions[_count++] = BitOperations.TrailingZeroCount(mask);
+                mask &= mask - 1;
+            }
+            (_low, _middle, _high) = (positions[0], positions[1], positions[2]);
+            _controlMask = controlMask;
+            _iterations = dimension >> _count;
+            _k = -1;
+        }
+
+        public int Current { get; private set; }
+
+        public readonly PairIndices GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            if (++_k >= _iterations)
+            {
+                return false;
+            }
+            var index = InsertZeroBit(_k, _low);
+            if (_count > 1)
+            {
+                index = InsertZeroBit(index, _middle);
+            }
+            if (_count > 2)
+            {
+                index = InsertZeroBit(index, _high);
+            }
+            Current = index | _controlMask;
+            return true;
         }
     }
 }

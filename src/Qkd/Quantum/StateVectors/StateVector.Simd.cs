@@ -81,17 +81,19 @@ public sealed partial class StateVector
             }
             return;
         }
-        var stride = 1 << target;
-        for (var block = 0; block < Dimension; block += stride << 1)
+        // Target >= 1: each block of 2^(t+1) amplitudes is two runs of 2^t (2^(t+1) doubles, a whole number of
+        // vectors) that trade places through a small stack buffer, by vectorised span copies.
+        var run = 2 << target;
+        Span<double> carry = stackalloc double[Math.Min(run, 256)];
+        for (var block = 0; block < d.Length; block += run << 1)
         {
-            var end = 2 * (block + stride);
-            for (var i = 2 * block; i < end; i += 4)
+            for (var offset = 0; offset < run; offset += carry.Length)
             {
-                var j = i + 2 * stride;
-                var x0 = Vector256.LoadUnsafe(ref origin, (nuint)i);
-                var x1 = Vector256.LoadUnsafe(ref origin, (nuint)j);
-                x1.StoreUnsafe(ref origin, (nuint)i);
-                x0.StoreUnsafe(ref origin, (nuint)j);
+                var low = d.Slice(block + offset, carry.Length);
+                var high = d.Slice(block + run + offset, carry.Length);
+                low.CopyTo(carry);
+                high.CopyTo(low);
+                carry.CopyTo(high);
             }
         }
     }
