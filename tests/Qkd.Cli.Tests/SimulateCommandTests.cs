@@ -22,6 +22,7 @@ public class SimulateCommandTests
         Assert.Equal("signal", signal.GetProperty("name").GetString());
         Assert.True(signal.GetProperty("gain").GetDouble() > 0);
         Assert.True(signal.GetProperty("qber").GetDouble() is > 0 and < 0.1);
+        Assert.Equal(signal.GetProperty("disclosed").GetInt64(), signal.GetProperty("disclosedBits").GetInt64());
         Assert.Equal(5UL, root.GetProperty("seed").GetUInt64());
     }
 

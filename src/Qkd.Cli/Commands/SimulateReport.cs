@@ -65,7 +65,11 @@ internal sealed record SimulateReport(
 /// <summary>One intensity in the --json output.</summary>
 internal sealed record IntensityReport(
     string Name, double MeanPhotonNumber, double Probability, long Pulses, long Detections, double Gain,
-    long SiftedZ, long SiftedX, long Disclosed, long Errors, double Qber, double QberZ, double QberX);
+    long SiftedZ, long SiftedX, long Disclosed, long Errors, double Qber, double QberZ, double QberX)
+{
+    /// <summary><see cref="Disclosed"/> under its unit-suffixed name (issue 14); the old name stays for scripts.</summary>
+    public long DisclosedBits => Disclosed;
+}
 
 /// <summary>The --distill part of `qkd simulate --json`: pulses carried to secret key beside the analytic model.</summary>
 /// <remarks>

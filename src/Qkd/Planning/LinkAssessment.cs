@@ -19,4 +19,8 @@ namespace Qkd.Planning;
 /// <param name="MaxClassicalLaunchDbm">Highest launch power per classical channel still leaving a key (NaN: none; +inf: no classical channels).</param>
 public sealed record LinkAssessment(string FibreId, string TransmitterId, string ReceiverId, double FibreLossDb, double ExtraLossDb,
     double WdmLossDb, double SwitchLossDb, double TotalLossDb, double NoiseCountPerPulse, double Qber, double TimeShare,
-    double SecretKeyRateBps, double Aes256KeysPerSecond, double DemandKeysPerSecond, bool DemandMet, double MaxClassicalLaunchDbm);
+    double SecretKeyRateBps, double Aes256KeysPerSecond, double DemandKeysPerSecond, bool DemandMet, double MaxClassicalLaunchDbm)
+{
+    /// <summary><see cref="TimeShare"/> under its unit-suffixed name (a fraction of time).</summary>
+    public double TimeShareFraction => TimeShare;
+}

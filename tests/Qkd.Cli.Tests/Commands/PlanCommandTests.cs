@@ -38,6 +38,7 @@ public sealed class PlanCommandTests : IDisposable
         {
             Assert.True(link.TryGetProperty(f, out _), f);
         }
+        Assert.Equal(link.GetProperty("timeShare").GetDouble(), link.GetProperty("timeShareFraction").GetDouble());
     }
 
     [Fact]

@@ -40,6 +40,11 @@ public class NetworkCommandTests
         var root = JsonDocument.Parse(r.Stdout).RootElement;
         Assert.Equal(30, root.GetProperty("holdingTimeSeconds").GetDouble());
         Assert.True(root.GetProperty("servicesDropped").GetInt64() > 0);
+        // The unit-suffixed twins stand beside the old names (issue 14), with the same values.
+        Assert.Equal(800, root.GetProperty("loadServices").GetDouble());
+        Assert.Equal(root.GetProperty("load").GetDouble(), root.GetProperty("loadServices").GetDouble());
+        Assert.Equal(0.5, root.GetProperty("initialFillFraction").GetDouble());
+        Assert.Equal(root.GetProperty("initialFill").GetDouble(), root.GetProperty("initialFillFraction").GetDouble());
     }
 
     [Theory]
@@ -80,8 +85,12 @@ public class NetworkCommandTests
         var dir = Path.Combine(Path.GetTempPath(), "qkd-sweep-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var r = CliHarness.Run("network", "sweep", "--topology", "metro3", "--vary", "capacity=200,400", "--load", "100,1000", "--seeds", "2", "--out", dir);
+            var r = CliHarness.Run("network", "sweep", "--topology", "metro3", "--vary", "capacity=200,400", "--load", "100,1000", "--seeds", "2", "--out", dir, "--json");
             Assert.Equal(0, r.ExitCode);
+            var json = JsonDocument.Parse(r.Stdout).RootElement;
+            Assert.Equal("keys", json.GetProperty("valueUnit").GetString());
+            Assert.Equal(1000, json.GetProperty("loadsServices")[1].GetDouble());
+            Assert.Equal(json.GetProperty("points")[0].GetProperty("load").GetDouble(), json.GetProperty("points")[0].GetProperty("loadServices").GetDouble());
             var csv = File.ReadAllLines(Path.Combine(dir, "sweep-capacity.csv"));
             Assert.Equal(1 + 2 * 3 * 2, csv.Length);
             Assert.True(new FileInfo(Path.Combine(dir, "sweep-capacity.png")).Length > 1000);

@@ -70,6 +70,10 @@ public class QuantumCommandTests
             var j = Json(r);
             Assert.True(j.GetProperty("healthTestsPassed").GetBoolean());
             Assert.InRange(j.GetProperty("minEntropyPerSample").GetDouble(), 5.5, 6.5);
+            Assert.Equal(j.GetProperty("minEntropyPerSample").GetDouble(), j.GetProperty("minEntropyBitsPerSample").GetDouble());
+            Assert.Equal(j.GetProperty("mostCommonValueEstimate").GetDouble(), j.GetProperty("mostCommonValueEstimateBitsPerSample").GetDouble());
+            var health = j.GetProperty("health");
+            Assert.Equal(health.GetProperty("claimedMinEntropyPerSample").GetDouble(), health.GetProperty("claimedMinEntropyBitsPerSample").GetDouble());
             Assert.Equal(5000, new FileInfo(path).Length);
         }
         finally

@@ -45,7 +45,7 @@ public static class NetworkSweepCommand
             var o = parse.InvocationConfiguration.Output;
             if (parse.GetValue(options.Json))
             {
-                JsonOutput.Write(o, new { varied = parameter, values, loads = loadList, seeds, seed = baseSeed, points });
+                JsonOutput.Write(o, new { varied = parameter, values, valueUnit = parameter == "capacity" ? "keys" : "keys/s", loads = loadList, loadsServices = loadList, seeds, seed = baseSeed, points });
             }
             else
             {

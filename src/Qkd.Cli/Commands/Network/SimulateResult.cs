@@ -16,6 +16,12 @@ public sealed record SimulateResult
     public required double HorizonSeconds { get; init; }
     public required double ArrivalRatePerSecond { get; init; }
     public required double InitialFill { get; init; }
+
+    /// <summary><see cref="Load"/> under its unit-suffixed name: services offered per horizon.</summary>
+    public double LoadServices => Load;
+
+    /// <summary><see cref="InitialFill"/> under its unit-suffixed name: fraction of every pool full at time 0.</summary>
+    public double InitialFillFraction => InitialFill;
     public required int Seeds { get; init; }
     public required ulong Seed { get; init; }
     public required double SuccessRate { get; init; }

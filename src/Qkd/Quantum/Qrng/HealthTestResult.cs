@@ -12,6 +12,12 @@ namespace Qkd.Quantum.Qrng;
 public sealed record HealthTestResult(double ClaimedMinEntropyPerSample, int RepetitionCountCutoff, int RepetitionCountFailures, int LongestRun,
     int AdaptiveProportionWindow, int AdaptiveProportionCutoff, int AdaptiveProportionFailures, int MaxWindowCount)
 {
+    /// <summary><see cref="ClaimedMinEntropyPerSample"/> under its unit-suffixed name [bits/sample].</summary>
+    public double ClaimedMinEntropyBitsPerSample => ClaimedMinEntropyPerSample;
+
+    /// <summary><see cref="AdaptiveProportionWindow"/> under its unit-suffixed name [samples].</summary>
+    public int AdaptiveProportionWindowSamples => AdaptiveProportionWindow;
+
     /// <summary>Both tests passed on every sample and window.</summary>
     public bool Passed => RepetitionCountFailures == 0 && AdaptiveProportionFailures == 0;
 }
