@@ -305,6 +305,7 @@ public sealed partial class Testbed
     {
         SealingMode.AesGcm => "aes-gcm",
         SealingMode.Otp => "otp",
+        SealingMode.Ascon => "ascon",
         _ => "hybrid",
     };
 

@@ -7,8 +7,10 @@ namespace Qkd.Cli.Tests.Gateway;
 /// <summary>`qkd gateway send|receive` as separate commands against a development KMS network and a broker.</summary>
 public sealed class GatewayCommandTests
 {
-    [Fact]
-    public async Task SendAndReceive_Hybrid_EverySentSampleIsStoredAtTheEdge()
+    [Theory]
+    [InlineData("hybrid")]
+    [InlineData("ascon")]
+    public async Task SendAndReceive_EverySentSampleIsStoredAtTheEdge(string mode)
     {
         var dir = Path.Combine(Path.GetTempPath(), "qkd-gw-cli-" + Guid.NewGuid().ToString("N")[..8]);
         try
@@ -16,14 +18,17 @@ public sealed class GatewayCommandTests
             await using var net = await DevNetwork.StartAsync(new DevNetworkOptions { Directory = dir, RunSupply = false }, _ => { });
             await using var broker = await EmbeddedBroker.StartAsync();
             var store = Path.Combine(dir, "edge.db");
-            var keygen = CliHarness.Run("gateway", "keygen", "--dev", net.DevJsonPath, "--sae", "SAE_A", "--json");
-            Assert.True(keygen.ExitCode == 0, keygen.Stderr);
+            if (mode == "hybrid")
+            {
+                var keygen = CliHarness.Run("gateway", "keygen", "--dev", net.DevJsonPath, "--sae", "SAE_A", "--json");
+                Assert.True(keygen.ExitCode == 0, keygen.Stderr);
+            }
             var receive = Task.Run(() => CliHarness.Run("gateway", "receive", "--dev", net.DevJsonPath, "--broker", broker.Address.ToString(),
-                "--store", store, "--duration-s", "8", "--mode", "hybrid", "--from", "SAE_A", "--json"));
+                "--store", store, "--duration-s", "8", "--mode", mode, "--from", "SAE_A", "--json"));
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await broker.Changed.WaitUntilAsync(() => broker.Subscriptions >= 1, cts.Token);
 
-            var send = CliHarness.Run("gateway", "send", "--dev", net.DevJsonPath, "--broker", broker.Address.ToString(), "--mode", "hybrid",
+            var send = CliHarness.Run("gateway", "send", "--dev", net.DevJsonPath, "--broker", broker.Address.ToString(), "--mode", mode,
                 "--duration-s", "2", "--seed", "3", "--json");
             Assert.True(send.ExitCode == 0, send.Stderr);
             var tx = JsonDocument.Parse(send.Stdout).RootElement;
@@ -34,14 +39,22 @@ public sealed class GatewayCommandTests
             var sent = tx.GetProperty("messagesSent").GetInt64();
             Assert.True(sent >= 1);
             Assert.Equal(tx.GetProperty("samples").GetInt64(), sent); // held samples are drained, sealed, after the sensor stops
-            Assert.Equal("hybrid", tx.GetProperty("mode").GetString());
+            Assert.Equal(mode, tx.GetProperty("mode").GetString());
             Assert.Equal(1, tx.GetProperty("keysConsumed").GetInt64());
             Assert.Equal(sent, rx.GetProperty("messagesStored").GetInt64());
             Assert.Equal(1, rx.GetProperty("keysFetched").GetInt64());
             Assert.Empty(rx.GetProperty("failures").EnumerateObject());
             Assert.Equal(0, rx.GetProperty("receiveQueueOverflows").GetInt64());
-            // The hybrid epoch was signed (ML-DSA-65) and checked against the public key keygen wrote.
-            Assert.Contains(broker.Seen, m => Qkd.Gateway.Sealing.SealedHeader.TryRead(m.Payload, out _)?.KemSignature is { Length: 3309 });
+            if (mode == "hybrid")
+            {
+                // The hybrid epoch was signed (ML-DSA-65) and checked against the public key keygen wrote.
+                Assert.Contains(broker.Seen, m => Qkd.Gateway.Sealing.SealedHeader.TryRead(m.Payload, out _)?.KemSignature is { Length: 3309 });
+            }
+            else
+            {
+                // Ascon-AEAD128 on the wire (mode byte 4), as pinned at the receiver.
+                Assert.Contains(broker.Seen, m => Qkd.Gateway.Sealing.SealedHeader.TryRead(m.Payload, out _)?.Mode == Qkd.Gateway.Sealing.SealingMode.Ascon);
+            }
         }
         finally
         {

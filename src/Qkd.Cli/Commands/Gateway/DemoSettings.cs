@@ -13,6 +13,7 @@ public static class DemoSettings
         "aes-gcm" => SealingMode.AesGcm,
         "otp" => SealingMode.Otp,
         "hybrid" => SealingMode.Hybrid,
-        _ => throw new UsageException($"--mode must be one of aes-gcm, otp, hybrid, but was '{name}'."),
+        "ascon" => SealingMode.Ascon,
+        _ => throw new UsageException($"--mode must be one of aes-gcm, otp, hybrid, ascon, but was '{name}'."),
     };
 }
