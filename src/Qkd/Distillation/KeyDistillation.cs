@@ -20,7 +20,7 @@ public static class KeyDistillation
     {
         Guard.NotNull(simulation);
         Guard.NotNull(options);
-        var block = ToSiftedBlock(simulation);
+        var block = ToSiftedBlock(simulation, options.EpsilonSecrecy);
         var post = await PostProcessingPipeline.RunAsync([block], options, time, cancellationToken).ConfigureAwait(false);
         var seconds = simulation.LinkSeconds;
         var (modelName, analytic) = AnalyticRate(simulation, options.EpsilonSecrecy, post.Report.MeanEfficiency);
@@ -33,7 +33,7 @@ public static class KeyDistillation
     /// output length. A block with no usable bound (GLLP without decoys) is passed with a single-photon fraction
     /// of Q1^L/Q from the GLLP worst case.
     /// </summary>
-    public static SiftedBlock ToSiftedBlock(SimulationResult simulation)
+    public static SiftedBlock ToSiftedBlock(SimulationResult simulation, double epsilonSecrecy = 1e-10)
     {
         Guard.NotNull(simulation);
         var estimate = simulation.Estimate;
@@ -50,31 +50,57 @@ public static class KeyDistillation
             // Finite-size decoy bounds of the block's own counts (Lim et al. 2014), never the asymptotic ones.
             return new SiftedBlock(simulation.AliceSiftedKey, simulation.BobSiftedKey, VacuumWeak: vw);
         }
-        var signalGain = simulation.PerIntensity.Length > 0 ? simulation.PerIntensity[0].Gain : 0;
-        var fraction = signalGain > 0 ? Math.Clamp(estimate.Q1Lower / signalGain, 0, 1) : 0;
-        return new SiftedBlock(simulation.AliceSiftedKey, simulation.BobSiftedKey,
-            SinglePhoton: new SinglePhotonEstimate(fraction, Math.Clamp(estimate.E1Upper, 0, 0.5)));
+        if (estimate.Method == EstimationMethod.GllpWithoutDecoy)
+        {
+            // GLLP worst case with the block's finite-size deviations (never the asymptotic Q1 >= Q - P_multi alone).
+            var (fraction, phase) = GllpBound(simulation, simulation.Statistics.Pulses[0], simulation.Statistics.Detections[0], epsilonSecrecy);
+            return new SiftedBlock(simulation.AliceSiftedKey, simulation.BobSiftedKey, SinglePhoton: new SinglePhotonEstimate(fraction, phase));
+        }
+        // Decoys without a finite-key bound for their set (e.g. a weak decoy not below the signal): no key.
+        return new SiftedBlock(simulation.AliceSiftedKey, simulation.BobSiftedKey, SinglePhoton: new SinglePhotonEstimate(0, 0.5));
     }
 
     /// <summary>
-    /// The vacuum + weak decoy counts of a four-state block with exactly a signal, one weak decoy and a vacuum intensity
-    /// (null otherwise): per intensity and basis the sifted detections and their errors (decoy and vacuum disclosed in
-    /// full; the signal's errors scaled from its disclosed sample), and the signal bits kept in the key per basis.
+    /// <see cref="GllpFiniteKey.Bound"/> for a no-decoy block: its key bits and disclosed sample (both bases) with
+    /// <paramref name="pulses"/> and <paramref name="detections"/> (observed, or expected for the analytic model).
+    /// </summary>
+    private static (double Fraction, double Phase) GllpBound(SimulationResult simulation, double pulses, double detections, double epsilonSecrecy)
+    {
+        var s = simulation.Statistics;
+        var sample = (double)(s.Disclosed[0] + s.Disclosed[1]);
+        var keyBits = s.Sifted[0] + s.Sifted[1] - sample;
+        return GllpFiniteKey.Bound(pulses, simulation.Settings.Intensities[0].MeanPhotonNumber, detections, keyBits, sample,
+            s.Errors[0] + s.Errors[1], epsilonSecrecy);
+    }
+
+    /// <summary>
+    /// The vacuum + weak decoy counts of a four-state block with a signal, a vacuum intensity and at least one weak
+    /// decoy below the signal (null otherwise): per intensity and basis the sifted detections and their errors (decoy
+    /// and vacuum disclosed in full; the signal's errors scaled from its disclosed sample), and the signal bits kept in
+    /// the key per basis. With several weak decoys the weakest is used, the rule of the link estimator
+    /// (<c>SecurityEstimator</c>), fixed by the settings before any count is seen; the others' pulses are unused.
     /// </summary>
     public static VacuumWeakCounts? VacuumWeak(SimulationResult simulation)
     {
         Guard.NotNull(simulation);
         var intensities = simulation.Settings.Intensities;
-        if (intensities.Length != 3)
+        int vacuum = -1, weak = -1;
+        for (var k = 1; k < intensities.Length; k++)
+        {
+            var m = intensities[k].MeanPhotonNumber;
+            if (m == 0)
+            {
+                vacuum = k;
+            }
+            else if (weak < 0 || m < intensities[weak].MeanPhotonNumber)
+            {
+                weak = k;
+            }
+        }
+        if (vacuum < 0 || weak < 0)
         {
             return null;
         }
-        var vacuum = intensities[1].MeanPhotonNumber == 0 ? 1 : intensities[2].MeanPhotonNumber == 0 ? 2 : -1;
-        if (vacuum < 0)
-        {
-            return null;
-        }
-        var weak = 3 - vacuum;
         var mu1 = intensities[0].MeanPhotonNumber;
         var mu2 = intensities[weak].MeanPhotonNumber;
         if (!(mu2 > 0 && mu1 > mu2))
@@ -103,7 +129,8 @@ public static class KeyDistillation
     /// single-photon source -> `single-photon`; one-decoy finite key -> `decoy-one-finite` and vacuum+weak ->
     /// `decoy-vacuum-weak-finite`, both finite-key with the block's own key-basis detections as block size, the
     /// run's eps_sec and, when given, the reconciliation efficiency f the block achieved (so the comparison is of
-    /// the same block: same size, same security parameter, same leakage per error); no decoys -> `gllp`.
+    /// the same block: same size, same security parameter, same leakage per error); no decoys -> `gllp-finite`, the
+    /// GLLP worst case with the block's finite-size deviations (<see cref="GllpFiniteKey"/>) on the model's expected counts.
     /// </summary>
     public static (string Model, double SecretKeyRateBps) AnalyticRate(SimulationResult simulation, double epsilonSecrecy = 1e-10, double reconciliationEfficiency = double.NaN)
     {
@@ -161,6 +188,10 @@ public static class KeyDistillation
         }
         var model = KeyRateModels.Get(name, finite);
         var result = KeyRateAnalysis.Analyse(model, link, mu, includeMaxDistance: false);
+        if (settings.Estimation == EstimationMethod.GllpWithoutDecoy)
+        {
+            return new AnalyticPrediction("gllp-finite", GllpFiniteRate(simulation, link, result, epsilonSecrecy), double.NaN);
+        }
         var spread = double.NaN;
         if (model is DecoyOneFiniteModel oneDecoy && oneDecoy.Expected(link, mu) is { } b)
         {
@@ -168,6 +199,33 @@ public static class KeyDistillation
             spread = OneDecoySpread(b, link.ErrorCorrectionEfficiency, oneDecoy.Parameters) * bitsPerSecond;
         }
         return new AnalyticPrediction(name, result.SecretKeyRateBps, spread);
+    }
+
+    /// <summary>
+    /// The finite-size GLLP rate of a no-decoy block of this many pulses: the chain's bound
+    /// (<see cref="GllpFiniteKey"/>, <see cref="DecoyKeyLength"/>) evaluated on the counts the model expects, not the
+    /// observed ones: D = N Q d (Q and E the GLLP model's gain and QBER, d its dead-time factor), sifted D s (s the
+    /// link's sifting factor), of which the sample fraction is disclosed with E errors per bit, and reconciliation
+    /// leaking n f h(E) plus the verification tag [bit/s].
+    /// </summary>
+    private static double GllpFiniteRate(SimulationResult simulation, LinkDescription link, KeyRateResult model, double epsilonSecrecy)
+    {
+        var settings = simulation.Settings;
+        var pulses = (double)settings.Pulses;
+        var detections = pulses * model.Gain * model.DeadTimeFactor;
+        var sifted = detections * link.SiftingFactor;
+        var sample = sifted * settings.SampleFraction;
+        var keyBits = sifted - sample;
+        if (!(keyBits >= 1 && sample >= 1))
+        {
+            return 0;
+        }
+        var (fraction, phase) = GllpFiniteKey.Bound(pulses, settings.Intensities[0].MeanPhotonNumber, detections, keyBits, sample,
+            sample * model.Qber, epsilonSecrecy);
+        var leaked = keyBits * link.ErrorCorrectionEfficiency * Entropy.Binary(model.Qber) + ErrorVerification.TagBits;
+        var length = DecoyKeyLength.SecretKeyLength(keyBits, new SinglePhotonEstimate(fraction, phase), leaked, epsilonSecrecy,
+            ErrorVerification.EpsilonCorrectness((int)Math.Min(keyBits, int.MaxValue / 2)));
+        return length / settings.LinkSeconds;
     }
 
     /// <summary>

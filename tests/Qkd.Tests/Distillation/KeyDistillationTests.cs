@@ -57,6 +57,37 @@ public class KeyDistillationTests
     }
 
     [Fact]
+    public async Task NoDecoys_UseTheFiniteGllpBound_AndTheChainMatchesItsModel()
+    {
+        // A no-decoy BB84 block (seed 000's link at 2 km, 1 s) is bounded with GLLP's worst case plus the block's
+        // finite-size deviations (GllpFiniteKey), never the asymptotic Q1 >= Q - P_multi alone, and compared with the
+        // same bound on the model's expected counts (issue 12: every simulated block against a finite-key model).
+        var link = LinkPresets.Get("seed-000").WithFiberLength(2);
+        var sim = Simulate(link, ProtocolKind.Bb84, 1, 3);
+        var block = KeyDistillation.ToSiftedBlock(sim);
+        Assert.NotNull(block.SinglePhoton);
+        var asymptoticFraction = Math.Clamp(sim.Estimate.Q1Lower / sim.PerIntensity[0].Gain, 0, 1);
+        Assert.True(block.SinglePhoton!.SinglePhotonFraction < asymptoticFraction);
+        var r = await KeyDistillation.DistillAsync(sim, new PostProcessingOptions(), TimeProvider.System);
+        Assert.Equal("gllp-finite", r.AnalyticModel);
+        Assert.True(r.SecretKeyRateBps > 0);
+        Assert.InRange(r.SecretKeyRateBps / r.AnalyticSecretKeyRateBps, 0.85, 1.2);
+    }
+
+    [Fact]
+    public void SeveralWeakDecoysAndAVacuum_UseLimsFiniteBoundsWithTheWeakest()
+    {
+        // Before, a set of two weak decoys and a vacuum fell back to asymptotic decoy bounds in the chain.
+        var link = LinkPresets.Gys(5);
+        var settings = new SimulationSettings(link, ProtocolKind.Bb84,
+            [new PulseIntensity("signal", 0.5, 0.7), new PulseIntensity("weak", 0.1, 0.1), new PulseIntensity("weaker", 0.05, 0.1), new PulseIntensity("vacuum", 0, 0.1)],
+            Eavesdropper.None, 20_000_000, 4, 0.1);
+        var vw = KeyDistillation.ToSiftedBlock(LinkSimulator.Run(settings, 1)).VacuumWeak;
+        Assert.NotNull(vw);
+        Assert.Equal([0.5, 0.05, 0], vw!.Mu.ToArray());
+    }
+
+    [Fact]
     public async Task InterceptResendOnEveryPulse_GivesNoSecretKey()
     {
         var link = LinkPresets.Gys(10);
