@@ -16,6 +16,7 @@ public static class SimulateCommand
     /// <summary>Runs expected to produce more clicks than this (about a second of work) get a progress bar.</summary>
     private const double ProgressBarDetections = 4e6;
 
+    // Long because it declares every option with its range and help text; parsing and rendering stay in one place per command.
     public static Command Create()
     {
         var preset = CliOptions.Choice("--preset", "Link preset", [.. LinkPresets.Names]);

@@ -90,49 +90,12 @@ public sealed class MessageOpener : IDisposable
         var plaintext = new byte[bodyLength];
         var associated = StreamTopic.AssociatedData(topic, message[..headerLength]);
         long padEnd = 0;
-        if (header.Mode == SealingMode.Otp)
+        var failure = header.Mode == SealingMode.Otp
+            ? OpenOtp(header, epoch, seen, ciphertext, tag, associated, plaintext, out padEnd)
+            : OpenAead(epoch, message.Slice(33, SealedHeader.NonceLength), ciphertext, tag, associated, plaintext);
+        if (failure is { } reason)
         {
-            // Pad offsets continue exactly where the last accepted message of the epoch ended (0 for its first), so OTP
-            // epochs are accepted in order; an authentic copy of an accepted one (below that end) is a duplicate.
-            if (seen == ReplayWindow.Verdict.New && header.Sequence != epoch.Window.Next)
-            {
-                return new OpenOutcome.Rejected(header.Sequence < epoch.Window.Next ? RejectReason.Replay : RejectReason.OffsetGap, header);
-            }
-            if (seen == ReplayWindow.Verdict.New && header.KeyOffset != epoch.OtpUsedEnd)
-            {
-                return new OpenOutcome.Rejected(header.KeyOffset < epoch.OtpUsedEnd ? RejectReason.Replay : RejectReason.OffsetGap, header);
-            }
-            padEnd = header.KeyOffset + (long)MessageSealer.OtpBytesPerMessage(bodyLength);
-            if (padEnd > MessageSealer.OtpPadBytes(epoch.Key.Material.Length) || (seen == ReplayWindow.Verdict.Seen && padEnd > epoch.OtpUsedEnd))
-            {
-                return new OpenOutcome.Rejected(RejectReason.PadOverrun, header);
-            }
-            var pad = epoch.Key.Material.Slice((int)header.KeyOffset, (int)(padEnd - header.KeyOffset));
-            Span<byte> expected = stackalloc byte[OneTimeMac.TagLength];
-            OneTimeMac.Compute(pad[bodyLength..], associated, ciphertext, expected);
-            if (!CryptographicOperations.FixedTimeEquals(expected, tag))
-            {
-                return new OpenOutcome.Rejected(RejectReason.Forged, header);
-            }
-            PadXor.Xor(ciphertext, pad, plaintext);
-        }
-        else
-        {
-            try
-            {
-                if (epoch.Ascon is not null)
-                {
-                    epoch.Ascon.Decrypt(AsconCipher.NonceOf(message.Slice(33, SealedHeader.NonceLength)), ciphertext, tag, plaintext, associated);
-                }
-                else
-                {
-                    epoch.Aes!.Decrypt(message.Slice(33, SealedHeader.NonceLength), ciphertext, tag, plaintext, associated);
-                }
-            }
-            catch (AuthenticationTagMismatchException)
-            {
-                return new OpenOutcome.Rejected(RejectReason.Forged, header);
-            }
+            return new OpenOutcome.Rejected(reason, header);
         }
         if (seen == ReplayWindow.Verdict.Seen)
         {
@@ -149,6 +112,61 @@ public sealed class MessageOpener : IDisposable
             stream.Promote();
         }
         return new OpenOutcome.Opened(header, plaintext);
+    }
+
+    /// <summary>
+    /// One-time pad and one-time MAC: pad offsets continue exactly where the last accepted message of the epoch ended
+    /// (0 for its first), so OTP epochs are accepted in order; an authentic copy of an accepted one (below that end)
+    /// is a duplicate. Null when the tag verified and <paramref name="plaintext"/> holds the message.
+    /// </summary>
+    private static RejectReason? OpenOtp(SealedHeader header, Epoch epoch, ReplayWindow.Verdict seen, ReadOnlySpan<byte> ciphertext,
+        ReadOnlySpan<byte> tag, ReadOnlySpan<byte> associated, Span<byte> plaintext, out long padEnd)
+    {
+        padEnd = 0;
+        if (seen == ReplayWindow.Verdict.New && header.Sequence != epoch.Window.Next)
+        {
+            return header.Sequence < epoch.Window.Next ? RejectReason.Replay : RejectReason.OffsetGap;
+        }
+        if (seen == ReplayWindow.Verdict.New && header.KeyOffset != epoch.OtpUsedEnd)
+        {
+            return header.KeyOffset < epoch.OtpUsedEnd ? RejectReason.Replay : RejectReason.OffsetGap;
+        }
+        padEnd = header.KeyOffset + (long)MessageSealer.OtpBytesPerMessage(ciphertext.Length);
+        if (padEnd > MessageSealer.OtpPadBytes(epoch.Key.Material.Length) || (seen == ReplayWindow.Verdict.Seen && padEnd > epoch.OtpUsedEnd))
+        {
+            return RejectReason.PadOverrun;
+        }
+        var pad = epoch.Key.Material.Slice((int)header.KeyOffset, (int)(padEnd - header.KeyOffset));
+        Span<byte> expected = stackalloc byte[OneTimeMac.TagLength];
+        OneTimeMac.Compute(pad[ciphertext.Length..], associated, ciphertext, expected);
+        if (!CryptographicOperations.FixedTimeEquals(expected, tag))
+        {
+            return RejectReason.Forged;
+        }
+        PadXor.Xor(ciphertext, pad, plaintext);
+        return null;
+    }
+
+    /// <summary>AES-256-GCM (aes-gcm, hybrid) or Ascon-AEAD128 with the epoch's key; null when the tag verified.</summary>
+    private static RejectReason? OpenAead(Epoch epoch, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag,
+        ReadOnlySpan<byte> associated, Span<byte> plaintext)
+    {
+        try
+        {
+            if (epoch.Ascon is not null)
+            {
+                epoch.Ascon.Decrypt(AsconCipher.NonceOf(nonce), ciphertext, tag, plaintext, associated);
+            }
+            else
+            {
+                epoch.Aes!.Decrypt(nonce, ciphertext, tag, plaintext, associated);
+            }
+            return null;
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            return RejectReason.Forged;
+        }
     }
 
     /// <summary>

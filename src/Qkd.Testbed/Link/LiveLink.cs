@@ -232,59 +232,17 @@ public sealed class LiveLink : IKeySupply
         {
             eveOn += s.Settings.Eve.IsActive ? s.Pulses : 0;
         }
-        // The analytic finite-key rate of this block; after distilling, with the f the reconciliation achieved (same leak).
-        var prediction = KeyDistillation.Predict(block, Settings.PostProcessing.EpsilonSecrecy);
-        byte[]? alice = null, bob = null;
-        string? reason;
-        long leaked = 0, gross = 0, auth = 0;
+        Distilled distilled;
         try
         {
-            if (block.SiftedBits < MinimumSecretBits)
-            {
-                reason = $"{block.SiftedBits} sifted bits, too few to distil";
-            }
-            else
-            {
-                var distilled = await KeyDistillation.DistillAsync(block, Settings.PostProcessing, TimeProvider.System, ct).ConfigureAwait(false);
-                var report = distilled.PostProcessing.Report;
-                prediction = KeyDistillation.Predict(block, Settings.PostProcessing.EpsilonSecrecy, report.MeanEfficiency);
-                var outcome = report.Blocks.Length > 0 ? report.Blocks[0] : null;
-                leaked = report.LeakedBits;
-                auth = report.AuthenticationKeyReplenishedBits;
-                gross = report.SecretBits + auth;
-                var a = distilled.PostProcessing.AliceKeys[0];
-                var b = distilled.PostProcessing.BobKeys[0];
-                try
-                {
-                    reason = RejectionReason(block, outcome, a, gross, auth);
-                    if (reason is null)
-                    {
-                        alice = WholeBytes(a!);
-                        bob = WholeBytes(b!);
-                        if (!CryptographicOperations.FixedTimeEquals(alice, bob))
-                        {
-                            reason = "final keys differ (verification passed a wrong block)";
-                            CryptographicOperations.ZeroMemory(alice);
-                            alice = null;
-                        }
-                    }
-                }
-                finally
-                {
-                    a?.Wipe();
-                    b?.Wipe();
-                }
-            }
+            distilled = await DistilBlockAsync(block, ct).ConfigureAwait(false);
         }
         finally
         {
             block.AliceSiftedKey.Wipe();
             block.BobSiftedKey.Wipe();
-            if (bob is not null)
-            {
-                CryptographicOperations.ZeroMemory(bob);
-            }
         }
+        var (alice, reason, leaked, gross, auth, prediction) = distilled;
         var secret = alice is null ? 0 : alice.LongLength * 8;
         if (alice is null)
         {
@@ -304,6 +262,55 @@ public sealed class LiveLink : IKeySupply
         {
             CryptographicOperations.ZeroMemory(alice);
         }
+    }
+
+    /// <summary>What distilling one block gave: Alice's final key bytes (null when rejected), why not, and its accounting.</summary>
+    private readonly record struct Distilled(byte[]? Key, string? Reason, long LeakedBits, long GrossBits, long AuthenticationBits, AnalyticPrediction Prediction);
+
+    /// <summary>
+    /// Distils one block and checks that both ends hold the same final key (compared in constant time; Bob's copy
+    /// is wiped here, the sifted keys by the caller). The prediction is the analytic finite-key rate of the block,
+    /// after distilling with the f the reconciliation achieved (same leak).
+    /// </summary>
+    private async Task<Distilled> DistilBlockAsync(SimulationResult block, CancellationToken ct)
+    {
+        var prediction = KeyDistillation.Predict(block, Settings.PostProcessing.EpsilonSecrecy);
+        if (block.SiftedBits < MinimumSecretBits)
+        {
+            return new Distilled(null, $"{block.SiftedBits} sifted bits, too few to distil", 0, 0, 0, prediction);
+        }
+        var distilled = await KeyDistillation.DistillAsync(block, Settings.PostProcessing, TimeProvider.System, ct).ConfigureAwait(false);
+        var report = distilled.PostProcessing.Report;
+        prediction = KeyDistillation.Predict(block, Settings.PostProcessing.EpsilonSecrecy, report.MeanEfficiency);
+        var outcome = report.Blocks.Length > 0 ? report.Blocks[0] : null;
+        var auth = report.AuthenticationKeyReplenishedBits;
+        var gross = report.SecretBits + auth;
+        var a = distilled.PostProcessing.AliceKeys[0];
+        var b = distilled.PostProcessing.BobKeys[0];
+        byte[]? alice = null;
+        string? reason;
+        try
+        {
+            reason = RejectionReason(block, outcome, a, gross, auth);
+            if (reason is null)
+            {
+                alice = WholeBytes(a!);
+                var bob = WholeBytes(b!);
+                if (!CryptographicOperations.FixedTimeEquals(alice, bob))
+                {
+                    reason = "final keys differ (verification passed a wrong block)";
+                    CryptographicOperations.ZeroMemory(alice);
+                    alice = null;
+                }
+                CryptographicOperations.ZeroMemory(bob);
+            }
+        }
+        finally
+        {
+            a?.Wipe();
+            b?.Wipe();
+        }
+        return new Distilled(alice, reason, report.LeakedBits, gross, auth, prediction);
     }
 
     /// <summary>Why a distilled block gives no key; null when it delivers.</summary>

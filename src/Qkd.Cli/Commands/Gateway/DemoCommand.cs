@@ -27,6 +27,7 @@ public static class DemoCommand
     private static DistilledLinkOptions ChosenLink(DistilledLinkOptions link, double? blockSeconds) =>
         link with { BlockSeconds = blockSeconds ?? DistilledLinkOptions.ChosenBlockSeconds(link) };
 
+    // Long because it declares every option with its range and help text; parsing and rendering stay in one place per command.
     public static Command Create()
     {
         var duration = CliOptions.Double("--duration-s", "How long the sensors publish (default 60)", 1, 86400, "s");

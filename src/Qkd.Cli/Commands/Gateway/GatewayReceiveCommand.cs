@@ -10,6 +10,7 @@ namespace Qkd.Cli.Commands.Gateway;
 /// <summary>`qkd gateway receive`: the slave gateway, decrypting every sealed stream into the edge store.</summary>
 public static class GatewayReceiveCommand
 {
+    // Long because it declares every option with its range and help text; parsing and rendering stay in one place per command.
     public static Command Create()
     {
         var dev = GatewayCommand.Dev();

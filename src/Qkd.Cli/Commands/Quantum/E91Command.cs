@@ -9,6 +9,7 @@ namespace Qkd.Cli.Commands.Quantum;
 /// <summary>`qkd e91`: entanglement-based QKD with a CHSH test over the shared fibre model.</summary>
 public static class E91Command
 {
+    // Long because it declares every option with its range and help text; parsing and rendering stay in one place per command.
     public static Command Create()
     {
         var distance = CliOptions.Double("--distance-km", "Fibre length between Alice and Bob, source in the middle", 0, 500, "km");
