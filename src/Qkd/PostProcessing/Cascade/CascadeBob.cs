@@ -32,9 +32,9 @@ public sealed class CascadeBob
     private readonly int _words;
     private readonly CascadePassState?[] _passes;
     private readonly ulong[]?[] _aliceTops;
-    private List<CascadeSearch> _current = new(256);
-    private List<CascadeSearch> _next = new(256);
-    private List<CascadeSearch> _cascadeTarget;
+    private CascadeSearchList _current;
+    private CascadeSearchList _next;
+    private CascadeSearchList _cascadeTarget;
     private int _startedPasses;
     private int _pendingBiconf = -1;
     private int _biconfStreak;
@@ -45,16 +45,18 @@ public sealed class CascadeBob
 
     /// <summary>Prepares Bob; <paramref name="key"/> is corrected in place.</summary>
     public CascadeBob(CascadePlan plan, BitString key)
-        : this(plan, key, ArrayPool<ulong>.Shared)
+        : this(plan, key, CascadeBuffers.Shared)
     {
     }
 
-    /// <summary>Prepares Bob with working buffers from <paramref name="pool"/> (the pipeline's run-scoped pool).</summary>
-    internal CascadeBob(CascadePlan plan, BitString key, ArrayPool<ulong> pool)
+    /// <summary>Prepares Bob with working buffers from <paramref name="buffers"/> (the pipeline's run-scoped pools).</summary>
+    internal CascadeBob(CascadePlan plan, BitString key, CascadeBuffers buffers)
     {
         _plan = Guard.NotNull(plan);
         _target = Guard.NotNull(key);
-        _pool = Guard.NotNull(pool);
+        var pool = _pool = Guard.NotNull(buffers).Words;
+        _current = new CascadeSearchList(buffers.Searches);
+        _next = new CascadeSearchList(buffers.Searches);
         Guard.SameLength(plan.Length, key.Length, "Cascade plan and Bob's key");
         _words = key.Words.Length;
         _key = pool.Rent(Math.Max(1, _words));
@@ -307,7 +309,7 @@ public sealed class CascadeBob
         return CascadeMessage.WriteQueries(_current, biconf);
     }
 
-    private void StartPass(int p, int biconfParity, List<CascadeSearch> target)
+    private void StartPass(int p, int biconfParity, CascadeSearchList target)
     {
         var pass = _plan.Pass(p);
         var state = _passes[p] = new CascadePassState(pass, pass.Permutation is null ? _key : null, _pool);
@@ -392,5 +394,7 @@ public sealed class CascadeBob
         }
         Array.Clear(_key);
         _pool.Return(_key);
+        _current.Release();
+        _next.Release();
     }
 }

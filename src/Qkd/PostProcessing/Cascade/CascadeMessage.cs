@@ -74,7 +74,7 @@ public static class CascadeMessage
     }
 
     /// <summary>Bob's query message for <paramref name="searches"/>: each asks the parity of its range's left half.</summary>
-    internal static byte[] WriteQueries(List<CascadeSearch> searches, int biconfRound)
+    internal static byte[] WriteQueries(CascadeSearchList searches, int biconfRound)
     {
         var count = searches.Count;
         var message = new byte[QueryHeaderBytes + count * QueryBytes];

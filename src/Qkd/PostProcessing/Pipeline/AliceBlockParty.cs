@@ -121,7 +121,7 @@ internal sealed class AliceBlockParty : BlockProtocol.BlockParty, BlockProtocol.
             return Sent(_ldpc.Start());
         }
         var plan = new CascadePlan(_shared.Options.Variant, QberEstimate, _shared.Shuffles(_key.Length));
-        _cascade = new CascadeAlice(plan, _key, _shared.Words);
+        _cascade = new CascadeAlice(plan, _key, _shared.Buffers.Words);
         return Sent(_cascade.Start());
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Qkd.Bits;
 using Qkd.KeyRate.FiniteKey;
 
@@ -32,16 +31,12 @@ namespace Qkd.PostProcessing;
 internal static class BlockProtocol
 {
     /// <summary>
-    /// What every block of a run shares: the options, the public Cascade shuffles per key length, and a run-scoped pool
-    /// for reconciliation's working buffers, sized so the blocks in flight reuse the buffers of the blocks that
-    /// finished instead of allocating their own (the shared pool keeps only a few arrays per size).
+    /// What every block of a run shares: the options, the public Cascade shuffles per key length, and run-scoped pools
+    /// for Cascade's working buffers (<see cref="CascadeBuffers"/>).
     /// </summary>
     internal sealed record Shared(PostProcessingOptions Options, Func<int, CascadeShuffles> Shuffles)
     {
-        public ArrayPool<ulong> Words { get; init; } = ArrayPool<ulong>.Shared;
-
-        /// <summary>A pool for <paramref name="blocksInFlight"/> blocks (both parties, every pass of each).</summary>
-        public static ArrayPool<ulong> PoolFor(int blocksInFlight) => ArrayPool<ulong>.Create(1 << 24, Math.Clamp(blocksInFlight, 1, 1024) * 48);
+        public CascadeBuffers Buffers { get; init; } = CascadeBuffers.Shared;
     }
 
     /// <summary>The transcript-hash key and the two one-time pads reserved for one block.</summary>

@@ -141,6 +141,6 @@ internal sealed class BobBlockParty : BlockProtocol.BlockParty, BlockProtocol.IB
             return;
         }
         var plan = new CascadePlan(_shared.Options.Variant, qber, _shared.Shuffles(_key.Length));
-        _cascade = new CascadeBob(plan, _key, _shared.Words);
+        _cascade = new CascadeBob(plan, _key, _shared.Buffers);
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using Qkd.Classical;
 
 namespace Qkd.PostProcessing;
@@ -12,10 +11,7 @@ namespace Qkd.PostProcessing;
 /// parity. Alice admits blocks (up to K in flight, in index order, a new one whenever one finishes); Bob follows
 /// and answers every channel message (with no frames when he has nothing to say), so the channel is a strict
 /// ping-pong and Alice knows, when an answer leaves her with nothing to send, that the blocks still open are stuck.
-/// Message layout: int64 simulated send time [100 ns ticks], int32 batch number (messages of an earlier batch are
-/// skipped), int32 frame count, then per frame int32 block
-/// index, int32 sequence number (the sender's frame count for that block), int32 length (-1: the sender aborted
-/// the block) and the payload.
+/// The message layout is <see cref="PipelineFrames"/>.
 /// </summary>
 /// <remarks>
 /// The framing is not authenticated: the blocks' transcript tags are (<see cref="BlockProtocol"/>). Anything a
@@ -30,15 +26,12 @@ namespace Qkd.PostProcessing;
 internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int inFlight, long latencyTicks, long[] finishTicks,
     CancellationTokenSource abort, Func<int, BlockProtocol.IBlockParty> create, bool admitsBlocks, int epoch, TimeSpan receiveTimeout, TimeProvider time, int maxFramesPerBlock, bool parallelFrames)
 {
-    private const int HeaderBytes = 16;
-    private const int FrameHeaderBytes = 12;
-    private const int AbortLength = -1;
     private readonly BlockProtocol.IBlockParty?[] _parties = new BlockProtocol.IBlockParty?[blockCount];
     private readonly int[] _sentFrames = new int[blockCount];
     private readonly int[] _receivedFrames = new int[blockCount];
     private readonly bool[] _done = new bool[blockCount];
     private readonly List<(int Block, byte[]? Payload)> _outgoing = [];
-    private readonly List<Frame> _frames = [];
+    private readonly List<PipelineFrames.Frame> _frames = [];
     private Handled[] _handled = new Handled[16];
     private long _clock;
     private int _finished;
@@ -77,15 +70,15 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
                     {
                         // A pooled buffer handed over to the receiver, which returns it to the pool once read: no
                         // fresh (often large-object-heap) array per message.
-                        var size = EncodedSize();
+                        var size = PipelineFrames.EncodedSize(_outgoing);
                         var rented = ArrayPool<byte>.Shared.Rent(size);
-                        Encode(rented.AsSpan(0, size));
+                        PipelineFrames.Encode(rented.AsSpan(0, size), _clock, epoch, _outgoing, _sentFrames);
                         await memory.SendPooledAsync(rented, size, abort.Token).ConfigureAwait(false);
                     }
                     else
                     {
-                        var outgoing = new byte[EncodedSize()];
-                        Encode(outgoing);
+                        var outgoing = new byte[PipelineFrames.EncodedSize(_outgoing)];
+                        PipelineFrames.Encode(outgoing, _clock, epoch, _outgoing, _sentFrames);
                         await channel.SendAsync(outgoing, abort.Token).ConfigureAwait(false);
                     }
                     MessagesSent++;
@@ -105,7 +98,7 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
                         while (true)
                         {
                             message = await ReceiveAsync(linked.Token).ConfigureAwait(false);
-                            if (!IsStale(message.Message.Span))
+                            if (!PipelineFrames.IsStale(message.Message.Span, epoch))
                             {
                                 break;
                             }
@@ -229,12 +222,13 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
 
     private void Handle(ReadOnlyMemory<byte> message)
     {
-        if (!TryParse(message))
+        if (!PipelineFrames.TryParse(message, epoch, _frames, out var sendTicks))
         {
             // An unparseable message: none of its frames can be trusted to belong anywhere.
             AbortOpen(BlockOutcome.AuthenticationFailure, notify: true);
             return;
         }
+        _clock = Math.Max(_clock, sendTicks + latencyTicks);
         var frames = _frames;
         var count = frames.Count;
         if (_handled.Length < count)
@@ -309,7 +303,7 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
         return -1;
     }
 
-    private static byte[]? HandleOne(BlockProtocol.IBlockParty? party, Frame frame)
+    private static byte[]? HandleOne(BlockProtocol.IBlockParty? party, PipelineFrames.Frame frame)
     {
         if (party is null || frame.Aborted)
         {
@@ -326,76 +320,6 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
             return null;
         }
     }
-
-    /// <summary>A message of an earlier batch on the same channel (an answer to a last abort notice): skipped.</summary>
-    private bool IsStale(ReadOnlySpan<byte> message) => message.Length >= HeaderBytes && BinaryPrimitives.ReadInt32LittleEndian(message[8..]) < epoch;
-
-    /// <summary>Parses a message's frames into <see cref="_frames"/> (payloads are slices of the message, not copies).</summary>
-    private bool TryParse(ReadOnlyMemory<byte> memory)
-    {
-        _frames.Clear();
-        var message = memory.Span;
-        if (message.Length < HeaderBytes)
-        {
-            return false;
-        }
-        var count = BinaryPrimitives.ReadInt32LittleEndian(message[12..]);
-        if (BinaryPrimitives.ReadInt32LittleEndian(message[8..]) != epoch || count < 0 || count > (message.Length - HeaderBytes) / FrameHeaderBytes)
-        {
-            return false;
-        }
-        var offset = HeaderBytes;
-        for (var i = 0; i < count; i++)
-        {
-            if (offset + FrameHeaderBytes > message.Length)
-            {
-                _frames.Clear();
-                return false;
-            }
-            var block = BinaryPrimitives.ReadInt32LittleEndian(message[offset..]);
-            var seq = BinaryPrimitives.ReadInt32LittleEndian(message[(offset + 4)..]);
-            var length = BinaryPrimitives.ReadInt32LittleEndian(message[(offset + 8)..]);
-            if (block < 0 || length < AbortLength || (long)offset + FrameHeaderBytes + Math.Max(0, length) > message.Length)
-            {
-                _frames.Clear();
-                return false;
-            }
-            _frames.Add(new Frame(block, seq, length == AbortLength, memory.Slice(offset + FrameHeaderBytes, Math.Max(0, length))));
-            offset += FrameHeaderBytes + Math.Max(0, length);
-        }
-        _clock = Math.Max(_clock, BinaryPrimitives.ReadInt64LittleEndian(message) + latencyTicks);
-        return true;
-    }
-
-    private int EncodedSize()
-    {
-        var size = HeaderBytes;
-        foreach (var (_, payload) in _outgoing)
-        {
-            size += FrameHeaderBytes + (payload?.Length ?? 0);
-        }
-        return size;
-    }
-
-    /// <summary>Writes the outgoing frames into <paramref name="message"/> (exactly <see cref="EncodedSize"/> bytes).</summary>
-    private void Encode(Span<byte> message)
-    {
-        BinaryPrimitives.WriteInt64LittleEndian(message, _clock);
-        BinaryPrimitives.WriteInt32LittleEndian(message[8..], epoch);
-        BinaryPrimitives.WriteInt32LittleEndian(message[12..], _outgoing.Count);
-        var offset = HeaderBytes;
-        foreach (var (block, payload) in _outgoing)
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(message[offset..], block);
-            BinaryPrimitives.WriteInt32LittleEndian(message[(offset + 4)..], _sentFrames[block]++);
-            BinaryPrimitives.WriteInt32LittleEndian(message[(offset + 8)..], payload?.Length ?? AbortLength);
-            payload?.CopyTo(message[(offset + FrameHeaderBytes)..]);
-            offset += FrameHeaderBytes + (payload?.Length ?? 0);
-        }
-    }
-
-    /// <summary>One frame of a received message: block, sequence number, abort notice or payload (a slice of the message).</summary>
-    private readonly record struct Frame(int Block, int Seq, bool Aborted, ReadOnlyMemory<byte> Payload);
 
     /// <summary>What became of one received frame: the party that handles it (null: none), whether it had finished before, its reply.</summary>
     private struct Handled

@@ -69,7 +69,7 @@ public static class PostProcessingPipeline
         var shuffles = new ConcurrentDictionary<int, Lazy<CascadeShuffles>>();
         var shared = new BlockProtocol.Shared(options, n => shuffles.GetOrAdd(n, len => new Lazy<CascadeShuffles>(() => new CascadeShuffles(len, options.ShuffleSeed))).Value)
         {
-            Words = BlockProtocol.Shared.PoolFor(Math.Min(options.MaxBlocksInFlight, Math.Min(options.BatchBlocks, Math.Max(1, blocks.Count)))),
+            Buffers = CascadeBuffers.ForBlocksInFlight(Math.Min(options.MaxBlocksInFlight, Math.Min(options.BatchBlocks, Math.Max(1, blocks.Count)))),
         };
         var alices = new AliceBlockParty?[blocks.Count];
         var bobs = new BobBlockParty?[blocks.Count];
