@@ -58,16 +58,57 @@ public sealed class BitString : IEquatable<BitString>
     {
         Guard.InRange(length, 0, (long)bytes.Length * 8);
         var s = new BitString(length);
-        var byteCount = (length + 7) / 8;
-        var raw = new byte[s._words.Length * 8];
-        bytes[..byteCount].CopyTo(raw);
-        for (var w = 0; w < s._words.Length; w++)
-        {
-            s._words[w] = BitConverter.ToUInt64(raw, w * 8);
-        }
-        Array.Clear(raw);
-        s.MaskTail();
+        ReadBytes(bytes, length, s._words);
         return s;
+    }
+
+    /// <summary>
+    /// Packs the first <paramref name="length"/> bits of <paramref name="bytes"/> (bit i = bit i % 8 of byte i / 8) into
+    /// <paramref name="destination"/> (at least <see cref="WordCount"/>(length) words), the tail word masked; no copy
+    /// of the bytes is made.
+    /// </summary>
+    internal static void ReadBytes(ReadOnlySpan<byte> bytes, int length, Span<ulong> destination)
+    {
+        var words = WordCount(length);
+        var byteCount = (length + 7) / 8;
+        var full = byteCount / 8;
+        for (var w = 0; w < full; w++)
+        {
+            destination[w] = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes[(8 * w)..]);
+        }
+        if (full < words)
+        {
+            ulong last = 0;
+            for (var i = 8 * full; i < byteCount; i++)
+            {
+                last |= (ulong)bytes[i] << ((i & 7) * 8);
+            }
+            destination[full] = last;
+        }
+        var rem = length & 63;
+        if (rem != 0)
+        {
+            destination[words - 1] &= (1UL << rem) - 1;
+        }
+    }
+
+    /// <summary>
+    /// Writes the first <paramref name="length"/> bits of <paramref name="words"/> (tail beyond length zero) as
+    /// (length + 7) / 8 bytes into <paramref name="destination"/>, bit i being bit (i % 8) of byte i / 8.
+    /// </summary>
+    internal static void WriteBytes(ReadOnlySpan<ulong> words, int length, Span<byte> destination)
+    {
+        var byteCount = (length + 7) / 8;
+        if (BitConverter.IsLittleEndian)
+        {
+            // The words' memory is already this byte order.
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(words)[..byteCount].CopyTo(destination);
+            return;
+        }
+        for (var i = 0; i < byteCount; i++)
+        {
+            destination[i] = (byte)(words[i >> 3] >> ((i & 7) * 8));
+        }
     }
 
     /// <summary>Packs a sequence of booleans.</summary>
@@ -181,18 +222,13 @@ public sealed class BitString : IEquatable<BitString>
     /// <summary>Bytes, bit i of the string being bit (i % 8) of byte i / 8; the last byte zero-padded.</summary>
     public byte[] ToBytes()
     {
-        if (BitConverter.IsLittleEndian)
-        {
-            // The words' memory is already this byte order (the tail bits beyond Length are kept zero).
-            return System.Runtime.InteropServices.MemoryMarshal.AsBytes(_words.AsSpan())[..((Length + 7) / 8)].ToArray();
-        }
         var bytes = new byte[(Length + 7) / 8];
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            bytes[i] = (byte)(_words[i >> 3] >> ((i & 7) * 8));
-        }
+        WriteBytes(_words, Length, bytes);
         return bytes;
     }
+
+    /// <summary>Clears the bits beyond <see cref="Length"/> after the words were written in place (e.g. filled with random words).</summary>
+    internal void ClearTail() => MaskTail();
 
     /// <summary>Overwrites the bits with zeros (for buffers that held key material).</summary>
     public void Wipe() => Array.Clear(_words);

@@ -30,4 +30,30 @@ public class InMemoryClassicalChannelTests
         buffer[0] = 8;
         Assert.Equal(new byte[] { 7 }, await bob.ReceiveAsync());
     }
+
+    [Fact]
+    public async Task PooledMessage_CountsOnlyItsBytes_AndReachesAPlainReceiverAsAnExactCopy()
+    {
+        var (alice, bob) = InMemoryClassicalChannel.CreatePair();
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(100);
+        rented[0] = 3;
+        rented[1] = 5;
+        await alice.SendPooledAsync(rented, 2);
+        Assert.Equal(new byte[] { 3, 5 }, await bob.ReceiveAsync());
+        Assert.Equal(2, alice.Traffic.BytesSent);
+        Assert.Equal(2, bob.Traffic.BytesReceived);
+    }
+
+    [Fact]
+    public async Task Envelope_OfAPlainSend_IsTheWholeMessage_AndReleaseLeavesItAlone()
+    {
+        var (alice, bob) = InMemoryClassicalChannel.CreatePair();
+        await alice.SendAsync(new byte[] { 1, 2, 3 });
+        var envelope = await bob.ReceiveEnvelopeAsync();
+        Assert.False(envelope.Pooled);
+        Assert.Equal(new byte[] { 1, 2, 3 }, envelope.Message.ToArray());
+        envelope.Release();
+        Assert.Equal(new byte[] { 1, 2, 3 }, envelope.Buffer);
+        Assert.Equal(3, bob.Traffic.BytesReceived);
+    }
 }

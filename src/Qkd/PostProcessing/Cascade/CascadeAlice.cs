@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using Qkd.Bits;
 
@@ -14,16 +15,29 @@ public sealed class CascadeAlice
     private readonly ulong[] _key;
     private readonly ulong[]?[] _permuted;
     private readonly int _words;
+    private readonly ArrayPool<ulong> _pool;
+    private bool _wiped;
 
     /// <summary>Prepares Alice with her key (not modified).</summary>
     public CascadeAlice(CascadePlan plan, BitString key)
+        : this(plan, key, ArrayPool<ulong>.Shared)
+    {
+    }
+
+    /// <summary>Prepares Alice with working buffers from <paramref name="pool"/> (the pipeline's run-scoped pool).</summary>
+    internal CascadeAlice(CascadePlan plan, BitString key, ArrayPool<ulong> pool)
     {
         _plan = Guard.NotNull(plan);
+        _pool = Guard.NotNull(pool);
         Guard.SameLength(plan.Length, Guard.NotNull(key).Length, "Cascade plan and Alice's key");
-        _key = key.Words.ToArray();
-        _words = _key.Length;
+        _words = key.Words.Length;
+        _key = pool.Rent(Math.Max(1, _words));
+        key.Words.CopyTo(_key);
         _permuted = new ulong[plan.TotalPasses][];
     }
+
+    /// <summary>Alice's copy of the key (the pool's buffer may be longer).</summary>
+    private ReadOnlySpan<ulong> Key => _key.AsSpan(0, _words);
 
     /// <summary>Parity bits disclosed so far.</summary>
     public long LeakedBits { get; private set; }
@@ -46,7 +60,7 @@ public sealed class CascadeAlice
             for (var b = 0; b < pass.BlockCount; b++)
             {
                 var start = b * pass.BlockSize;
-                var parity = copy is null ? pass.BlockParityFromKey(_key, b) : BitString.RangeParity(copy, start, Math.Min(pass.BlockSize, pass.Length - start));
+                var parity = copy is null ? pass.BlockParityFromKey(Key, b) : BitString.RangeParity(copy, start, Math.Min(pass.BlockSize, pass.Length - start));
                 message[offset + (b >> 3)] |= (byte)(parity << (b & 7));
             }
             offset += (pass.BlockCount + 7) >> 3;
@@ -58,6 +72,7 @@ public sealed class CascadeAlice
     /// <summary>Answers a message from Bob; null when Bob is done.</summary>
     public byte[]? Respond(ReadOnlySpan<byte> message)
     {
+        ObjectDisposedException.ThrowIf(_wiped, this);
         if (message.Length == 0)
         {
             throw new ArgumentException("Cascade message from Bob is empty.", nameof(message));
@@ -97,22 +112,28 @@ public sealed class CascadeAlice
                 throw new ArgumentException($"BICONF round {biconf} is outside [{_plan.NormalPasses}, {_plan.TotalPasses}).", nameof(message));
             }
             var pass = _plan.Pass(biconf);
-            reply[^1] = (byte)pass.BlockParityFromKey(_key, 0);
+            reply[^1] = (byte)pass.BlockParityFromKey(Key, 0);
             LeakedBits += 1;
         }
         return reply;
     }
 
-    /// <summary>Wipes Alice's copies of the key.</summary>
+    /// <summary>Wipes Alice's copies of the key and returns them to the pool (idempotent); she answers nothing afterwards.</summary>
     public void Wipe()
     {
+        if (_wiped)
+        {
+            return;
+        }
+        _wiped = true;
         Array.Clear(_key);
+        _pool.Return(_key);
         for (var p = 0; p < _permuted.Length; p++)
         {
             if (_permuted[p] is { } copy)
             {
                 Array.Clear(copy);
-                System.Buffers.ArrayPool<ulong>.Shared.Return(copy);
+                _pool.Return(copy);
                 _permuted[p] = null;
             }
         }
@@ -123,8 +144,9 @@ public sealed class CascadeAlice
         var copy = _permuted[pass];
         if (copy is null)
         {
-            copy = System.Buffers.ArrayPool<ulong>.Shared.Rent(Math.Max(1, _words));
-            _plan.Pass(pass).Gather(_key, copy.AsSpan(0, _words));
+            ObjectDisposedException.ThrowIf(_wiped, this);
+            copy = _pool.Rent(Math.Max(1, _words));
+            _plan.Pass(pass).Gather(Key, copy.AsSpan(0, _words));
             _permuted[pass] = copy;
         }
         return copy;

@@ -1,5 +1,4 @@
-using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
+using System.Buffers;
 using Qkd.Bits;
 
 namespace Qkd.PostProcessing;
@@ -22,97 +21,67 @@ namespace Qkd.PostProcessing;
 /// BICONF rounds (variant "cascade-biconf") compare the parity of a random half of the key and bisect on a
 /// mismatch, until a streak of error-free rounds.
 /// </remarks>
-// Why this file stays whole at ~560 lines: it is one state machine whose bit-level bookkeeping (known parities,
-// mismatches, the search lists of the current and next level) is shared by every step, and it is the hot path of
-// reconciliation (CascadeBenchmarks). Splitting it would mean partials that each touch the same private arrays, not
-// a seam; the message format lives in CascadeMessage and the plan in CascadePlan already.
+// The per-pass bookkeeping (known parities, mismatches, open blocks, the pass-ordered key copy and the path toggle on a
+// flip) lives in CascadePassState, the wire format in CascadeMessage; this class drives the searches across passes.
 public sealed class CascadeBob
 {
     private readonly CascadePlan _plan;
     private readonly BitString _target;
+    private readonly ArrayPool<ulong> _pool;
     private readonly ulong[] _key;
     private readonly int _words;
-    private readonly ulong[]?[] _copies;
-    private readonly ulong[]?[] _known;
-    private readonly ulong[]?[] _mismatch;
-    private readonly bool[]?[] _active;
+    private readonly CascadePassState?[] _passes;
     private readonly ulong[]?[] _aliceTops;
-    private List<Search> _current = new(256);
-    private List<Search> _next = new(256);
-    private List<Search> _cascadeTarget;
+    private CascadeSearchList _current;
+    private CascadeSearchList _next;
+    private CascadeSearchList _cascadeTarget;
     private int _startedPasses;
     private int _pendingBiconf = -1;
     private int _biconfStreak;
     private long _correctionsAtRoundStart = -1;
     private bool _awaitingTops = true;
-    private long _workLeft;
-
-    private struct Search
-    {
-        public int Pass;
-        public int Block;
-        public int Node;
-        public int Start;
-        public int Length;
-    }
+    private bool _released;
+    private readonly CascadeWorkBudget _budget;
 
     /// <summary>Prepares Bob; <paramref name="key"/> is corrected in place.</summary>
     public CascadeBob(CascadePlan plan, BitString key)
+        : this(plan, key, CascadeBuffers.Shared)
+    {
+    }
+
+    /// <summary>Prepares Bob with working buffers from <paramref name="buffers"/> (the pipeline's run-scoped pools).</summary>
+    internal CascadeBob(CascadePlan plan, BitString key, CascadeBuffers buffers)
     {
         _plan = Guard.NotNull(plan);
         _target = Guard.NotNull(key);
+        var pool = _pool = Guard.NotNull(buffers).Words;
+        _current = new CascadeSearchList(buffers.Searches);
+        _next = new CascadeSearchList(buffers.Searches);
         Guard.SameLength(plan.Length, key.Length, "Cascade plan and Bob's key");
-        _key = key.Words.ToArray();
-        _words = _key.Length;
+        _words = key.Words.Length;
+        _key = pool.Rent(Math.Max(1, _words));
+        key.Words.CopyTo(_key);
         var total = plan.TotalPasses;
-        _copies = new ulong[total][];
-        _known = new ulong[total][];
-        _mismatch = new ulong[total][];
-        _active = new bool[total][];
+        _passes = new CascadePassState?[total];
         _aliceTops = new ulong[total][];
         _cascadeTarget = _current;
-        WorkBound = WorkBoundFor(plan.Length, total);
-        MaxQueryMessages = (plan.Length + total + 1L) * (System.Numerics.BitOperations.Log2((uint)Math.Max(1, plan.Length - 1)) + 1 + 2);
-        _workLeft = WorkBound;
+        _budget = new CascadeWorkBudget(plan.Length, total);
     }
 
-    /// <summary>
-    /// The most search steps (one binary-search level of one block, one answer read, one pass revisited after a flip)
-    /// Bob performs before he gives up: 4 (n + 64) P (ceil(log2 n) + 2) for n bits and P passes. An honest run cannot
-    /// reach it: every search starts from a block whose top parity differs (at most n per pass), a flip (at most one per
-    /// error, at most n, each reopening at most one block per pass) or a search abandoned after such a flip, and each
-    /// descends at most ceil(log2 n) + 1 levels, so an honest run takes at most 3 n P (ceil(log2 n) + 2) steps.
-    /// Forged parities (which the transcript tag rejects only at the end of the block) can make the local cascade
-    /// of corrections cycle without asking Alice anything; the bound turns that into <see cref="Diverged"/>, as do more
-    /// than n corrections and more than <see cref="MaxQueryMessages"/> query messages.
-    /// </summary>
-    public long WorkBound { get; }
+    /// <summary>Bob's working key (the pool's buffer may be longer).</summary>
+    private Span<ulong> Key => _key.AsSpan(0, _words);
 
-    /// <summary>
-    /// The most query messages Bob sends: (n + P + 1) (ceil(log2 n) + 2). In an honest run every round of binary
-    /// searches (at most ceil(log2 n) + 1 query messages) ends in at least one flip, the start of a pass or a BICONF
-    /// round, and flips are at most n.
-    /// </summary>
-    public long MaxQueryMessages { get; }
+    /// <summary>The most search steps Bob performs before he gives up (<see cref="CascadeWorkBudget.WorkBound"/>).</summary>
+    public long WorkBound => _budget.WorkBound;
+
+    /// <summary>The most query messages Bob sends (<see cref="CascadeWorkBudget.MaxQueryMessages"/>).</summary>
+    public long MaxQueryMessages => _budget.MaxQueryMessages;
 
     /// <summary>True when Bob gave up because the parities were inconsistent beyond any honest run (<see cref="WorkBound"/>).</summary>
     public bool Diverged { get; private set; }
 
     /// <summary><see cref="WorkBound"/> for a key of <paramref name="bits"/> bits and <paramref name="passes"/> passes.</summary>
-    public static long WorkBoundFor(int bits, int passes) =>
-        4L * (bits + 64) * Math.Max(1, passes) * (System.Numerics.BitOperations.Log2((uint)Math.Max(1, bits - 1)) + 1 + 2);
-
-    /// <summary>One unit of search work; throws <see cref="WorkExceededException"/> past <see cref="WorkBound"/>.</summary>
-    private void Step()
-    {
-        if (--_workLeft < 0)
-        {
-            throw new WorkExceededException();
-        }
-    }
-
-    /// <summary>Unwinds Bob's search loops when the work bound is exceeded (caught in <see cref="Receive"/>).</summary>
-    private sealed class WorkExceededException : Exception;
+    public static long WorkBoundFor(int bits, int passes) => CascadeWorkBudget.WorkBoundFor(bits, passes);
 
     /// <summary>Bits flipped so far.</summary>
     public long Corrections { get; private set; }
@@ -136,7 +105,7 @@ public sealed class CascadeBob
         {
             return ReceiveCore(message);
         }
-        catch (WorkExceededException)
+        catch (CascadeWorkBudget.ExceededException)
         {
             Diverged = true;
             IsFinished = true;
@@ -174,30 +143,7 @@ public sealed class CascadeBob
         return Advance();
     }
 
-    private void ReadTops(ReadOnlySpan<byte> payload)
-    {
-        var offset = 0;
-        for (var p = 0; p < _plan.NormalPasses; p++)
-        {
-            var pass = _plan.Pass(p);
-            var bytes = (pass.BlockCount + 7) >> 3;
-            if (offset + bytes > payload.Length)
-            {
-                throw new ArgumentException($"Cascade tops message is {payload.Length + 1} bytes, too short for the plan's {_plan.NormalPasses} passes.", nameof(payload));
-            }
-            var tops = new ulong[(pass.BlockCount + 63) >> 6];
-            for (var b = 0; b < pass.BlockCount; b++)
-            {
-                if (((payload[offset + (b >> 3)] >> (b & 7)) & 1) != 0)
-                {
-                    tops[b >> 6] |= 1UL << (b & 63);
-                }
-            }
-            _aliceTops[p] = tops;
-            offset += bytes;
-            LeakedBits += pass.BlockCount;
-        }
-    }
+    private void ReadTops(ReadOnlySpan<byte> payload) => LeakedBits += CascadeMessage.ReadTops(payload, _plan, _aliceTops);
 
     private void ReadAnswers(ReadOnlySpan<byte> payload)
     {
@@ -212,20 +158,17 @@ public sealed class CascadeBob
         _cascadeTarget = _next;
         for (var i = 0; i < count; i++)
         {
-            Step();
+            _budget.Step();
             var s = _current[i];
             var aliceLeft = (payload[i >> 3] >> (i & 7)) & 1;
-            var copy = Copy(s.Pass);
+            var state = _passes[s.Pass]!;
             var leftLength = (s.Length + 1) >> 1;
-            var bobLeft = BitString.RangeParity(copy, s.Start, leftLength);
-            var known = _known[s.Pass]!;
-            var mismatch = _mismatch[s.Pass]!;
-            var baseIndex = s.Block * _plan.Pass(s.Pass).NodesPerBlock;
-            var current = Get(mismatch, baseIndex + s.Node);
+            var bobLeft = BitString.RangeParity(state.EnsureCopy(Key), s.Start, leftLength);
+            var baseIndex = s.Block * state.Pass.NodesPerBlock;
             var leftMismatch = (aliceLeft ^ bobLeft) != 0;
-            var rightMismatch = current ^ leftMismatch;
-            Set(known, mismatch, baseIndex + 2 * s.Node, leftMismatch);
-            Set(known, mismatch, baseIndex + 2 * s.Node + 1, rightMismatch);
+            var rightMismatch = state.IsMismatch(baseIndex + s.Node) ^ leftMismatch;
+            state.Record(baseIndex + 2 * s.Node, leftMismatch);
+            state.Record(baseIndex + 2 * s.Node + 1, rightMismatch);
             if (leftMismatch)
             {
                 s.Node *= 2;
@@ -244,8 +187,8 @@ public sealed class CascadeBob
             }
             if (s.Length == 1)
             {
-                _active[s.Pass]![s.Block] = false;
-                FlipAndCascade(_plan.Pass(s.Pass).Permutation is { } perm ? perm[s.Start] : s.Start);
+                state.SetActive(s.Block, false);
+                FlipAndCascade(state.Pass.Permutation is { } perm ? perm[s.Start] : s.Start);
             }
             else
             {
@@ -304,49 +247,7 @@ public sealed class CascadeBob
         for (var i = 0; i < _current.Count; i++)
         {
             var s = _current[i];
-            var pass = _plan.Pass(s.Pass);
-            var known = _known[s.Pass]!;
-            var mismatch = _mismatch[s.Pass]!;
-            var baseIndex = s.Block * pass.NodesPerBlock;
-            var keep = true;
-            while (true)
-            {
-                Step();
-                if (!Get(mismatch, baseIndex + s.Node))
-                {
-                    Abandon(s);
-                    keep = false;
-                    break;
-                }
-                if (s.Length == 1)
-                {
-                    _active[s.Pass]![s.Block] = false;
-                    FlipAndCascade(pass.Permutation is { } perm ? perm[s.Start] : s.Start);
-                    keep = false;
-                    break;
-                }
-                var left = baseIndex + 2 * s.Node;
-                if (!reuse || !Get(known, left))
-                {
-                    break;
-                }
-                var leftLength = (s.Length + 1) >> 1;
-                if (Get(mismatch, left))
-                {
-                    s.Node *= 2;
-                    s.Length = leftLength;
-                    continue;
-                }
-                var right = left + 1;
-                if (!Get(known, right))
-                {
-                    Set(known, mismatch, right, true);
-                }
-                s.Node = 2 * s.Node + 1;
-                s.Start += leftLength;
-                s.Length -= leftLength;
-            }
-            if (keep)
+            if (Descend(ref s, reuse))
             {
                 _next.Add(s);
             }
@@ -356,49 +257,63 @@ public sealed class CascadeBob
         return _current.Count;
     }
 
-    private byte[] QueryMessage(int biconf)
+    /// <summary>
+    /// Walks search <paramref name="s"/> down through ranges whose parities are already known (subblock reuse): false when
+    /// it ended here (abandoned, or a bit flipped), true when it needs Alice's parity of its left half.
+    /// </summary>
+    private bool Descend(ref CascadeSearch s, bool reuse)
     {
-        if (QueryMessages >= MaxQueryMessages)
+        var state = _passes[s.Pass]!;
+        var baseIndex = s.Block * state.Pass.NodesPerBlock;
+        while (true)
         {
-            throw new WorkExceededException();
+            _budget.Step();
+            if (!state.IsMismatch(baseIndex + s.Node))
+            {
+                Abandon(s);
+                return false;
+            }
+            if (s.Length == 1)
+            {
+                state.SetActive(s.Block, false);
+                FlipAndCascade(state.Pass.Permutation is { } perm ? perm[s.Start] : s.Start);
+                return false;
+            }
+            var left = baseIndex + 2 * s.Node;
+            if (!reuse || !state.IsKnown(left))
+            {
+                return true;
+            }
+            var leftLength = (s.Length + 1) >> 1;
+            if (state.IsMismatch(left))
+            {
+                s.Node *= 2;
+                s.Length = leftLength;
+                continue;
+            }
+            var right = left + 1;
+            if (!state.IsKnown(right))
+            {
+                state.Record(right, true);
+            }
+            s.Node = 2 * s.Node + 1;
+            s.Start += leftLength;
+            s.Length -= leftLength;
         }
-        var count = _current.Count;
-        var message = new byte[CascadeMessage.QueryHeaderBytes + count * CascadeMessage.QueryBytes];
-        message[0] = CascadeMessage.Queries;
-        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(1), biconf);
-        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(5), count);
-        var offset = CascadeMessage.QueryHeaderBytes;
-        for (var i = 0; i < count; i++)
-        {
-            var s = _current[i];
-            message[offset] = (byte)s.Pass;
-            BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(offset + 1), s.Start);
-            BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(offset + 5), (s.Length + 1) >> 1);
-            offset += CascadeMessage.QueryBytes;
-        }
-        QueryMessages++;
-        return message;
     }
 
-    private void StartPass(int p, int biconfParity, List<Search> target)
+    private byte[] QueryMessage(int biconf)
+    {
+        _budget.CheckQuery(QueryMessages);
+        QueryMessages++;
+        return CascadeMessage.WriteQueries(_current, biconf);
+    }
+
+    private void StartPass(int p, int biconfParity, CascadeSearchList target)
     {
         var pass = _plan.Pass(p);
-        ulong[]? copy = null;
-        if (pass.Permutation is null)
-        {
-            copy = _key;
-        }
-        else if (pass.FirstBlockMask is null)
-        {
-            copy = Rent(_words);
-            pass.Gather(_key, copy.AsSpan(0, _words));
-        }
-        _copies[p] = copy;
-        var bits = (pass.BlockCount * pass.NodesPerBlock + 63) >> 6;
-        var known = _known[p] = Rent(bits);
-        var mismatch = _mismatch[p] = Rent(bits);
-        Array.Clear(known, 0, bits);
-        var active = _active[p] = new bool[pass.BlockCount];
+        var state = _passes[p] = new CascadePassState(pass, pass.Permutation is null ? _key : null, _pool);
+        var copy = pass.Permutation is not null && pass.FirstBlockMask is null ? state.EnsureCopy(Key) : state.Copy;
         _startedPasses = p + 1;
         var blocks = pass.IsBiconf ? 1 : pass.BlockCount;
         var tops = _aliceTops[p];
@@ -407,160 +322,79 @@ public sealed class CascadeBob
             var start = b * pass.BlockSize;
             var length = Math.Min(pass.BlockSize, pass.Length - start);
             var alice = pass.IsBiconf ? biconfParity : (int)((tops![b >> 6] >> (b & 63)) & 1);
-            var bob = copy is null ? pass.BlockParityFromKey(_key, b) : BitString.RangeParity(copy, start, length);
+            var bob = copy is null ? pass.BlockParityFromKey(Key, b) : BitString.RangeParity(copy, start, length);
             var differs = (alice ^ bob) != 0;
-            var index = b * pass.NodesPerBlock + 1;
-            Set(known, mismatch, index, differs);
+            state.Record(b * pass.NodesPerBlock + 1, differs);
             if (differs)
             {
-                active[b] = true;
-                target.Add(new Search { Pass = p, Block = b, Node = 1, Start = start, Length = length });
+                state.SetActive(b, true);
+                target.Add(new CascadeSearch { Pass = p, Block = b, Node = 1, Start = start, Length = length });
             }
         }
         _aliceTops[p] = null;
     }
 
-    private void Abandon(Search s)
+    private void Abandon(CascadeSearch s)
     {
-        var active = _active[s.Pass]!;
-        active[s.Block] = false;
-        var pass = _plan.Pass(s.Pass);
+        var state = _passes[s.Pass]!;
+        state.SetActive(s.Block, false);
+        var pass = state.Pass;
         var root = s.Block * pass.NodesPerBlock + 1;
-        if (Get(_known[s.Pass]!, root) && Get(_mismatch[s.Pass]!, root))
+        if (state.IsKnown(root) && state.IsMismatch(root))
         {
             var start = s.Block * pass.BlockSize;
-            active[s.Block] = true;
-            _cascadeTarget.Add(new Search { Pass = s.Pass, Block = s.Block, Node = 1, Start = start, Length = Math.Min(pass.BlockSize, pass.Length - start) });
+            state.SetActive(s.Block, true);
+            _cascadeTarget.Add(new CascadeSearch { Pass = s.Pass, Block = s.Block, Node = 1, Start = start, Length = Math.Min(pass.BlockSize, pass.Length - start) });
         }
     }
 
     private void FlipAndCascade(int keyIndex)
     {
-        if (Corrections >= _plan.Length)
-        {
-            // Every honest flip corrects a bit that differs from Alice's, so an honest run flips at most n bits; more
-            // means forged parities are flipping bits back and forth.
-            throw new WorkExceededException();
-        }
+        _budget.CheckCorrection(Corrections);
         Corrections++;
         _key[keyIndex >> 6] ^= 1UL << (keyIndex & 63);
         var reuse = _plan.Variant.SubblockReuse;
         for (var p = 0; p < _startedPasses; p++)
         {
-            Step();
-            var pass = _plan.Pass(p);
-            var u = pass.PositionOf(keyIndex);
-            var copy = _copies[p];
-            if (copy is not null && !ReferenceEquals(copy, _key))
+            _budget.Step();
+            var state = _passes[p]!;
+            var u = state.Pass.PositionOf(keyIndex);
+            var bestNode = state.Flip(u, reuse, out var bestStart, out var bestLength);
+            var block = u / state.Pass.BlockSize;
+            if (bestNode != 0 && !state.IsActive(block))
             {
-                copy[u >> 6] ^= 1UL << (u & 63);
-            }
-            var known = _known[p]!;
-            var mismatch = _mismatch[p]!;
-            var block = u / pass.BlockSize;
-            var baseIndex = block * pass.NodesPerBlock;
-            var start = block * pass.BlockSize;
-            var length = Math.Min(pass.BlockSize, pass.Length - start);
-            var node = 1;
-            int bestNode = 0, bestStart = 0, bestLength = 0;
-            while (true)
-            {
-                var index = baseIndex + node;
-                if (!Get(known, index))
-                {
-                    break;
-                }
-                mismatch[index >> 6] ^= 1UL << (index & 63);
-                if (Get(mismatch, index) && (reuse || node == 1))
-                {
-                    bestNode = node;
-                    bestStart = start;
-                    bestLength = length;
-                }
-                if (length == 1)
-                {
-                    break;
-                }
-                var leftLength = (length + 1) >> 1;
-                if (u < start + leftLength)
-                {
-                    node *= 2;
-                    length = leftLength;
-                }
-                else
-                {
-                    node = 2 * node + 1;
-                    start += leftLength;
-                    length -= leftLength;
-                }
-            }
-            var active = _active[p]!;
-            if (bestNode != 0 && !active[block])
-            {
-                active[block] = true;
-                _cascadeTarget.Add(new Search { Pass = p, Block = block, Node = bestNode, Start = bestStart, Length = bestLength });
+                state.SetActive(block, true);
+                _cascadeTarget.Add(new CascadeSearch { Pass = p, Block = block, Node = bestNode, Start = bestStart, Length = bestLength });
             }
         }
     }
 
     private void WriteBack()
     {
-        var target = _target.MutableWords;
-        _key.CopyTo(target);
+        Key.CopyTo(_target.MutableWords);
+        Release();
+    }
+
+    /// <summary>
+    /// Wipes Bob's working copies of the key and returns every buffer to the pool (idempotent). Called when Cascade
+    /// finishes, and by the pipeline when a block ends early; Bob accepts no further message afterwards.
+    /// </summary>
+    internal void Release()
+    {
+        if (_released)
+        {
+            return;
+        }
+        _released = true;
+        IsFinished = true;
+        for (var p = 0; p < _passes.Length; p++)
+        {
+            _passes[p]?.Release();
+            _passes[p] = null;
+        }
         Array.Clear(_key);
-        for (var p = 0; p < _copies.Length; p++)
-        {
-            if (_copies[p] is { } c && !ReferenceEquals(c, _key))
-            {
-                Array.Clear(c);
-                System.Buffers.ArrayPool<ulong>.Shared.Return(c);
-            }
-            if (_known[p] is { } k)
-            {
-                System.Buffers.ArrayPool<ulong>.Shared.Return(k);
-            }
-            if (_mismatch[p] is { } m)
-            {
-                System.Buffers.ArrayPool<ulong>.Shared.Return(m);
-            }
-            _copies[p] = null;
-            _known[p] = null;
-            _mismatch[p] = null;
-            _active[p] = null;
-        }
-    }
-
-    /// <summary>A pooled buffer of at least <paramref name="words"/> words (contents undefined; callers overwrite or clear).</summary>
-    private static ulong[] Rent(int words) => System.Buffers.ArrayPool<ulong>.Shared.Rent(Math.Max(1, words));
-
-    /// <summary>The key in pass <paramref name="p"/>'s order, gathered from the current key on first use.</summary>
-    private ulong[] Copy(int p)
-    {
-        var copy = _copies[p];
-        if (copy is null)
-        {
-            copy = Rent(_words);
-            _plan.Pass(p).Gather(_key, copy.AsSpan(0, _words));
-            _copies[p] = copy;
-        }
-        return copy;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool Get(ulong[] bits, int index) => ((bits[index >> 6] >> (index & 63)) & 1UL) != 0;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Set(ulong[] known, ulong[] mismatch, int index, bool value)
-    {
-        var bit = 1UL << (index & 63);
-        known[index >> 6] |= bit;
-        if (value)
-        {
-            mismatch[index >> 6] |= bit;
-        }
-        else
-        {
-            mismatch[index >> 6] &= ~bit;
-        }
+        _pool.Return(_key);
+        _current.Release();
+        _next.Release();
     }
 }

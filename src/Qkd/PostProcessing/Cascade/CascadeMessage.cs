@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace Qkd.PostProcessing;
 
 /// <summary>
@@ -29,4 +31,65 @@ public static class CascadeMessage
 
     /// <summary>Header bytes of a query message.</summary>
     public const int QueryHeaderBytes = 9;
+
+    /// <summary>
+    /// Reads Alice's tops payload (after the tag): the block parities of pass p into <paramref name="tops"/>[p], packed
+    /// 64 per word. Returns the parity bits it carried.
+    /// </summary>
+    internal static long ReadTops(ReadOnlySpan<byte> payload, CascadePlan plan, ulong[]?[] tops)
+    {
+        var offset = 0;
+        long leaked = 0;
+        Span<byte> tail = stackalloc byte[8];
+        for (var p = 0; p < plan.NormalPasses; p++)
+        {
+            var pass = plan.Pass(p);
+            var bytes = (pass.BlockCount + 7) >> 3;
+            if (offset + bytes > payload.Length)
+            {
+                throw new ArgumentException($"Cascade tops message is {payload.Length + 1} bytes, too short for the plan's {plan.NormalPasses} passes.", nameof(payload));
+            }
+            var words = new ulong[(pass.BlockCount + 63) >> 6];
+            var source = payload.Slice(offset, bytes);
+            for (var w = 0; w < words.Length; w++)
+            {
+                var chunk = source[(8 * w)..];
+                if (chunk.Length >= 8)
+                {
+                    words[w] = BinaryPrimitives.ReadUInt64LittleEndian(chunk);
+                }
+                else
+                {
+                    tail.Clear();
+                    chunk.CopyTo(tail);
+                    words[w] = BinaryPrimitives.ReadUInt64LittleEndian(tail);
+                }
+            }
+            // Bits past the pass's block count (padding of its last byte) are never read.
+            tops[p] = words;
+            offset += bytes;
+            leaked += pass.BlockCount;
+        }
+        return leaked;
+    }
+
+    /// <summary>Bob's query message for <paramref name="searches"/>: each asks the parity of its range's left half.</summary>
+    internal static byte[] WriteQueries(CascadeSearchList searches, int biconfRound)
+    {
+        var count = searches.Count;
+        var message = new byte[QueryHeaderBytes + count * QueryBytes];
+        message[0] = Queries;
+        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(1), biconfRound);
+        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(5), count);
+        var offset = QueryHeaderBytes;
+        for (var i = 0; i < count; i++)
+        {
+            var s = searches[i];
+            message[offset] = (byte)s.Pass;
+            BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(offset + 1), s.Start);
+            BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(offset + 5), (s.Length + 1) >> 1);
+            offset += QueryBytes;
+        }
+        return message;
+    }
 }

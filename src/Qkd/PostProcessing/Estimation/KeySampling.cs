@@ -19,7 +19,11 @@ public static class KeySampling
         var mask = new BitString(n);
         var words = mask.MutableWords;
         var chosen = 0;
-        var buffer = new ulong[Math.Max(16, count / 4)];
+        // The draw size stays max(16, count / 4) words (a replayed secret-randomness stream gives the same mask); the
+        // buffer itself is pooled.
+        var length = Math.Max(16, count / 4);
+        var rented = System.Buffers.ArrayPool<ulong>.Shared.Rent(length);
+        var buffer = rented.AsSpan(0, length);
         while (chosen < count)
         {
             random.Fill(buffer);
@@ -37,6 +41,7 @@ public static class KeySampling
                 }
             }
         }
+        System.Buffers.ArrayPool<ulong>.Shared.Return(rented);
         return mask;
     }
 
@@ -56,23 +61,32 @@ public static class KeySampling
         Guard.SameLength(key.Length, mask.Length, "Key and sample mask");
         var ones = mask.PopCount();
         var result = new BitString(keepSet ? ones : key.Length - ones);
-        var output = result.MutableWords;
-        var k = key.Words;
-        var m = mask.Words;
+        Compact(key.Words, key.Length, mask.Words, keepSet, result.MutableWords, useHardware);
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="Compact(BitString, BitString, bool, bool)"/> on spans: the kept bits of the <paramref name="length"/>-bit
+    /// <paramref name="key"/> go to <paramref name="output"/>, which must be zero (callers own and clear it). Returns the
+    /// number of bits written.
+    /// </summary>
+    internal static int Compact(ReadOnlySpan<ulong> key, int length, ReadOnlySpan<ulong> mask, bool keepSet, Span<ulong> output, bool useHardware = true)
+    {
         var hardware = useHardware && Bmi2.X64.IsSupported;
+        var words = BitString.WordCount(length);
         var o = 0;
-        for (var w = 0; w < k.Length; w++)
+        for (var w = 0; w < words; w++)
         {
-            var keep = keepSet ? m[w] : ~m[w];
-            if (w == k.Length - 1 && (key.Length & 63) != 0)
+            var keep = keepSet ? mask[w] : ~mask[w];
+            if (w == words - 1 && (length & 63) != 0)
             {
-                keep &= (1UL << (key.Length & 63)) - 1;
+                keep &= (1UL << (length & 63)) - 1;
             }
             if (keep == 0)
             {
                 continue;
             }
-            var bits = hardware ? Bmi2.X64.ParallelBitExtract(k[w], keep) : ExtractPortable(k[w], keep);
+            var bits = hardware ? Bmi2.X64.ParallelBitExtract(key[w], keep) : ExtractPortable(key[w], keep);
             var shift = o & 63;
             output[o >> 6] |= bits << shift;
             var count = BitOperations.PopCount(keep);
@@ -82,7 +96,7 @@ public static class KeySampling
             }
             o += count;
         }
-        return result;
+        return o;
     }
 
     /// <summary>Parallel bit extract: the bits of <paramref name="value"/> under <paramref name="mask"/>, packed from bit 0.</summary>

@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using System.Buffers;
 using Qkd.Classical;
 
 namespace Qkd.PostProcessing;
@@ -11,10 +11,7 @@ namespace Qkd.PostProcessing;
 /// parity. Alice admits blocks (up to K in flight, in index order, a new one whenever one finishes); Bob follows
 /// and answers every channel message (with no frames when he has nothing to say), so the channel is a strict
 /// ping-pong and Alice knows, when an answer leaves her with nothing to send, that the blocks still open are stuck.
-/// Message layout: int64 simulated send time [100 ns ticks], int32 batch number (messages of an earlier batch are
-/// skipped), int32 frame count, then per frame int32 block
-/// index, int32 sequence number (the sender's frame count for that block), int32 length (-1: the sender aborted
-/// the block) and the payload.
+/// The message layout is <see cref="PipelineFrames"/>.
 /// </summary>
 /// <remarks>
 /// The framing is not authenticated: the blocks' transcript tags are (<see cref="BlockProtocol"/>). Anything a
@@ -29,14 +26,13 @@ namespace Qkd.PostProcessing;
 internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int inFlight, long latencyTicks, long[] finishTicks,
     CancellationTokenSource abort, Func<int, BlockProtocol.IBlockParty> create, bool admitsBlocks, int epoch, TimeSpan receiveTimeout, TimeProvider time, int maxFramesPerBlock, bool parallelFrames)
 {
-    private const int HeaderBytes = 16;
-    private const int FrameHeaderBytes = 12;
-    private const int AbortLength = -1;
     private readonly BlockProtocol.IBlockParty?[] _parties = new BlockProtocol.IBlockParty?[blockCount];
     private readonly int[] _sentFrames = new int[blockCount];
     private readonly int[] _receivedFrames = new int[blockCount];
     private readonly bool[] _done = new bool[blockCount];
     private readonly List<(int Block, byte[]? Payload)> _outgoing = [];
+    private readonly List<PipelineFrames.Frame> _frames = [];
+    private Handled[] _handled = new Handled[16];
     private long _clock;
     private int _finished;
     private int _nextAdmission;
@@ -70,14 +66,19 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
             {
                 if (_outgoing.Count > 0 || answer)
                 {
-                    // Each message is a fresh array never touched again: the in-memory channel may keep it without a copy.
-                    var outgoing = Encode();
                     if (channel is InMemoryClassicalChannel memory)
                     {
-                        await memory.SendOwnedAsync(outgoing, abort.Token).ConfigureAwait(false);
+                        // A pooled buffer handed over to the receiver, which returns it to the pool once read: no
+                        // fresh (often large-object-heap) array per message.
+                        var size = PipelineFrames.EncodedSize(_outgoing);
+                        var rented = ArrayPool<byte>.Shared.Rent(size);
+                        PipelineFrames.Encode(rented.AsSpan(0, size), _clock, epoch, _outgoing, _sentFrames);
+                        await memory.SendPooledAsync(rented, size, abort.Token).ConfigureAwait(false);
                     }
                     else
                     {
+                        var outgoing = new byte[PipelineFrames.EncodedSize(_outgoing)];
+                        PipelineFrames.Encode(outgoing, _clock, epoch, _outgoing, _sentFrames);
                         await channel.SendAsync(outgoing, abort.Token).ConfigureAwait(false);
                     }
                     MessagesSent++;
@@ -88,17 +89,21 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
                     return;
                 }
                 answer = false;
-                byte[] message;
+                InMemoryClassicalChannel.Envelope message;
                 using (var timeout = new CancellationTokenSource(receiveTimeout, time))
                 using (var linked = CancellationTokenSource.CreateLinkedTokenSource(abort.Token, timeout.Token))
                 {
                     try
                     {
-                        do
+                        while (true)
                         {
-                            message = await channel.ReceiveAsync(linked.Token).ConfigureAwait(false);
+                            message = await ReceiveAsync(linked.Token).ConfigureAwait(false);
+                            if (!PipelineFrames.IsStale(message.Message.Span, epoch))
+                            {
+                                break;
+                            }
+                            message.Release();
                         }
-                        while (IsStale(message));
                     }
                     catch (OperationCanceledException) when (timeout.IsCancellationRequested && !abort.IsCancellationRequested)
                     {
@@ -106,7 +111,15 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
                         return;
                     }
                 }
-                Handle(message);
+                try
+                {
+                    Handle(message.Message);
+                }
+                finally
+                {
+                    // No block party keeps a reference into a message after handling it.
+                    message.Release();
+                }
                 answer = !admitsBlocks;
                 if (admitsBlocks && _outgoing.Count == 0 && _finished < blockCount)
                 {
@@ -197,58 +210,74 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
         }
     }
 
-    private void Handle(byte[] message)
+    /// <summary>The next message; from the in-memory channel without a copy (released by the caller).</summary>
+    private ValueTask<InMemoryClassicalChannel.Envelope> ReceiveAsync(CancellationToken cancellationToken)
+        => channel is InMemoryClassicalChannel memory ? memory.ReceiveEnvelopeAsync(cancellationToken) : ReceiveCopyAsync(cancellationToken);
+
+    private async ValueTask<InMemoryClassicalChannel.Envelope> ReceiveCopyAsync(CancellationToken cancellationToken)
     {
-        if (!TryParse(message, out var frames))
+        var message = await channel.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+        return new InMemoryClassicalChannel.Envelope(message, message.Length, pooled: false);
+    }
+
+    private void Handle(ReadOnlyMemory<byte> message)
+    {
+        if (!PipelineFrames.TryParse(message, epoch, _frames, out var sendTicks))
         {
             // An unparseable message: none of its frames can be trusted to belong anywhere.
             AbortOpen(BlockOutcome.AuthenticationFailure, notify: true);
             return;
         }
-        var count = frames.Length;
-        var parties = new BlockProtocol.IBlockParty?[count];
-        var replies = new byte[]?[count];
-        var wasFinished = new bool[count];
+        _clock = Math.Max(_clock, sendTicks + latencyTicks);
+        var frames = _frames;
+        var count = frames.Count;
+        if (_handled.Length < count)
+        {
+            _handled = new Handled[Math.Max(count, 2 * _handled.Length)];
+        }
+        var handled = _handled;
         for (var i = 0; i < count; i++)
         {
-            var (block, seq, payload) = frames[i];
-            if (block >= blockCount || (block >= _nextAdmission && admitsBlocks))
+            var frame = frames[i];
+            handled[i] = default;
+            if (frame.Block >= blockCount || (frame.Block >= _nextAdmission && admitsBlocks))
             {
                 continue; // a block Alice never opened: injected.
             }
-            var party = Party(block);
-            wasFinished[i] = party.IsFinished;
+            var party = Party(frame.Block);
+            handled[i].WasFinished = party.IsFinished;
             if (party.IsFinished)
             {
                 continue; // nothing a frame says can change a finished block.
             }
-            if (payload is null || seq != _receivedFrames[block]++ || seq >= maxFramesPerBlock || Array.IndexOf(parties, party, 0, i) >= 0)
+            var earlier = IndexOfParty(party, i);
+            if (frame.Aborted || frame.Seq != _receivedFrames[frame.Block]++ || frame.Seq >= maxFramesPerBlock || earlier >= 0)
             {
                 // (A block speaks at most once per message: a second frame for it was injected. A conversation longer
                 // than any honest one, e.g. Cascade chasing parities a man in the middle changed, is cut off.)
-                if (Array.IndexOf(parties, party, 0, i) is var earlier and >= 0)
+                if (earlier >= 0)
                 {
-                    parties[earlier] = null;
+                    handled[earlier].Party = null;
                 }
                 // The other party aborted the block, or a frame was dropped, replayed, reordered or injected.
                 party.Abort(BlockOutcome.AuthenticationFailure);
-                if (payload is not null)
+                if (!frame.Aborted)
                 {
-                    _outgoing.Add((block, null));
+                    _outgoing.Add((frame.Block, null));
                 }
                 continue;
             }
-            parties[i] = party;
+            handled[i].Party = party;
         }
         if (parallelFrames && count > 1)
         {
-            Parallel.For(0, count, i => replies[i] = HandleOne(parties[i], frames[i].Payload));
+            Parallel.For(0, count, i => handled[i].Reply = HandleOne(handled[i].Party, frames[i]));
         }
         else
         {
             for (var i = 0; i < count; i++)
             {
-                replies[i] = HandleOne(parties[i], frames[i].Payload);
+                handled[i].Reply = HandleOne(handled[i].Party, frames[i]);
             }
         }
         for (var i = 0; i < count; i++)
@@ -256,20 +285,33 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
             var block = frames[i].Block;
             if (block < blockCount && _parties[block] is { } party)
             {
-                Emit(block, party, replies[i], wasFinished[i]);
+                Emit(block, party, handled[i].Reply, handled[i].WasFinished);
             }
         }
     }
 
-    private static byte[]? HandleOne(BlockProtocol.IBlockParty? party, byte[]? payload)
+    /// <summary>The index below <paramref name="before"/> of the frame handled by <paramref name="party"/>, or -1.</summary>
+    private int IndexOfParty(BlockProtocol.IBlockParty party, int before)
     {
-        if (party is null || payload is null)
+        for (var j = 0; j < before; j++)
+        {
+            if (ReferenceEquals(_handled[j].Party, party))
+            {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    private static byte[]? HandleOne(BlockProtocol.IBlockParty? party, PipelineFrames.Frame frame)
+    {
+        if (party is null || frame.Aborted)
         {
             return null;
         }
         try
         {
-            return party.Handle(payload);
+            return party.Handle(frame.Payload.Span);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException or OverflowException)
         {
@@ -279,64 +321,11 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
         }
     }
 
-    /// <summary>A message of an earlier batch on the same channel (an answer to a last abort notice): skipped.</summary>
-    private bool IsStale(byte[] message) => message.Length >= HeaderBytes && BinaryPrimitives.ReadInt32LittleEndian(message.AsSpan(8)) < epoch;
-
-    private bool TryParse(byte[] message, out (int Block, int Seq, byte[]? Payload)[] frames)
+    /// <summary>What became of one received frame: the party that handles it (null: none), whether it had finished before, its reply.</summary>
+    private struct Handled
     {
-        frames = [];
-        if (message.Length < HeaderBytes)
-        {
-            return false;
-        }
-        var count = BinaryPrimitives.ReadInt32LittleEndian(message.AsSpan(12));
-        if (BinaryPrimitives.ReadInt32LittleEndian(message.AsSpan(8)) != epoch || count < 0 || count > (message.Length - HeaderBytes) / FrameHeaderBytes)
-        {
-            return false;
-        }
-        var parsed = new (int, int, byte[]?)[count];
-        var offset = HeaderBytes;
-        for (var i = 0; i < count; i++)
-        {
-            if (offset + FrameHeaderBytes > message.Length)
-            {
-                return false;
-            }
-            var block = BinaryPrimitives.ReadInt32LittleEndian(message.AsSpan(offset));
-            var seq = BinaryPrimitives.ReadInt32LittleEndian(message.AsSpan(offset + 4));
-            var length = BinaryPrimitives.ReadInt32LittleEndian(message.AsSpan(offset + 8));
-            if (block < 0 || length < AbortLength || (long)offset + FrameHeaderBytes + Math.Max(0, length) > message.Length)
-            {
-                return false;
-            }
-            parsed[i] = (block, seq, length == AbortLength ? null : message.AsSpan(offset + FrameHeaderBytes, length).ToArray());
-            offset += FrameHeaderBytes + Math.Max(0, length);
-        }
-        _clock = Math.Max(_clock, BinaryPrimitives.ReadInt64LittleEndian(message) + latencyTicks);
-        frames = parsed;
-        return true;
-    }
-
-    private byte[] Encode()
-    {
-        var size = HeaderBytes;
-        foreach (var (_, payload) in _outgoing)
-        {
-            size += FrameHeaderBytes + (payload?.Length ?? 0);
-        }
-        var message = new byte[size];
-        BinaryPrimitives.WriteInt64LittleEndian(message, _clock);
-        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(8), epoch);
-        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(12), _outgoing.Count);
-        var offset = HeaderBytes;
-        foreach (var (block, payload) in _outgoing)
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(offset), block);
-            BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(offset + 4), _sentFrames[block]++);
-            BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(offset + 8), payload?.Length ?? AbortLength);
-            payload?.CopyTo(message, offset + FrameHeaderBytes);
-            offset += FrameHeaderBytes + (payload?.Length ?? 0);
-        }
-        return message;
+        public BlockProtocol.IBlockParty? Party;
+        public bool WasFinished;
+        public byte[]? Reply;
     }
 }

@@ -67,9 +67,12 @@ public static class PostProcessingPipeline
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
         var shuffles = new ConcurrentDictionary<int, Lazy<CascadeShuffles>>();
-        var shared = new BlockProtocol.Shared(options, n => shuffles.GetOrAdd(n, len => new Lazy<CascadeShuffles>(() => new CascadeShuffles(len, options.ShuffleSeed))).Value);
-        var alices = new BlockProtocol.Alice?[blocks.Count];
-        var bobs = new BlockProtocol.Bob?[blocks.Count];
+        var shared = new BlockProtocol.Shared(options, n => shuffles.GetOrAdd(n, len => new Lazy<CascadeShuffles>(() => new CascadeShuffles(len, options.ShuffleSeed))).Value)
+        {
+            Buffers = CascadeBuffers.ForBlocksInFlight(Math.Min(options.MaxBlocksInFlight, Math.Min(options.BatchBlocks, Math.Max(1, blocks.Count)))),
+        };
+        var alices = new AliceBlockParty?[blocks.Count];
+        var bobs = new BobBlockParty?[blocks.Count];
         var finish = new long[blocks.Count];
         var latency = options.SimulatedOneWayLatency.Ticks;
         var accounting = new Accounting(blocks.Count);
@@ -84,10 +87,10 @@ public static class PostProcessingPipeline
             var batchFinish = new long[count];
             var inFlight = Math.Max(1, Math.Min(options.MaxBlocksInFlight, count));
             var aliceLoop = new PartyLoop(aliceEnd, count, inFlight, latency, batchFinish, abort,
-                i => alices[offset + i] = new BlockProtocol.Alice(blocks[offset + i], shared, offset + i, Pads(poolAlice)),
+                i => alices[offset + i] = new AliceBlockParty(blocks[offset + i], shared, offset + i, Pads(poolAlice)),
                 admitsBlocks: true, batch, options.ReceiveTimeout, time, options.MaxMessagesPerBlock, options.ParallelFrames);
             var bobLoop = new PartyLoop(bobEnd, count, count, latency, batchFinish, abort,
-                i => bobs[offset + i] = new BlockProtocol.Bob(blocks[offset + i], shared, offset + i, Pads(poolBob)),
+                i => bobs[offset + i] = new BobBlockParty(blocks[offset + i], shared, offset + i, Pads(poolBob)),
                 admitsBlocks: false, batch, options.ReceiveTimeout, time, options.MaxMessagesPerBlock, options.ParallelFrames);
             await Task.WhenAll(Task.Run(aliceLoop.RunAsync, CancellationToken.None), Task.Run(bobLoop.RunAsync, CancellationToken.None)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
@@ -117,7 +120,7 @@ public static class PostProcessingPipeline
         public long Replenished;
         private long _owed;
 
-        public void Settle(IReadOnlyList<SiftedBlock> input, BlockProtocol.Alice?[] alices, BlockProtocol.Bob?[] bobs, int first, int count,
+        public void Settle(IReadOnlyList<SiftedBlock> input, AliceBlockParty?[] alices, BobBlockParty?[] bobs, int first, int count,
             AuthenticationKeyPool poolAlice, AuthenticationKeyPool poolBob, bool replenish)
         {
             for (var i = first; i < first + count; i++)
@@ -161,7 +164,7 @@ public static class PostProcessingPipeline
     }
 
     private static PostProcessingResult Summarize(IReadOnlyList<SiftedBlock> blocks, PostProcessingOptions options,
-        BlockProtocol.Alice?[] alices, BlockProtocol.Bob?[] bobs, long[] finish, Accounting accounting,
+        AliceBlockParty?[] alices, BobBlockParty?[] bobs, long[] finish, Accounting accounting,
         AuthenticationKeyPool poolAlice, IClassicalChannel aliceEnd, long channelMessages, double elapsedSeconds)
     {
         var reports = ImmutableArray.CreateBuilder<BlockReport>(blocks.Count);
