@@ -90,7 +90,7 @@ public sealed class LdpcAlice
             Wipe();
             return null;
         }
-        var count = Math.Min(plan.RevealPerRound, plan.Punctured - _revealed);
+        var count = Math.Min(plan.RevealInRound(_round), plan.Revealable - _revealed);
         if (_round >= plan.Rounds || count <= 0)
         {
             Failed = true;
@@ -102,7 +102,7 @@ public sealed class LdpcAlice
         BinaryPrimitives.WriteInt32LittleEndian(reveal.AsSpan(1), count);
         for (var i = 0; i < count; i++)
         {
-            if (_frame![plan.PuncturedPositions[_revealed + i]] != 0)
+            if (_frame![plan.RevealPosition(_revealed + i)] != 0)
             {
                 reveal[5 + (i >> 3)] |= (byte)(1 << (i & 7));
             }

@@ -25,8 +25,9 @@ namespace Qkd.PostProcessing.Ldpc;
 /// </remarks>
 public sealed class LdpcFramePlan
 {
-    private LdpcFramePlan(LdpcCode code, int keyBits, int rateIndex, int punctured, int shortened, int rounds, int revealPerRound)
+    private LdpcFramePlan(LdpcCode code, int keyBits, int rateIndex, int punctured, int shortened, int rounds, int revealPerRound, int revealGrowthRounds)
     {
+        RevealGrowthRounds = revealGrowthRounds;
         Code = code;
         KeyBits = keyBits;
         RateIndex = rateIndex;
@@ -70,7 +71,27 @@ public sealed class LdpcFramePlan
             }
         }
         Guard.SameLength(k, keyBits, "Key positions of the LDPC frame");
+        // Reveals beyond the punctured bits disclose key bits, in a public seeded order (a random subset, so no
+        // structure of the code is favoured).
+        var keyOrder = (int[])KeyPositions.Clone();
+        var shuffle = SimRandom.ForStream(code.Seed, 0x4E7E);
+        for (var i = keyOrder.Length - 1; i > 0; i--)
+        {
+            var j = (int)shuffle.NextBelow((ulong)i + 1);
+            (keyOrder[i], keyOrder[j]) = (keyOrder[j], keyOrder[i]);
+        }
+        _revealOrder = new int[punctured + keyBits / 2];
+        PuncturedPositions.CopyTo(_revealOrder, 0);
+        Array.Copy(keyOrder, 0, _revealOrder, punctured, keyBits / 2);
     }
+
+    private readonly int[] _revealOrder;
+
+    /// <summary>Bits the blind rounds can reveal: the punctured bits, then up to half the key bits.</summary>
+    public int Revealable => _revealOrder.Length;
+
+    /// <summary>Frame position of the <paramref name="index"/>-th revealed bit: punctured bits first, then key bits.</summary>
+    public int RevealPosition(int index) => _revealOrder[index];
 
     /// <summary>The mother code.</summary>
     public LdpcCode Code { get; }
@@ -92,6 +113,25 @@ public sealed class LdpcFramePlan
 
     /// <summary>Punctured bits revealed per blind round.</summary>
     public int RevealPerRound { get; }
+
+    /// <summary>Rounds after which the reveal grows by <see cref="RevealPerRound"/> (0: every round reveals the same).</summary>
+    public int RevealGrowthRounds { get; }
+
+    /// <summary>Punctured bits revealed in blind round <paramref name="round"/> (0-based), before the cap by the bits left.</summary>
+    public int RevealInRound(int round) => RevealInRound(round, RevealPerRound, RevealGrowthRounds);
+
+    private static int RevealInRound(int round, int revealPerRound, int growthRounds)
+        => revealPerRound * (1 + (growthRounds > 0 ? round / growthRounds : 0));
+
+    private static int TotalReveal(int rounds, int revealPerRound, int growthRounds)
+    {
+        var total = 0;
+        for (var k = 0; k < rounds; k++)
+        {
+            total += RevealInRound(k, revealPerRound, growthRounds);
+        }
+        return total;
+    }
 
     /// <summary>Leak of the first message about the key: M - p [bits].</summary>
     public int InitialLeakBits => Code.Checks - Punctured;
@@ -121,7 +161,9 @@ public sealed class LdpcFramePlan
         // raise the first leak above f_start, so the reserve is capped at the slack, and when the code that covers
         // it overshoots the slack (M moves in steps of about RateStep N), the next higher rate is taken instead
         // (fewer reveals available, first leak exact).
-        var needed = start + Math.Min(options.BlindRounds * reveal, slack);
+        var reserve = Math.Min(TotalReveal(options.BlindRounds, reveal, options.RevealGrowthRounds),
+            (int)Math.Ceiling(options.PunctureReserve * keyBits * h));
+        var needed = start + Math.Min(reserve, slack);
         var index = 0;
         for (var i = LdpcCodeBook.RateCount(options.RateStep) - 1; i >= 0; i--)
         {
@@ -139,7 +181,7 @@ public sealed class LdpcFramePlan
         }
         var code = LdpcCodeBook.Get(keyBits, index, options);
         var punctured = Math.Clamp(code.Checks - start, 0, Math.Min(slack, code.PuncturingOrder.Length));
-        return new LdpcFramePlan(code, keyBits, index, punctured, slack - punctured, options.BlindRounds, reveal);
+        return new LdpcFramePlan(code, keyBits, index, punctured, slack - punctured, options.BlindRounds, reveal, options.RevealGrowthRounds);
     }
 
     /// <summary>Bob's copy of the plan Alice announced; throws when the announcement does not fit the key.</summary>
@@ -151,6 +193,6 @@ public sealed class LdpcFramePlan
         Guard.SameLength(punctured + shortened, code.Length - keyBits, "Punctured plus shortened bits of the LDPC frame");
         Guard.InRange(rounds, 0, 20);
         Guard.InRange(revealPerRound, 1, code.Length);
-        return new LdpcFramePlan(code, keyBits, rateIndex, punctured, shortened, rounds, revealPerRound);
+        return new LdpcFramePlan(code, keyBits, rateIndex, punctured, shortened, rounds, revealPerRound, options.RevealGrowthRounds);
     }
 }
