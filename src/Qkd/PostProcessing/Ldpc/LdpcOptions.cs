@@ -13,25 +13,25 @@ public sealed record LdpcOptions
     public double FrameSlack { get; init; } = 0.1;
 
     /// <summary>Efficiency the first syndrome aims at: leak = f_start n h(Q) (before blind reveals).</summary>
-    public double StartEfficiency { get; init; } = 1.1;
+    public double StartEfficiency { get; init; } = 1.08;
 
     /// <summary>Feedback rounds in which Alice reveals punctured bits after a failed decoding (0: one-way only).</summary>
     public int BlindRounds { get; init; } = 20;
 
     /// <summary>Bits revealed per blind round, as an efficiency step: ceil(step n h(Q)).</summary>
-    public double RevealEfficiencyStep { get; init; } = 0.03;
+    public double RevealEfficiencyStep { get; init; } = 0.015;
 
     /// <summary>
     /// Every this many blind rounds the reveal grows by one step (round k reveals (1 + floor(k / g)) steps; 0: constant),
     /// so the first rounds are fine and a badly underestimated QBER is still covered by the last ones.
     /// </summary>
-    public int RevealGrowthRounds { get; init; }
+    public int RevealGrowthRounds { get; init; } = 5;
 
     /// <summary>
     /// Punctured bits reserved for the blind rounds, as an efficiency: up to ceil(reserve n h(Q)) (and the frame
     /// slack); reveals beyond them disclose key bits instead (puncturing costs threshold from the first attempt on).
     /// </summary>
-    public double PunctureReserve { get; init; } = 0.6;
+    public double PunctureReserve { get; init; } = 0.15;
 
     /// <summary>Belief-propagation iterations per decoding attempt.</summary>
     public int MaxIterations { get; init; } = 60;

@@ -83,4 +83,23 @@ public class LdpcReconcilerTests
         var plan = LdpcFramePlan.Choose(20_000, 0.05, options);
         Assert.Equal(plan.InitialLeakBits + 2L * plan.RevealPerRound, result.LeakedBits);
     }
+
+    [Fact]
+    public void Reconcile_RevealsBeyondThePuncturedBits_DiscloseKeyBits_StillReconcile_AndEachCountsOnce()
+    {
+        // The first syndrome is below capacity (f_start 0.9) and the punctured bits run out in the first round, so
+        // decoding needs key-bit reveals; each is counted in the leak.
+        var options = LdpcOptions.Default with { PunctureReserve = 0, StartEfficiency = 0.9, RevealEfficiencyStep = 0.1, RevealGrowthRounds = 0 };
+        var random = SimRandom.ForStream(31, 1);
+        var alice = BitString.Random(20_000, ref random);
+        var bob = alice.Clone();
+        BinarySymmetricChannel.Apply(bob, 0.03, ref random);
+        var result = LdpcReconciler.Reconcile(options, 0.03, alice, bob);
+        var plan = LdpcFramePlan.Choose(20_000, 0.03, options);
+        Assert.True(result.Decoded);
+        Assert.Equal(alice, bob);
+        var revealed = (result.Attempts - 1) * plan.RevealPerRound;
+        Assert.True(revealed > plan.Punctured, $"{revealed} revealed, {plan.Punctured} punctured");
+        Assert.Equal(plan.InitialLeakBits + revealed, result.LeakedBits);
+    }
 }
