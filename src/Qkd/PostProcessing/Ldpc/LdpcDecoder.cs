@@ -143,22 +143,29 @@ public sealed class LdpcDecoder
 
     private int UnsatisfiedChecks(ReadOnlySpan<byte> decided, ReadOnlySpan<byte> syndrome)
     {
-        var z = _code.LiftingSize;
-        var acc = _rowCheck.AsSpan();
         var count = 0;
         for (var r = 0; r < _code.BaseRows; r++)
         {
-            syndrome.Slice(r * z, z).CopyTo(acc);
-            for (var e = _code.RowStart[r]; e < _code.RowStart[r + 1]; e++)
-            {
-                var column = decided.Slice(_code.EdgeColumn[e] * z, z);
-                var s = _code.EdgeShift[e];
-                LdpcCode.XorInto(acc[..(z - s)], column[s..]);
-                LdpcCode.XorInto(acc[(z - s)..], column[..s]);
-            }
-            count += z - acc.Count((byte)0);
+            var acc = RowChecks(r, decided, syndrome);
+            count += acc.Length - acc.Count((byte)0);
         }
         return count;
+    }
+
+    /// <summary>The Z check values (0 = satisfied) of base row <paramref name="r"/> for the decisions.</summary>
+    private Span<byte> RowChecks(int r, ReadOnlySpan<byte> decided, ReadOnlySpan<byte> syndrome)
+    {
+        var z = _code.LiftingSize;
+        var acc = _rowCheck.AsSpan();
+        syndrome.Slice(r * z, z).CopyTo(acc);
+        for (var e = _code.RowStart[r]; e < _code.RowStart[r + 1]; e++)
+        {
+            var column = decided.Slice(_code.EdgeColumn[e] * z, z);
+            var s = _code.EdgeShift[e];
+            LdpcCode.XorInto(acc[..(z - s)], column[s..]);
+            LdpcCode.XorInto(acc[(z - s)..], column[..s]);
+        }
+        return acc;
     }
 
     private void Layer(int row, short alpha16, bool vector, LdpcCheckRule rule)
@@ -216,14 +223,11 @@ public sealed class LdpcDecoder
 
     private void LanesVector(int row, int e0, int degree, int j, short alpha16)
     {
-        var z = (nuint)_code.LiftingSize;
+        var (z, lane, edge, acc) = LaneBlock(row, e0, j);
         ref var t0 = ref MemoryMarshal.GetArrayDataReference(_t);
         ref var r0 = ref MemoryMarshal.GetArrayDataReference(_r);
-        var lane = (nuint)j;
-        var edge = (nuint)e0 * z + lane;
         var max = Vector256.Create(MaxMagnitude);
         var min = Vector256.Create((short)-MaxMagnitude);
-        var acc = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_syndromeMask), (nuint)row * z + lane);
         var min1 = max;
         var min2 = max;
         var index = Vector256<short>.Zero;
@@ -256,6 +260,18 @@ public sealed class LdpcDecoder
             Vector256.Min(Vector256.Max(t + message, min), max).StoreUnsafe(ref t0, tOffset);
             kv += oneV;
         }
+    }
+
+    /// <summary>
+    /// Where lanes j..j+15 of base row <paramref name="row"/> live: Z, the lane offset, the offset of their first
+    /// edge message (edge e0) and the syndrome signs they start from. Shared by both vector check rules.
+    /// </summary>
+    private (nuint Z, nuint Lane, nuint Edge, Vector256<short> Syndrome) LaneBlock(int row, int e0, int j)
+    {
+        var z = (nuint)_code.LiftingSize;
+        var lane = (nuint)j;
+        return (z, lane, (nuint)e0 * z + lane,
+            Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_syndromeMask), (nuint)row * z + lane));
     }
 
     /// <summary>floor(m alpha16 / 16) without 16-bit overflow: (m >> 4) alpha16 + ((m &amp; 15) alpha16 >> 4).</summary>
@@ -331,14 +347,11 @@ public sealed class LdpcDecoder
     /// </summary>
     private void LanesVectorBoxPlus(int row, int e0, int degree, int j, short alpha16)
     {
-        var z = (nuint)_code.LiftingSize;
+        var (z, lane, edge, acc) = LaneBlock(row, e0, j);
         ref var t0 = ref MemoryMarshal.GetArrayDataReference(_t);
         ref var r0 = ref MemoryMarshal.GetArrayDataReference(_r);
-        var lane = (nuint)j;
-        var edge = (nuint)e0 * z + lane;
         var max = Vector256.Create(MaxMagnitude);
         var min = Vector256.Create((short)-MaxMagnitude);
-        var acc = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_syndromeMask), (nuint)row * z + lane);
         var forward = max;
         for (var k = 0; k < degree; k++)
         {
@@ -416,19 +429,9 @@ public sealed class LdpcDecoder
 
     private bool Satisfies(ReadOnlySpan<byte> decided, ReadOnlySpan<byte> syndrome)
     {
-        var z = _code.LiftingSize;
-        var acc = _rowCheck.AsSpan();
         for (var r = 0; r < _code.BaseRows; r++)
         {
-            syndrome.Slice(r * z, z).CopyTo(acc);
-            for (var e = _code.RowStart[r]; e < _code.RowStart[r + 1]; e++)
-            {
-                var column = decided.Slice(_code.EdgeColumn[e] * z, z);
-                var s = _code.EdgeShift[e];
-                LdpcCode.XorInto(acc[..(z - s)], column[s..]);
-                LdpcCode.XorInto(acc[(z - s)..], column[..s]);
-            }
-            if (acc.ContainsAnyExcept((byte)0))
+            if (RowChecks(r, decided, syndrome).ContainsAnyExcept((byte)0))
             {
                 return false;
             }
