@@ -37,7 +37,7 @@ public sealed record LdpcOptions
     public int MaxIterations { get; init; } = 60;
 
     /// <summary>Give an attempt up when unsatisfied checks fell by less than 10 % over this many iterations (0: never).</summary>
-    public int StallWindow { get; init; } = 4;
+    public int StallWindow { get; init; } = 3;
 
     /// <summary>alpha: check messages are scaled by it (multiples of 1/16 are used); 13/16 suits normalised min-sum.</summary>
     public double Normalisation { get; init; } = 1.0;
