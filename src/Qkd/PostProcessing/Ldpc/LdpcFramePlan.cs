@@ -71,27 +71,39 @@ public sealed class LdpcFramePlan
             }
         }
         Guard.SameLength(k, keyBits, "Key positions of the LDPC frame");
-        // Reveals beyond the punctured bits disclose key bits, in a public seeded order (a random subset, so no
-        // structure of the code is favoured).
-        var keyOrder = (int[])KeyPositions.Clone();
-        var shuffle = SimRandom.ForStream(code.Seed, 0x4E7E);
-        for (var i = keyOrder.Length - 1; i > 0; i--)
-        {
-            var j = (int)shuffle.NextBelow((ulong)i + 1);
-            (keyOrder[i], keyOrder[j]) = (keyOrder[j], keyOrder[i]);
-        }
-        _revealOrder = new int[punctured + keyBits / 2];
-        PuncturedPositions.CopyTo(_revealOrder, 0);
-        Array.Copy(keyOrder, 0, _revealOrder, punctured, keyBits / 2);
     }
 
-    private readonly int[] _revealOrder;
+    private int[]? _keyRevealOrder;
 
     /// <summary>Bits the blind rounds can reveal: the punctured bits, then up to half the key bits.</summary>
-    public int Revealable => _revealOrder.Length;
+    public int Revealable => Punctured + KeyBits / 2;
 
     /// <summary>Frame position of the <paramref name="index"/>-th revealed bit: punctured bits first, then key bits.</summary>
-    public int RevealPosition(int index) => _revealOrder[index];
+    public int RevealPosition(int index)
+    {
+        Guard.InRange(index, 0, Revealable - 1);
+        return index < Punctured ? PuncturedPositions[index] : KeyRevealOrder()[index - Punctured];
+    }
+
+    /// <summary>
+    /// Key positions in the public seeded order reveals past the punctured bits disclose them (a random subset, so no
+    /// structure of the code is favoured); built on first use, as most frames never get there.
+    /// </summary>
+    private int[] KeyRevealOrder()
+    {
+        if (_keyRevealOrder is null)
+        {
+            var order = (int[])KeyPositions.Clone();
+            var shuffle = SimRandom.ForStream(Code.Seed, 0x4E7E);
+            for (var i = order.Length - 1; i > 0; i--)
+            {
+                var j = (int)shuffle.NextBelow((ulong)i + 1);
+                (order[i], order[j]) = (order[j], order[i]);
+            }
+            _keyRevealOrder = order;
+        }
+        return _keyRevealOrder;
+    }
 
     /// <summary>The mother code.</summary>
     public LdpcCode Code { get; }
