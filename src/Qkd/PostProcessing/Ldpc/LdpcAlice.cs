@@ -7,7 +7,8 @@ namespace Qkd.PostProcessing.Ldpc;
 /// <summary>
 /// Alice's side of LDPC reconciliation (she keeps her key; Bob corrects his). First message: the plan
 /// (mother-rate index, p, s, blind rounds, reveal size) and the syndrome of her frame. Bob answers 1 (decoded) or 0
-/// (failed); after a 0 she reveals the next punctured bits while blind rounds remain, else the frame is lost.
+/// (failed); after a 0 she reveals the next punctured bits (then key bits, <see cref="LdpcFramePlan.RevealPosition"/>)
+/// while blind rounds remain, else the frame is lost.
 /// </summary>
 /// <remarks>
 /// Wire format (little-endian): first message = byte 1, int32 rate index, int32 p, int32 s, int32 rounds, int32

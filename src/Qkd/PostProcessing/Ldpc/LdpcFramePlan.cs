@@ -18,10 +18,12 @@ namespace Qkd.PostProcessing.Ldpc;
 /// punctured bits, H_p x_p, is uniform on a p-dimensional space: I(key; syndrome) &lt;= M - rank(H_p) = M - p.
 /// Blind reconciliation (Martinez-Mateo, Elkouss, Martin, "Blind reconciliation", Quantum Inf. Comput. 12, 791
 /// (2012), Sec. 3): after a failed decoding Alice reveals the values of the next punctured positions, which become
-/// shortened; each revealed bit adds one to the leak.
+/// shortened; past the punctured bits Alice reveals key bits in a public seeded order. Each revealed bit adds one to
+/// the leak.
 /// Choice: leak_start = ceil(f_start n h(Q)); the mother code is the highest rate whose M covers
-/// leak_start + min(rounds * reveal, N - n), so p = M - leak_start (capped by the untainted candidates and by the
-/// slack N - n); the blind rounds end early when the punctured bits run out.
+/// leak_start + min(all reveals, ceil(reserve n h(Q)), N - n) (reserve = <see cref="LdpcOptions.PunctureReserve"/>),
+/// so p = M - leak_start (capped by the untainted candidates and by the slack N - n); round k reveals
+/// <see cref="RevealInRound(int)"/>(k) bits; the blind rounds end early when the revealable bits run out.
 /// </remarks>
 public sealed class LdpcFramePlan
 {
