@@ -7,7 +7,8 @@ namespace Qkd.PostProcessing.Ldpc;
 /// <summary>
 /// Alice's side of LDPC reconciliation (she keeps her key; Bob corrects his). First message: the plan
 /// (mother-rate index, p, s, blind rounds, reveal size) and the syndrome of her frame. Bob answers 1 (decoded) or 0
-/// (failed); after a 0 she reveals the next punctured bits while blind rounds remain, else the frame is lost.
+/// (failed); after a 0 she reveals the next punctured bits (then key bits, <see cref="LdpcFramePlan.RevealPosition"/>)
+/// while blind rounds remain, else the frame is lost.
 /// </summary>
 /// <remarks>
 /// Wire format (little-endian): first message = byte 1, int32 rate index, int32 p, int32 s, int32 rounds, int32
@@ -90,7 +91,7 @@ public sealed class LdpcAlice
             Wipe();
             return null;
         }
-        var count = Math.Min(plan.RevealPerRound, plan.Punctured - _revealed);
+        var count = Math.Min(plan.RevealInRound(_round), plan.Revealable - _revealed);
         if (_round >= plan.Rounds || count <= 0)
         {
             Failed = true;
@@ -102,7 +103,7 @@ public sealed class LdpcAlice
         BinaryPrimitives.WriteInt32LittleEndian(reveal.AsSpan(1), count);
         for (var i = 0; i < count; i++)
         {
-            if (_frame![plan.PuncturedPositions[_revealed + i]] != 0)
+            if (_frame![plan.RevealPosition(_revealed + i)] != 0)
             {
                 reveal[5 + (i >> 3)] |= (byte)(1 << (i & 7));
             }

@@ -69,7 +69,7 @@ public sealed class LdpcBob
             Release();
             return [1];
         }
-        if (_round >= _plan!.Rounds || _revealed >= _plan.Punctured)
+        if (_round >= _plan!.Rounds || _revealed >= _plan.Revealable)
         {
             IsFinished = true;
             Failed = true;
@@ -124,12 +124,12 @@ public sealed class LdpcBob
             throw new ArgumentException($"An LDPC reveal message must start with type 2 and a 5-byte header, but has {message.Length} bytes.");
         }
         var count = BinaryPrimitives.ReadInt32LittleEndian(message[1..]);
-        Guard.InRange(count, 1, Math.Min(plan.RevealPerRound, plan.Punctured - _revealed));
+        Guard.InRange(count, 1, Math.Min(plan.RevealInRound(_round - 1), plan.Revealable - _revealed));
         Guard.SameLength(message.Length, 5 + (count + 7) / 8, "LDPC reveal message");
         for (var i = 0; i < count; i++)
         {
             var bit = (message[5 + (i >> 3)] >> (i & 7)) & 1;
-            _decoder!.Pin(plan.PuncturedPositions[_revealed + i], bit != 0);
+            _decoder!.Pin(plan.RevealPosition(_revealed + i), bit != 0);
         }
         _revealed += count;
         LeakedBits += count;
@@ -141,7 +141,7 @@ public sealed class LdpcBob
         Attempts++;
         var decided = _decided!;
         // The last attempt gets every iteration; earlier ones give up on a stall (a reveal follows).
-        var last = _round >= _plan!.Rounds || _revealed >= _plan.Punctured;
+        var last = _round >= _plan!.Rounds || _revealed >= _plan.Revealable;
         var iterations = _decoder!.Run(decided, _options.MaxIterations, _options.Normalisation, stallWindow: last ? 0 : _options.StallWindow,
             rule: _options.CheckRule);
         Iterations += _decoder.LastIterations;

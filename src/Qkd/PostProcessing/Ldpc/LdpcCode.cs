@@ -240,13 +240,42 @@ public sealed class LdpcCode
 
     private static int[] ColumnDegrees(int columns, int rows, LdpcDegreeProfile profile, ref SimRandom random)
     {
-        var (f2, _, f8) = profile.NodeFractions();
-        var n2 = Math.Min((int)Math.Round(f2 * columns), rows - 1);
-        var n8 = (int)Math.Round(f8 * columns);
-        var degrees = new int[columns];
-        for (var c = 0; c < columns; c++)
+        // Node counts per degree by largest remainder; degree 2 capped at rows - 1 (the staircase), the excess
+        // going to the next degree.
+        var fractions = profile.NodeFractions();
+        var counts = new int[fractions.Length];
+        var assigned = 0;
+        for (var i = 0; i < counts.Length; i++)
         {
-            degrees[c] = Math.Min(rows, c < n2 ? 2 : c < n2 + n8 ? 8 : 3);
+            counts[i] = (int)Math.Floor(fractions[i] * columns);
+            assigned += counts[i];
+        }
+        while (assigned < columns)
+        {
+            var best = 0;
+            for (var i = 1; i < counts.Length; i++)
+            {
+                if (fractions[i] * columns - counts[i] > fractions[best] * columns - counts[best])
+                {
+                    best = i;
+                }
+            }
+            counts[best]++;
+            assigned++;
+        }
+        if (profile.Degrees[0] == 2 && counts[0] > rows - 1 && counts.Length > 1)
+        {
+            counts[1] += counts[0] - (rows - 1);
+            counts[0] = rows - 1;
+        }
+        var degrees = new int[columns];
+        var c = 0;
+        for (var i = 0; i < counts.Length; i++)
+        {
+            for (var k = 0; k < counts[i]; k++)
+            {
+                degrees[c++] = Math.Min(rows, profile.Degrees[i]);
+            }
         }
         for (var i = columns - 1; i > 0; i--)
         {

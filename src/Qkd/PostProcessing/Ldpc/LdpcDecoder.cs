@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -143,22 +144,29 @@ public sealed class LdpcDecoder
 
     private int UnsatisfiedChecks(ReadOnlySpan<byte> decided, ReadOnlySpan<byte> syndrome)
     {
-        var z = _code.LiftingSize;
-        var acc = _rowCheck.AsSpan();
         var count = 0;
         for (var r = 0; r < _code.BaseRows; r++)
         {
-            syndrome.Slice(r * z, z).CopyTo(acc);
-            for (var e = _code.RowStart[r]; e < _code.RowStart[r + 1]; e++)
-            {
-                var column = decided.Slice(_code.EdgeColumn[e] * z, z);
-                var s = _code.EdgeShift[e];
-                LdpcCode.XorInto(acc[..(z - s)], column[s..]);
-                LdpcCode.XorInto(acc[(z - s)..], column[..s]);
-            }
-            count += z - acc.Count((byte)0);
+            var acc = RowChecks(r, decided, syndrome);
+            count += acc.Length - acc.Count((byte)0);
         }
         return count;
+    }
+
+    /// <summary>The Z check values (0 = satisfied) of base row <paramref name="r"/> for the decisions.</summary>
+    private Span<byte> RowChecks(int r, ReadOnlySpan<byte> decided, ReadOnlySpan<byte> syndrome)
+    {
+        var z = _code.LiftingSize;
+        var acc = _rowCheck.AsSpan();
+        syndrome.Slice(r * z, z).CopyTo(acc);
+        for (var e = _code.RowStart[r]; e < _code.RowStart[r + 1]; e++)
+        {
+            var column = decided.Slice(_code.EdgeColumn[e] * z, z);
+            var s = _code.EdgeShift[e];
+            LdpcCode.XorInto(acc[..(z - s)], column[s..]);
+            LdpcCode.XorInto(acc[(z - s)..], column[..s]);
+        }
+        return acc;
     }
 
     private void Layer(int row, short alpha16, bool vector, LdpcCheckRule rule)
@@ -176,16 +184,19 @@ public sealed class LdpcDecoder
         }
         if (vector)
         {
-            for (var j = 0; j < z; j += Vector256<short>.Count)
+            if (rule == LdpcCheckRule.BoxPlus)
             {
-                switch (rule)
+                // Z is a multiple of 32 (LdpcCode.LiftingGranularity): two 16-lane blocks per call.
+                for (var j = 0; j < z; j += 2 * Vector256<short>.Count)
                 {
-                    case LdpcCheckRule.BoxPlus:
-                        LanesVectorBoxPlus(row, e0, degree, j, alpha16);
-                        break;
-                    default:
-                        LanesVector(row, e0, degree, j, alpha16);
-                        break;
+                    LanesVectorBoxPlus(row, e0, degree, j, alpha16);
+                }
+            }
+            else
+            {
+                for (var j = 0; j < z; j += Vector256<short>.Count)
+                {
+                    LanesVector(row, e0, degree, j, alpha16);
                 }
             }
         }
@@ -216,14 +227,11 @@ public sealed class LdpcDecoder
 
     private void LanesVector(int row, int e0, int degree, int j, short alpha16)
     {
-        var z = (nuint)_code.LiftingSize;
+        var (z, lane, edge, acc) = LaneBlock(row, e0, j);
         ref var t0 = ref MemoryMarshal.GetArrayDataReference(_t);
         ref var r0 = ref MemoryMarshal.GetArrayDataReference(_r);
-        var lane = (nuint)j;
-        var edge = (nuint)e0 * z + lane;
         var max = Vector256.Create(MaxMagnitude);
         var min = Vector256.Create((short)-MaxMagnitude);
-        var acc = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_syndromeMask), (nuint)row * z + lane);
         var min1 = max;
         var min2 = max;
         var index = Vector256<short>.Zero;
@@ -256,6 +264,18 @@ public sealed class LdpcDecoder
             Vector256.Min(Vector256.Max(t + message, min), max).StoreUnsafe(ref t0, tOffset);
             kv += oneV;
         }
+    }
+
+    /// <summary>
+    /// Where lanes j..j+15 of base row <paramref name="row"/> live: Z, the lane offset, the offset of their first
+    /// edge message (edge e0) and the syndrome signs they start from. Shared by both vector check rules.
+    /// </summary>
+    private (nuint Z, nuint Lane, nuint Edge, Vector256<short> Syndrome) LaneBlock(int row, int e0, int j)
+    {
+        var z = (nuint)_code.LiftingSize;
+        var lane = (nuint)j;
+        return (z, lane, (nuint)e0 * z + lane,
+            Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_syndromeMask), (nuint)row * z + lane));
     }
 
     /// <summary>floor(m alpha16 / 16) without 16-bit overflow: (m >> 4) alpha16 + ((m &amp; 15) alpha16 >> 4).</summary>
@@ -325,42 +345,62 @@ public sealed class LdpcDecoder
     }
 
     /// <summary>
-    /// Box-plus check update on 16 lanes, forward-backward: F_k = |t_0| [+] ... [+] |t_(k-1)| is kept in the message
-    /// slot of edge k (its old message was consumed when t_k was formed), then a backward sweep gives edge k the
-    /// magnitude F_k [+] B_k, B_k = |t_(k+1)| [+] ... [+] |t_(d-1)|, scaled by alpha.
+    /// Box-plus check update on two blocks of 16 lanes (j and j + 16), forward-backward: F_k = |t_0| [+] ... [+]
+    /// |t_(k-1)| is kept in the message slot of edge k (its old message was consumed when t_k was formed), then a
+    /// backward sweep gives edge k the magnitude F_k [+] B_k, B_k = |t_(k+1)| [+] ... [+] |t_(d-1)|, scaled by alpha.
+    /// The two blocks' box-plus chains are independent, so the core overlaps them (one chain is latency-bound).
     /// </summary>
     private void LanesVectorBoxPlus(int row, int e0, int degree, int j, short alpha16)
     {
-        var z = (nuint)_code.LiftingSize;
+        const nuint Width = 16;
+        var (z, lane, edge, accA) = LaneBlock(row, e0, j);
+        var accB = LaneBlock(row, e0, j + (int)Width).Syndrome;
         ref var t0 = ref MemoryMarshal.GetArrayDataReference(_t);
         ref var r0 = ref MemoryMarshal.GetArrayDataReference(_r);
-        var lane = (nuint)j;
-        var edge = (nuint)e0 * z + lane;
-        var max = Vector256.Create(MaxMagnitude);
-        var min = Vector256.Create((short)-MaxMagnitude);
-        var acc = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_syndromeMask), (nuint)row * z + lane);
-        var forward = max;
+        var forwardA = Vector256.Create(MaxMagnitude);
+        var forwardB = forwardA;
         for (var k = 0; k < degree; k++)
         {
             var tOffset = (nuint)k * z + lane;
-            var t = Vector256.Min(Vector256.Max(Vector256.LoadUnsafe(ref t0, tOffset) - Vector256.LoadUnsafe(ref r0, edge + (nuint)k * z), min), max);
-            t.StoreUnsafe(ref t0, tOffset);
-            forward.StoreUnsafe(ref r0, edge + (nuint)k * z);
-            forward = BoxPlusAnyVector(forward, Vector256.Abs(t));
-            acc ^= t;
+            var rOffset = edge + (nuint)k * z;
+            (forwardA, accA) = ForwardStep(ref t0, ref r0, tOffset, rOffset, forwardA, accA);
+            (forwardB, accB) = ForwardStep(ref t0, ref r0, tOffset + Width, rOffset + Width, forwardB, accB);
         }
-        var backward = max;
+        var backwardA = Vector256.Create(MaxMagnitude);
+        var backwardB = backwardA;
         for (var k = degree - 1; k >= 0; k--)
         {
             var tOffset = (nuint)k * z + lane;
-            var t = Vector256.LoadUnsafe(ref t0, tOffset);
-            var magnitude = ScaleVector(BoxPlusAnyVector(Vector256.LoadUnsafe(ref r0, edge + (nuint)k * z), backward), alpha16);
-            backward = BoxPlusAnyVector(backward, Vector256.Abs(t));
-            var sign = Vector256.ShiftRightArithmetic(acc ^ t, 15);
-            var message = (magnitude ^ sign) - sign;
-            message.StoreUnsafe(ref r0, edge + (nuint)k * z);
-            Vector256.Min(Vector256.Max(t + message, min), max).StoreUnsafe(ref t0, tOffset);
+            var rOffset = edge + (nuint)k * z;
+            backwardA = BackwardStep(ref t0, ref r0, tOffset, rOffset, backwardA, accA, alpha16);
+            backwardB = BackwardStep(ref t0, ref r0, tOffset + Width, rOffset + Width, backwardB, accB, alpha16);
         }
+    }
+
+    /// <summary>Forward step of one edge: t = clamp(L - R), the forward partial into R's slot; returns F [+] |t| and the sign parity.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<short> Forward, Vector256<short> Parity) ForwardStep(ref short t0, ref short r0, nuint tOffset, nuint rOffset,
+        Vector256<short> forward, Vector256<short> parity)
+    {
+        var t = Vector256.Min(Vector256.Max(Vector256.LoadUnsafe(ref t0, tOffset) - Vector256.LoadUnsafe(ref r0, rOffset),
+            Vector256.Create((short)-MaxMagnitude)), Vector256.Create(MaxMagnitude));
+        t.StoreUnsafe(ref t0, tOffset);
+        forward.StoreUnsafe(ref r0, rOffset);
+        return (BoxPlusAnyVector(forward, Vector256.Abs(t)), parity ^ t);
+    }
+
+    /// <summary>Backward step of one edge: R = sign * alpha |F [+] B|, L = clamp(t + R); returns B [+] |t|.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<short> BackwardStep(ref short t0, ref short r0, nuint tOffset, nuint rOffset, Vector256<short> backward,
+        Vector256<short> parity, short alpha16)
+    {
+        var t = Vector256.LoadUnsafe(ref t0, tOffset);
+        var magnitude = ScaleVector(BoxPlusAnyVector(Vector256.LoadUnsafe(ref r0, rOffset), backward), alpha16);
+        var sign = Vector256.ShiftRightArithmetic(parity ^ t, 15);
+        var message = (magnitude ^ sign) - sign;
+        message.StoreUnsafe(ref r0, rOffset);
+        Vector256.Min(Vector256.Max(t + message, Vector256.Create((short)-MaxMagnitude)), Vector256.Create(MaxMagnitude)).StoreUnsafe(ref t0, tOffset);
+        return BoxPlusAnyVector(backward, Vector256.Abs(t));
     }
 
     /// <summary>|a [+] b| for a, b &gt;= 0 in any order: min(a, b) + c(a + b) - c(|a - b|), floored at 0.</summary>
@@ -416,19 +456,9 @@ public sealed class LdpcDecoder
 
     private bool Satisfies(ReadOnlySpan<byte> decided, ReadOnlySpan<byte> syndrome)
     {
-        var z = _code.LiftingSize;
-        var acc = _rowCheck.AsSpan();
         for (var r = 0; r < _code.BaseRows; r++)
         {
-            syndrome.Slice(r * z, z).CopyTo(acc);
-            for (var e = _code.RowStart[r]; e < _code.RowStart[r + 1]; e++)
-            {
-                var column = decided.Slice(_code.EdgeColumn[e] * z, z);
-                var s = _code.EdgeShift[e];
-                LdpcCode.XorInto(acc[..(z - s)], column[s..]);
-                LdpcCode.XorInto(acc[(z - s)..], column[..s]);
-            }
-            if (acc.ContainsAnyExcept((byte)0))
+            if (RowChecks(r, decided, syndrome).ContainsAnyExcept((byte)0))
             {
                 return false;
             }

@@ -18,15 +18,18 @@ namespace Qkd.PostProcessing.Ldpc;
 /// punctured bits, H_p x_p, is uniform on a p-dimensional space: I(key; syndrome) &lt;= M - rank(H_p) = M - p.
 /// Blind reconciliation (Martinez-Mateo, Elkouss, Martin, "Blind reconciliation", Quantum Inf. Comput. 12, 791
 /// (2012), Sec. 3): after a failed decoding Alice reveals the values of the next punctured positions, which become
-/// shortened; each revealed bit adds one to the leak.
+/// shortened; past the punctured bits Alice reveals key bits in a public seeded order. Each revealed bit adds one to
+/// the leak.
 /// Choice: leak_start = ceil(f_start n h(Q)); the mother code is the highest rate whose M covers
-/// leak_start + min(rounds * reveal, N - n), so p = M - leak_start (capped by the untainted candidates and by the
-/// slack N - n); the blind rounds end early when the punctured bits run out.
+/// leak_start + min(all reveals, ceil(reserve n h(Q)), N - n) (reserve = <see cref="LdpcOptions.PunctureReserve"/>),
+/// so p = M - leak_start (capped by the untainted candidates and by the slack N - n); round k reveals
+/// <see cref="RevealInRound(int)"/>(k) bits; the blind rounds end early when the revealable bits run out.
 /// </remarks>
 public sealed class LdpcFramePlan
 {
-    private LdpcFramePlan(LdpcCode code, int keyBits, int rateIndex, int punctured, int shortened, int rounds, int revealPerRound)
+    private LdpcFramePlan(LdpcCode code, int keyBits, int rateIndex, int punctured, int shortened, int rounds, int revealPerRound, int revealGrowthRounds)
     {
+        RevealGrowthRounds = revealGrowthRounds;
         Code = code;
         KeyBits = keyBits;
         RateIndex = rateIndex;
@@ -72,6 +75,38 @@ public sealed class LdpcFramePlan
         Guard.SameLength(k, keyBits, "Key positions of the LDPC frame");
     }
 
+    private int[]? _keyRevealOrder;
+
+    /// <summary>Bits the blind rounds can reveal: the punctured bits, then up to half the key bits.</summary>
+    public int Revealable => Punctured + KeyBits / 2;
+
+    /// <summary>Frame position of the <paramref name="index"/>-th revealed bit: punctured bits first, then key bits.</summary>
+    public int RevealPosition(int index)
+    {
+        Guard.InRange(index, 0, Revealable - 1);
+        return index < Punctured ? PuncturedPositions[index] : KeyRevealOrder()[index - Punctured];
+    }
+
+    /// <summary>
+    /// Key positions in the public seeded order reveals past the punctured bits disclose them (a random subset, so no
+    /// structure of the code is favoured); built on first use, as most frames never get there.
+    /// </summary>
+    private int[] KeyRevealOrder()
+    {
+        if (_keyRevealOrder is null)
+        {
+            var order = (int[])KeyPositions.Clone();
+            var shuffle = SimRandom.ForStream(Code.Seed, 0x4E7E);
+            for (var i = order.Length - 1; i > 0; i--)
+            {
+                var j = (int)shuffle.NextBelow((ulong)i + 1);
+                (order[i], order[j]) = (order[j], order[i]);
+            }
+            _keyRevealOrder = order;
+        }
+        return _keyRevealOrder;
+    }
+
     /// <summary>The mother code.</summary>
     public LdpcCode Code { get; }
 
@@ -92,6 +127,25 @@ public sealed class LdpcFramePlan
 
     /// <summary>Punctured bits revealed per blind round.</summary>
     public int RevealPerRound { get; }
+
+    /// <summary>Rounds after which the reveal grows by <see cref="RevealPerRound"/> (0: every round reveals the same).</summary>
+    public int RevealGrowthRounds { get; }
+
+    /// <summary>Punctured bits revealed in blind round <paramref name="round"/> (0-based), before the cap by the bits left.</summary>
+    public int RevealInRound(int round) => RevealInRound(round, RevealPerRound, RevealGrowthRounds);
+
+    private static int RevealInRound(int round, int revealPerRound, int growthRounds)
+        => revealPerRound * (1 + (growthRounds > 0 ? round / growthRounds : 0));
+
+    private static int TotalReveal(int rounds, int revealPerRound, int growthRounds)
+    {
+        var total = 0;
+        for (var k = 0; k < rounds; k++)
+        {
+            total += RevealInRound(k, revealPerRound, growthRounds);
+        }
+        return total;
+    }
 
     /// <summary>Leak of the first message about the key: M - p [bits].</summary>
     public int InitialLeakBits => Code.Checks - Punctured;
@@ -121,7 +175,9 @@ public sealed class LdpcFramePlan
         // raise the first leak above f_start, so the reserve is capped at the slack, and when the code that covers
         // it overshoots the slack (M moves in steps of about RateStep N), the next higher rate is taken instead
         // (fewer reveals available, first leak exact).
-        var needed = start + Math.Min(options.BlindRounds * reveal, slack);
+        var reserve = Math.Min(TotalReveal(options.BlindRounds, reveal, options.RevealGrowthRounds),
+            (int)Math.Ceiling(options.PunctureReserve * keyBits * h));
+        var needed = start + Math.Min(reserve, slack);
         var index = 0;
         for (var i = LdpcCodeBook.RateCount(options.RateStep) - 1; i >= 0; i--)
         {
@@ -139,7 +195,7 @@ public sealed class LdpcFramePlan
         }
         var code = LdpcCodeBook.Get(keyBits, index, options);
         var punctured = Math.Clamp(code.Checks - start, 0, Math.Min(slack, code.PuncturingOrder.Length));
-        return new LdpcFramePlan(code, keyBits, index, punctured, slack - punctured, options.BlindRounds, reveal);
+        return new LdpcFramePlan(code, keyBits, index, punctured, slack - punctured, options.BlindRounds, reveal, options.RevealGrowthRounds);
     }
 
     /// <summary>Bob's copy of the plan Alice announced; throws when the announcement does not fit the key.</summary>
@@ -151,6 +207,6 @@ public sealed class LdpcFramePlan
         Guard.SameLength(punctured + shortened, code.Length - keyBits, "Punctured plus shortened bits of the LDPC frame");
         Guard.InRange(rounds, 0, 20);
         Guard.InRange(revealPerRound, 1, code.Length);
-        return new LdpcFramePlan(code, keyBits, rateIndex, punctured, shortened, rounds, revealPerRound);
+        return new LdpcFramePlan(code, keyBits, rateIndex, punctured, shortened, rounds, revealPerRound, options.RevealGrowthRounds);
     }
 }

@@ -13,19 +13,31 @@ public sealed record LdpcOptions
     public double FrameSlack { get; init; } = 0.1;
 
     /// <summary>Efficiency the first syndrome aims at: leak = f_start n h(Q) (before blind reveals).</summary>
-    public double StartEfficiency { get; init; } = 1.1;
+    public double StartEfficiency { get; init; } = 1.08;
 
     /// <summary>Feedback rounds in which Alice reveals punctured bits after a failed decoding (0: one-way only).</summary>
     public int BlindRounds { get; init; } = 20;
 
     /// <summary>Bits revealed per blind round, as an efficiency step: ceil(step n h(Q)).</summary>
-    public double RevealEfficiencyStep { get; init; } = 0.03;
+    public double RevealEfficiencyStep { get; init; } = 0.015;
+
+    /// <summary>
+    /// Every this many blind rounds the reveal grows by one step (round k reveals (1 + floor(k / g)) steps; 0: constant),
+    /// so the first rounds are fine and a badly underestimated QBER is still covered by the last ones.
+    /// </summary>
+    public int RevealGrowthRounds { get; init; } = 5;
+
+    /// <summary>
+    /// Punctured bits reserved for the blind rounds, as an efficiency: up to ceil(reserve n h(Q)) (and the frame
+    /// slack); reveals beyond them disclose key bits instead (puncturing costs threshold from the first attempt on).
+    /// </summary>
+    public double PunctureReserve { get; init; } = 0.15;
 
     /// <summary>Belief-propagation iterations per decoding attempt.</summary>
     public int MaxIterations { get; init; } = 60;
 
     /// <summary>Give an attempt up when unsatisfied checks fell by less than 10 % over this many iterations (0: never).</summary>
-    public int StallWindow { get; init; } = 4;
+    public int StallWindow { get; init; } = 3;
 
     /// <summary>alpha: check messages are scaled by it (multiples of 1/16 are used); 13/16 suits normalised min-sum.</summary>
     public double Normalisation { get; init; } = 1.0;
@@ -47,6 +59,8 @@ public sealed record LdpcOptions
         Guard.InRange(BlindRounds, 0, 20, nameof(BlindRounds));
         Guard.InRange(RevealEfficiencyStep, 0.001, 0.5, "", nameof(RevealEfficiencyStep));
         Guard.InRange(MaxIterations, 1, 1000, nameof(MaxIterations));
+        Guard.InRange(RevealGrowthRounds, 0, 20, nameof(RevealGrowthRounds));
+        Guard.InRange(PunctureReserve, 0, 2, "", nameof(PunctureReserve));
         Guard.InRange(Normalisation, 0.5, 1, "", nameof(Normalisation));
         Guard.InRange(StallWindow, 0, 1000, nameof(StallWindow));
         if (!Enum.IsDefined(CheckRule))

@@ -57,4 +57,38 @@ public class LdpcFramePlanTests
         var alice = LdpcFramePlan.Choose(30_000, 0.03, LdpcOptions.Default);
         Assert.Throws<ArgumentException>(() => LdpcFramePlan.FromAnnouncement(30_000, alice.RateIndex, alice.Punctured, alice.Shortened + 1, 1, 10, LdpcOptions.Default));
     }
+
+    [Fact]
+    public void RevealInRound_GrowsByOneStepEveryGrowthRounds()
+    {
+        var plan = LdpcFramePlan.Choose(30_000, 0.03, LdpcOptions.Default with { RevealGrowthRounds = 4 });
+        var step = plan.RevealPerRound;
+        Assert.Equal([step, step, step, step, 2 * step, 2 * step, 2 * step, 2 * step, 3 * step],
+            Enumerable.Range(0, 9).Select(plan.RevealInRound).ToArray());
+        var constant = LdpcFramePlan.Choose(30_000, 0.03, LdpcOptions.Default with { RevealGrowthRounds = 0 });
+        Assert.All(Enumerable.Range(0, 20), k => Assert.Equal(constant.RevealPerRound, constant.RevealInRound(k)));
+    }
+
+    [Fact]
+    public void RevealPositions_PuncturedFirst_ThenDistinctKeyPositions()
+    {
+        var plan = LdpcFramePlan.Choose(30_000, 0.02, LdpcOptions.Default);
+        var positions = Enumerable.Range(0, plan.Revealable).Select(plan.RevealPosition).ToArray();
+        Assert.Equal(plan.PuncturedPositions, positions[..plan.Punctured]);
+        Assert.Equal(positions.Length, positions.Distinct().Count());
+        var keys = plan.KeyPositions.ToHashSet();
+        Assert.All(positions[plan.Punctured..], v => Assert.Contains(v, keys));
+        Assert.Equal(plan.Punctured + 15_000, plan.Revealable);
+    }
+
+    [Fact]
+    public void PunctureReserve_CapsThePuncturedBits_FirstLeakStaysExact()
+    {
+        var small = LdpcFramePlan.Choose(100_000, 0.02, LdpcOptions.Default with { PunctureReserve = 0.05 });
+        var large = LdpcFramePlan.Choose(100_000, 0.02, LdpcOptions.Default with { PunctureReserve = 0.6 });
+        Assert.True(small.Punctured < large.Punctured);
+        var h = Qkd.KeyRate.Entropy.Binary(0.02);
+        Assert.Equal(Math.Ceiling(LdpcOptions.Default.StartEfficiency * 100_000 * h), small.InitialLeakBits);
+        Assert.Equal(Math.Ceiling(LdpcOptions.Default.StartEfficiency * 100_000 * h), large.InitialLeakBits);
+    }
 }

@@ -35,7 +35,7 @@ public class LdpcPipelineTests
             // lambda_EC = (M - p + revealed) + 64: the plan of the block's own QBER estimate fixes M - p.
             var plan = LdpcFramePlan.Choose(b.ReconciledBits, b.QberEstimate, LdpcOptions.Default);
             var revealed = b.CascadeParityBits - plan.InitialLeakBits;
-            Assert.InRange(revealed, 0, plan.Punctured);
+            Assert.InRange(revealed, 0, plan.Revealable);
             Assert.Equal(b.CascadeParityBits + ErrorVerification.TagBits, b.LeakedBits);
             var expected = Bb84FiniteKey.SecretKeyLength(b.ReconciledBits, b.SampleBits, b.QberEstimate, b.LeakedBits, options.EpsilonSecrecy, b.EpsilonCorrectness);
             Assert.Equal(expected, b.SecretBits);
