@@ -56,7 +56,9 @@ public static class KmsLoadCommand
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"of which the generator's dispatch lag: p50 {result.DispatchLagP50Ms:F2} ms, p99 {result.DispatchLagP99Ms:F2} ms"));
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"KME {m.Kme} (its /metrics, same period, {result.ServerRequests:F0} requests): p50 {result.ServerP50Ms:F2} ms, p90 {result.ServerP90Ms:F2} ms, p99 {result.ServerP99Ms:F2} ms; GC pauses {result.ServerGcPauseMs:F0} ms"));
+                    $"KME {m.Kme} (its /metrics, same period, {result.ServerRequests:F0} requests): p50 {result.ServerP50Ms:F2} ms, p90 {result.ServerP90Ms:F2} ms, p99 {result.ServerP99Ms:F2} ms; GC pauses {result.ServerGcPauseMs:F0} ms in {result.ServerGcCollections:F0} collections; per request {result.ServerCpuMsPerRequest:F3} ms CPU, {result.ServerAllocatedBytesPerRequest:F0} B allocated (process-wide)"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"generator process: GC pauses {result.ClientGcPauseMs:F0} ms in {result.ClientGcCollections:F0} collections; per request {result.ClientCpuMsPerRequest:F3} ms CPU, {result.ClientAllocatedBytesPerRequest:F0} B allocated"));
             }
             return result.Errors == 0 ? ExitCodes.Ok : ExitCodes.DomainAbort;
         });
