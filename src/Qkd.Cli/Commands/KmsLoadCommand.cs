@@ -38,10 +38,19 @@ public static class KmsLoadCommand
                 ?? throw new UsageException($"--master must be one of {string.Join(", ", info.Saes.Select(s => s.Id))}.");
             var s = parse.GetValue(slave) ?? info.Saes[^1].Id;
             var url = info.Kmes.Single(k => k.Id == m.Kme).Url;
-            var result = await LoadGenerator.RunAsync(new LoadOptions(new Uri(url), info.Ca, m.Cert, m.Key, s,
-                parse.GetValue(rate) ?? 1000, TimeSpan.FromSeconds(parse.GetValue(duration) ?? 10), (int)(parse.GetValue(number) ?? 1),
-                (int)(parse.GetValue(size) ?? 256), (int)(parse.GetValue(connections) ?? 16))
-            { Warmup = TimeSpan.FromSeconds(parse.GetValue(warmup) ?? 5) }, ct);
+            LoadResult result;
+            try
+            {
+                result = await LoadGenerator.RunAsync(new LoadOptions(new Uri(url), info.Ca, m.Cert, m.Key, s,
+                    parse.GetValue(rate) ?? 1000, TimeSpan.FromSeconds(parse.GetValue(duration) ?? 10), (int)(parse.GetValue(number) ?? 1),
+                    (int)(parse.GetValue(size) ?? 256), (int)(parse.GetValue(connections) ?? 16))
+                { Warmup = TimeSpan.FromSeconds(parse.GetValue(warmup) ?? 5) }, ct);
+            }
+            catch (HttpRequestException e)
+            {
+                // The KME is not there (yet): an I/O failure (exit 3), not a crash with a stack trace.
+                throw new IOException($"cannot reach KME {m.Kme} at {url} ({e.Message}); is `qkd kms dev --dir DIR` running and done with its prefill?", e);
+            }
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {
