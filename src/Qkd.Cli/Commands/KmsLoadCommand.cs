@@ -38,10 +38,19 @@ public static class KmsLoadCommand
                 ?? throw new UsageException($"--master must be one of {string.Join(", ", info.Saes.Select(s => s.Id))}.");
             var s = parse.GetValue(slave) ?? info.Saes[^1].Id;
             var url = info.Kmes.Single(k => k.Id == m.Kme).Url;
-            var result = await LoadGenerator.RunAsync(new LoadOptions(new Uri(url), info.Ca, m.Cert, m.Key, s,
-                parse.GetValue(rate) ?? 1000, TimeSpan.FromSeconds(parse.GetValue(duration) ?? 10), (int)(parse.GetValue(number) ?? 1),
-                (int)(parse.GetValue(size) ?? 256), (int)(parse.GetValue(connections) ?? 16))
-            { Warmup = TimeSpan.FromSeconds(parse.GetValue(warmup) ?? 5) }, ct);
+            LoadResult result;
+            try
+            {
+                result = await LoadGenerator.RunAsync(new LoadOptions(new Uri(url), info.Ca, m.Cert, m.Key, s,
+                    parse.GetValue(rate) ?? 1000, TimeSpan.FromSeconds(parse.GetValue(duration) ?? 10), (int)(parse.GetValue(number) ?? 1),
+                    (int)(parse.GetValue(size) ?? 256), (int)(parse.GetValue(connections) ?? 16))
+                { Warmup = TimeSpan.FromSeconds(parse.GetValue(warmup) ?? 5) }, ct);
+            }
+            catch (HttpRequestException e)
+            {
+                // The KME is not there (yet): an I/O failure (exit 3), not a crash with a stack trace.
+                throw new IOException($"cannot reach KME {m.Kme} at {url} ({e.Message}); is `qkd kms dev --dir DIR` running and done with its prefill?", e);
+            }
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {
@@ -56,7 +65,9 @@ public static class KmsLoadCommand
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"of which the generator's dispatch lag: p50 {result.DispatchLagP50Ms:F2} ms, p99 {result.DispatchLagP99Ms:F2} ms"));
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"KME {m.Kme} (its /metrics, same period, {result.ServerRequests:F0} requests): p50 {result.ServerP50Ms:F2} ms, p90 {result.ServerP90Ms:F2} ms, p99 {result.ServerP99Ms:F2} ms; GC pauses {result.ServerGcPauseMs:F0} ms"));
+                    $"KME {m.Kme} (its /metrics, same period, {result.ServerRequests:F0} requests): p50 {result.ServerP50Ms:F2} ms, p90 {result.ServerP90Ms:F2} ms, p99 {result.ServerP99Ms:F2} ms; GC pauses {result.ServerGcPauseMs:F0} ms in {result.ServerGcCollections:F0} collections; per request {result.ServerCpuMsPerRequest:F3} ms CPU, {result.ServerAllocatedBytesPerRequest:F0} B allocated (process-wide)"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"generator process: GC pauses {result.ClientGcPauseMs:F0} ms in {result.ClientGcCollections:F0} collections; per request {result.ClientCpuMsPerRequest:F3} ms CPU, {result.ClientAllocatedBytesPerRequest:F0} B allocated"));
             }
             return result.Errors == 0 ? ExitCodes.Ok : ExitCodes.DomainAbort;
         });

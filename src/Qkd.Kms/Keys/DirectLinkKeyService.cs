@@ -64,6 +64,6 @@ public sealed class DirectLinkKeyService(KmsConfig config, IKeyStore store, HopC
         {
             keys.Add(new TransferKeyDto(ids[i], r.SizeBits, HopCipher.UnitDtos(units, i * unitsPerKey, unitsPerKey), null));
         }
-        return System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new KeyTransferDto(r.MasterSae, r.Slaves, peer, keys));
+        return System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new KeyTransferDto(r.MasterSae, r.Slaves, peer, keys), PeerJson.Default.KeyTransferDto);
     }
 }

@@ -7,38 +7,6 @@ using Qkd.Kms.Tls;
 
 namespace Qkd.Kms.Load;
 
-/// <summary>Parameters of an open-loop <c>enc_keys</c> load run.</summary>
-public sealed record LoadOptions(Uri KmeUrl, string CaPem, string CertPem, string KeyPem, string SlaveSae,
-    double RatePerSecond, TimeSpan Duration, int Number, int SizeBits, int Connections)
-{
-    /// <summary>
-    /// Load at the same rate before the measured period, not counted: a freshly started server is still
-    /// compiling its hot paths (tiered JIT) for several seconds, which is not its steady state.
-    /// </summary>
-    public TimeSpan Warmup { get; init; } = TimeSpan.Zero;
-}
-
-/// <summary>
-/// Result of a load run; latencies in milliseconds, measured from each request's scheduled start.
-/// DispatchLag* is the generator's own part of them: from the scheduled start to the moment the
-/// request was handed to the HTTP client (timer granularity and this process's thread pool).
-/// </summary>
-public sealed record LoadResult(long Requests, long Ok, long Errors, long Unavailable, double DurationSeconds, double AchievedRequestsPerSecond,
-    double P50Ms, double P90Ms, double P99Ms, double MaxMs, double TargetRatePerSecond, int Connections,
-    double DispatchLagP50Ms, double DispatchLagP99Ms)
-{
-    /// <summary>The KME's own enc_keys percentiles over the measured period (its /metrics histogram), ms; NaN when not scraped.</summary>
-    public double ServerP50Ms { get; init; } = double.NaN;
-    public double ServerP90Ms { get; init; } = double.NaN;
-    public double ServerP99Ms { get; init; } = double.NaN;
-
-    /// <summary>enc_keys requests the KME recorded over the measured period.</summary>
-    public double ServerRequests { get; init; }
-
-    /// <summary>Time the KME's process was paused for garbage collection over the measured period, ms.</summary>
-    public double ServerGcPauseMs { get; init; }
-}
-
 /// <summary>
 /// Open-loop load generator: request i is scheduled at t0 + i / rate whatever the server does, and
 /// its latency is counted from that scheduled time, so a stalled server is not hidden
@@ -80,6 +48,9 @@ public static class LoadGenerator
             ServerP99Ms = ServerSnapshot.QuantileMs(before, after, 0.99),
             ServerRequests = ServerSnapshot.Requests(before, after),
             ServerGcPauseMs = (after.GcPauseSeconds - before.GcPauseSeconds) * 1000,
+            ServerGcCollections = after.GcCollections - before.GcCollections,
+            ServerCpuMsPerRequest = PerRequest((after.CpuSeconds - before.CpuSeconds) * 1000, result.Requests),
+            ServerAllocatedBytesPerRequest = PerRequest(after.AllocatedBytes - before.AllocatedBytes, result.Requests),
         };
     }
 
@@ -87,6 +58,7 @@ public static class LoadGenerator
     private static async Task<LoadResult> RunOpenLoopAsync(HttpClient http, string path, string body, LoadOptions o, CancellationToken ct)
     {
         var total = (long)Math.Round(o.RatePerSecond * o.Duration.TotalSeconds);
+        var process = ProcessSnapshot.Take();
         var latencies = new double[total];
         var statuses = new int[total];
         var lags = new double[total];
@@ -95,7 +67,8 @@ public static class LoadGenerator
         var ticksPerRequest = Stopwatch.Frequency / o.RatePerSecond;
         long next = 0;
         // A dedicated thread dispatches: Task.Delay(1) on the thread pool woke 1-3 ms late under load
-        // (the pool is busy with the responses), and that lag is counted in every latency.
+        // (the pool is busy with the responses), and that lag is counted in every latency. It sleeps
+        // until the next scheduled start exactly (DispatchClock), not in whole milliseconds.
         var dispatcher = new Thread(() =>
         {
             while (next < total && !ct.IsCancellationRequested)
@@ -111,9 +84,7 @@ public static class LoadGenerator
                 }
                 if (next < total)
                 {
-                    // Whole milliseconds, at least one: a shorter sleep is a yield, and a spinning generator would take the server's CPU.
-                    var waitMs = (start + (next * ticksPerRequest) - Stopwatch.GetTimestamp()) * 1000.0 / Stopwatch.Frequency;
-                    Thread.Sleep(Math.Max(1, (int)Math.Ceiling(waitMs)));
+                    DispatchClock.SleepUntil(start + (long)Math.Ceiling(next * ticksPerRequest));
                 }
             }
         })
@@ -129,6 +100,7 @@ public static class LoadGenerator
 
         await Task.WhenAll(tasks);
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var used = ProcessSnapshot.Take() - process;
         var done = latencies.AsSpan(0, (int)next).ToArray();
         Array.Sort(done);
         var lag = lags.AsSpan(0, (int)next).ToArray();
@@ -141,8 +113,16 @@ public static class LoadGenerator
         }
         return new LoadResult(next, ok, next - ok, unavailable, elapsed, next / elapsed,
             Percentile(done, 0.50), Percentile(done, 0.90), Percentile(done, 0.99), done.Length > 0 ? done[^1] : 0, o.RatePerSecond, o.Connections,
-            Percentile(lag, 0.50), Percentile(lag, 0.99));
+            Percentile(lag, 0.50), Percentile(lag, 0.99))
+        {
+            ClientCpuMsPerRequest = PerRequest(used.CpuSeconds * 1000, next),
+            ClientAllocatedBytesPerRequest = PerRequest(used.AllocatedBytes, next),
+            ClientGcPauseMs = used.GcPauseSeconds * 1000,
+            ClientGcCollections = used.GcCollections,
+        };
     }
+
+    private static double PerRequest(double total, long requests) => requests > 0 ? total / requests : double.NaN;
 
     /// <summary>Nearest-rank percentile of sorted values: x[ceil(p * n) - 1].</summary>
     public static double Percentile(double[] sorted, double p)

@@ -6,18 +6,28 @@ namespace Qkd.Kms.Load;
 /// <summary>
 /// The KME's own view of a load run, from its Prometheus <c>/metrics</c> scraped before and after the
 /// measured period: the enc_keys latency histogram (<c>qkd_kms_request_duration_seconds</c>, all
-/// status codes) and the process's GC pause total. So a slow generator can neither hide nor fake a
+/// status codes), the process's GC pause total and collection count, its allocated bytes and its CPU time
+/// (process-wide: both KMEs of `kms dev` share one process). So a slow generator can neither hide nor fake a
 /// result: the client's percentiles include the generator and the network, these do not.
 /// </summary>
 public sealed partial record ServerSnapshot(IReadOnlyList<(double UpperSeconds, double Cumulative)> Buckets, double GcPauseSeconds)
 {
+    /// <summary>Garbage collections of the process since start (generation 0 counts every collection).</summary>
+    public double GcCollections { get; init; }
+
+    /// <summary>Bytes the process allocated since start.</summary>
+    public double AllocatedBytes { get; init; }
+
+    /// <summary>CPU time of the process since start, seconds.</summary>
+    public double CpuSeconds { get; init; }
+
     private const string EncKeysRoute = "route=\"/api/v1/keys/{slave_SAE_ID}/enc_keys\"";
 
     /// <summary>Reads the enc_keys buckets (summed over status codes) and the GC pause gauge from the text exposition format.</summary>
     public static ServerSnapshot Parse(string metricsText)
     {
         var sums = new SortedDictionary<double, double>();
-        double gc = 0;
+        double gc = 0, collections = 0, allocated = 0, cpu = 0;
         foreach (var line in metricsText.Split('\n'))
         {
             if (line.StartsWith("qkd_kms_request_duration_seconds_bucket{", StringComparison.Ordinal) && line.Contains(EncKeysRoute, StringComparison.Ordinal))
@@ -30,8 +40,20 @@ public sealed partial record ServerSnapshot(IReadOnlyList<(double UpperSeconds, 
             {
                 gc = Value(line);
             }
+            else if (line.StartsWith("qkd_kms_process_gc_collections{", StringComparison.Ordinal) && line.Contains("generation=\"0\"", StringComparison.Ordinal))
+            {
+                collections = Value(line);
+            }
+            else if (line.StartsWith("qkd_kms_process_allocated_bytes", StringComparison.Ordinal) && !line.StartsWith('#'))
+            {
+                allocated = Value(line);
+            }
+            else if (line.StartsWith("qkd_kms_process_cpu_seconds", StringComparison.Ordinal) && !line.StartsWith('#'))
+            {
+                cpu = Value(line);
+            }
         }
-        return new ServerSnapshot(sums.Select(kv => (kv.Key, kv.Value)).ToList(), gc);
+        return new ServerSnapshot(sums.Select(kv => (kv.Key, kv.Value)).ToList(), gc) { GcCollections = collections, AllocatedBytes = allocated, CpuSeconds = cpu };
     }
 
     private static double Value(string line) => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);

@@ -21,6 +21,8 @@ public sealed class KmsMetrics
     public Histogram GroupRequests { get; }
     public Gauge GcPauseSeconds { get; }
     public Gauge GcCollections { get; }
+    public Gauge AllocatedBytes { get; }
+    public Gauge CpuSeconds { get; }
     public Counter UnitsLeased { get; }
     public Counter NoticesSent { get; }
     public Counter PeerPulls { get; }
@@ -44,6 +46,8 @@ public sealed class KmsMetrics
         });
         GcPauseSeconds = f.CreateGauge("qkd_kms_process_gc_pause_seconds", "Total time the .NET runtime paused this process for garbage collection since start (all KMEs of the process).");
         GcCollections = f.CreateGauge("qkd_kms_process_gc_collections", "Garbage collections of this process since start, per generation.", ["generation"]);
+        AllocatedBytes = f.CreateGauge("qkd_kms_process_allocated_bytes", "Bytes the process allocated on the managed heap since start (all KMEs of the process).");
+        CpuSeconds = f.CreateGauge("qkd_kms_process_cpu_seconds", "CPU time (user and system) of the process since start (all KMEs of the process).");
         UnitsLeased = f.CreateCounter("qkd_kms_units_leased_total", "Link key units leased, per link pool; role owned (leased from the peer for this KME's masters) or granted (leased to the peer).", ["peer", "role"]);
         NoticesSent = f.CreateCounter("qkd_kms_notices_sent_total", "Key notices delivered to the peer KME from the outbox, per peer.", ["peer"]);
         PeerPulls = f.CreateCounter("qkd_kms_peer_pulls_total", "Pulls of key notices from the master's KME after dec_keys named an unknown key (shared between concurrent misses, rate-limited), per peer.", ["peer"]);

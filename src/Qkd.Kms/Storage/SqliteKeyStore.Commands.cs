@@ -63,6 +63,27 @@ public sealed partial class SqliteKeyStore
         return cmd;
     }
 
+    /// <summary>
+    /// A statement prepared once on the writer connection whose parameters are created once too, in the order
+    /// given; callers set <c>Parameters[i].Value</c> (on the request path: no parameter objects per call).
+    /// A parameter that carried key material is set back to null by its caller, so the cache holds none.
+    /// </summary>
+    private SqliteCommand Reused(SqliteConnection c, SqliteTransaction tx, string sql, params ReadOnlySpan<(string Name, SqliteType Type)> parameters)
+    {
+        if (!_prepared.TryGetValue(sql, out var cmd))
+        {
+            cmd = c.CreateCommand();
+            cmd.CommandText = sql;
+            foreach (var (name, type) in parameters)
+            {
+                cmd.Parameters.Add(name, type);
+            }
+            _prepared[sql] = cmd;
+        }
+        cmd.Transaction = tx;
+        return cmd;
+    }
+
     private async Task<int> ExecAsync(SqliteConnection c, SqliteTransaction? tx, string sql, CancellationToken ct, params (string Name, object Value)[] args)
     {
         var cmd = tx is null ? new SqliteCommand(sql, c) : Prepared(c, tx, sql);

@@ -50,14 +50,14 @@ public sealed partial class SqliteKeyStore
         var ms = now.ToUnixTimeMilliseconds();
         return await WriteAsync<IReadOnlyList<StoredUnit>?>(async (c, tx) =>
         {
-            var take = Prepared(c, tx, """
+            var take = Reused(c, tx, """
                 UPDATE units SET state=2, changed_ms=$t
                 WHERE seq IN (SELECT seq FROM units WHERE peer=$p AND state=6 ORDER BY seq LIMIT $n)
                 RETURNING seq, block_id, idx, material
-                """);
-            take.Parameters.AddWithValue("$t", ms);
-            take.Parameters.AddWithValue("$p", peer);
-            take.Parameters.AddWithValue("$n", count);
+                """, ("$t", SqliteType.Integer), ("$p", SqliteType.Text), ("$n", SqliteType.Integer));
+            take.Parameters[0].Value = ms;
+            take.Parameters[1].Value = peer;
+            take.Parameters[2].Value = count;
             var units = new List<StoredUnit>(count);
             await using (var r = await take.ExecuteReaderAsync(ct))
             {
@@ -71,17 +71,18 @@ public sealed partial class SqliteKeyStore
                 return (null, false);
             }
             units.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
-            var wipe = Prepared(c, tx, "UPDATE units SET material=NULL WHERE seq=$s");
-            var seq = wipe.Parameters.Add("$s", SqliteType.Integer);
+            var wipe = Reused(c, tx, "UPDATE units SET material=NULL WHERE seq=$s", ("$s", SqliteType.Integer));
+            var seq = wipe.Parameters[0];
             foreach (var u in units)
             {
                 seq.Value = u.Sequence;
                 await wipe.ExecuteNonQueryAsync(ct);
             }
-            var append = Prepared(c, tx, "INSERT INTO outbox(peer, payload, created_ms) VALUES($p, $x, $t)");
-            append.Parameters.AddWithValue("$p", peer);
-            append.Parameters.AddWithValue("$x", notice(units));
-            append.Parameters.AddWithValue("$t", ms);
+            var append = Reused(c, tx, "INSERT INTO outbox(peer, payload, created_ms) VALUES($p, $x, $t)",
+                ("$p", SqliteType.Text), ("$x", SqliteType.Blob), ("$t", SqliteType.Integer));
+            append.Parameters[0].Value = peer;
+            append.Parameters[1].Value = notice(units);
+            append.Parameters[2].Value = ms;
             await append.ExecuteNonQueryAsync(ct);
             return (units, true);
         }, ct);
@@ -93,9 +94,9 @@ public sealed partial class SqliteKeyStore
         // because the writer changed the file since (measured: a visible share of the CPU at 1,000 req/s).
         return await WriteAsync<IReadOnlyList<OutboxEntry>>(async (c, tx) =>
         {
-            var read = Prepared(c, tx, "SELECT seq, payload FROM outbox WHERE peer=$p ORDER BY seq LIMIT $n");
-            read.Parameters.AddWithValue("$p", peer);
-            read.Parameters.AddWithValue("$n", max);
+            var read = Reused(c, tx, "SELECT seq, payload FROM outbox WHERE peer=$p ORDER BY seq LIMIT $n", ("$p", SqliteType.Text), ("$n", SqliteType.Integer));
+            read.Parameters[0].Value = peer;
+            read.Parameters[1].Value = max;
             var entries = new List<OutboxEntry>();
             await using (var r = await read.ExecuteReaderAsync(ct))
             {
@@ -112,8 +113,8 @@ public sealed partial class SqliteKeyStore
     {
         await WriteAsync(async (c, tx) =>
         {
-            var delete = Prepared(c, tx, "DELETE FROM outbox WHERE seq=$s");
-            var seq = delete.Parameters.Add("$s", SqliteType.Integer);
+            var delete = Reused(c, tx, "DELETE FROM outbox WHERE seq=$s", ("$s", SqliteType.Integer));
+            var seq = delete.Parameters[0];
             foreach (var s in sequences)
             {
                 seq.Value = s;

@@ -178,12 +178,13 @@ public sealed partial class SqliteKeyStore : IKeyStore
         Func<IReadOnlyList<byte[]>, IReadOnlyList<PendingKey>> keysFromUnits, long ms, CancellationToken ct)
     {
         var materials = new List<byte[]>(units.Count);
-        var select = Prepared(c, tx, "SELECT material FROM units WHERE peer=$p AND block_id=$b AND idx=$i AND state=$f");
+        var select = Reused(c, tx, "SELECT material FROM units WHERE peer=$p AND block_id=$b AND idx=$i AND state=$f",
+            ("$p", SqliteType.Text), ("$f", SqliteType.Integer), ("$b", SqliteType.Text), ("$i", SqliteType.Integer));
         {
-            select.Parameters.AddWithValue("$p", peer);
-            select.Parameters.AddWithValue("$f", (int)from);
-            var b = select.Parameters.Add("$b", SqliteType.Text);
-            var i = select.Parameters.Add("$i", SqliteType.Integer);
+            select.Parameters[0].Value = peer;
+            select.Parameters[1].Value = (int)from;
+            var b = select.Parameters[2];
+            var i = select.Parameters[3];
             foreach (var u in units)
             {
                 b.Value = u.BlockId.ToString("D");
@@ -195,13 +196,14 @@ public sealed partial class SqliteKeyStore : IKeyStore
                 materials.Add(m);
             }
         }
-        var update = Prepared(c, tx, "UPDATE units SET state=5, material=NULL, changed_ms=$t WHERE peer=$p AND block_id=$b AND idx=$i AND state=$f");
+        var update = Reused(c, tx, "UPDATE units SET state=5, material=NULL, changed_ms=$t WHERE peer=$p AND block_id=$b AND idx=$i AND state=$f",
+            ("$t", SqliteType.Integer), ("$f", SqliteType.Integer), ("$p", SqliteType.Text), ("$b", SqliteType.Text), ("$i", SqliteType.Integer));
         {
-            update.Parameters.AddWithValue("$t", ms);
-            update.Parameters.AddWithValue("$f", (int)from);
-            update.Parameters.AddWithValue("$p", peer);
-            var b = update.Parameters.Add("$b", SqliteType.Text);
-            var i = update.Parameters.Add("$i", SqliteType.Integer);
+            update.Parameters[0].Value = ms;
+            update.Parameters[1].Value = (int)from;
+            update.Parameters[2].Value = peer;
+            var b = update.Parameters[3];
+            var i = update.Parameters[4];
             foreach (var u in units)
             {
                 b.Value = u.BlockId.ToString("D");
@@ -212,21 +214,29 @@ public sealed partial class SqliteKeyStore : IKeyStore
         var keys = keysFromUnits(materials);
         if (keys.Count > 0)
         {
-            var insert = Prepared(c, tx, "INSERT INTO keys(key_id, master, slaves, size_bits, state, created_ms, changed_ms, material) VALUES($k, $m, $s, $z, 0, $t, $t, $x)");
-            var k = insert.Parameters.Add("$k", SqliteType.Text);
-            var m = insert.Parameters.Add("$m", SqliteType.Text);
-            var s = insert.Parameters.Add("$s", SqliteType.Text);
-            var z = insert.Parameters.Add("$z", SqliteType.Integer);
-            insert.Parameters.AddWithValue("$t", ms);
-            var x = insert.Parameters.Add("$x", SqliteType.Blob);
-            foreach (var key in keys)
+            var insert = Reused(c, tx, "INSERT INTO keys(key_id, master, slaves, size_bits, state, created_ms, changed_ms, material) VALUES($k, $m, $s, $z, 0, $t, $t, $x)",
+                ("$k", SqliteType.Text), ("$m", SqliteType.Text), ("$s", SqliteType.Text), ("$z", SqliteType.Integer), ("$t", SqliteType.Integer), ("$x", SqliteType.Blob));
+            var k = insert.Parameters[0];
+            var m = insert.Parameters[1];
+            var s = insert.Parameters[2];
+            var z = insert.Parameters[3];
+            insert.Parameters[4].Value = ms;
+            var x = insert.Parameters[5];
+            try
             {
-                k.Value = key.KeyId.ToString("D");
-                m.Value = key.MasterSae;
-                s.Value = string.Join('\n', key.SlaveSaes);
-                z.Value = key.SizeBits;
-                x.Value = key.Material;
-                await insert.ExecuteNonQueryAsync(ct);
+                foreach (var key in keys)
+                {
+                    k.Value = key.KeyId.ToString("D");
+                    m.Value = key.MasterSae;
+                    s.Value = string.Join('\n', key.SlaveSaes);
+                    z.Value = key.SizeBits;
+                    x.Value = key.Material;
+                    await insert.ExecuteNonQueryAsync(ct);
+                }
+            }
+            finally
+            {
+                x.Value = null; // the cached statement keeps no reference to key material
             }
         }
         return materials;

@@ -45,6 +45,19 @@ public sealed class KmsCliTests
     }
 
     [Fact]
+    public void Load_KmeNotListening_ExitsWithIoCode3NamingTheKme()
+    {
+        using var dir = new TempDir();
+        // Files only, nothing started: the ports in dev.json were free a moment ago and nobody listens on them.
+        DevNetwork.WriteFiles(new DevNetworkOptions { Directory = dir.Path }, DateTimeOffset.UtcNow);
+
+        var r = CliHarness.Run("kms", "load", "--dev", dir.File("dev.json"), "--duration", "0.1", "--warmup", "0");
+
+        Assert.Equal(3, r.ExitCode);
+        Assert.Contains("cannot reach KME KME_A", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DevNetwork_WritesDevJsonExactlyAsSpecified_AndServesAtOnce()
     {
         using var dir = new TempDir();

@@ -29,12 +29,18 @@ public sealed class LoadGeneratorTests
         Assert.True(r.ServerP50Ms > 0 && r.ServerP50Ms <= r.ServerP90Ms && r.ServerP90Ms <= r.ServerP99Ms);
         Assert.True(r.ServerP99Ms <= r.MaxMs * 1.25, $"server p99 {r.ServerP99Ms} ms above the client's max {r.MaxMs} ms");
         Assert.True(r.ServerGcPauseMs >= 0);
+        // The KME process's CPU and allocation per request, and the generator's own (the figures that do not depend on the machine's load).
+        Assert.InRange(r.ServerCpuMsPerRequest, 1e-3, 1e3);
+        Assert.InRange(r.ServerAllocatedBytesPerRequest, 1, 10_000_000);
+        Assert.InRange(r.ClientCpuMsPerRequest, 1e-3, 1e3);
+        Assert.InRange(r.ClientAllocatedBytesPerRequest, 1, 10_000_000);
+        Assert.True(r.ServerGcCollections >= 0 && r.ClientGcCollections >= 0 && r.ClientGcPauseMs >= 0);
     }
 
     [Fact]
     public void ServerSnapshot_QuantileOfTheDifference_InterpolatesInsideTheBucketAndSumsStatusCodes()
     {
-        static string Text(int under1ms200, int under2ms200, int under2ms503, int all, double gc) => string.Join('\n',
+        static string Text(int under1ms200, int under2ms200, int under2ms503, int all, double gc, long allocated = 0, double cpu = 0, int collections = 0) => string.Join('\n',
             "# HELP qkd_kms_request_duration_seconds Request latency per route.",
             $"qkd_kms_request_duration_seconds_bucket{{route=\"/api/v1/keys/{{slave_SAE_ID}}/enc_keys\",code=\"200\",kme=\"KME_A\",le=\"0.001\"}} {under1ms200}",
             $"qkd_kms_request_duration_seconds_bucket{{route=\"/api/v1/keys/{{slave_SAE_ID}}/enc_keys\",code=\"200\",kme=\"KME_A\",le=\"0.002\"}} {under2ms200}",
@@ -43,16 +49,24 @@ public sealed class LoadGeneratorTests
             $"qkd_kms_request_duration_seconds_bucket{{route=\"/api/v1/keys/{{slave_SAE_ID}}/enc_keys\",code=\"503\",kme=\"KME_A\",le=\"0.002\"}} {under2ms503}",
             $"qkd_kms_request_duration_seconds_bucket{{route=\"/api/v1/keys/{{slave_SAE_ID}}/enc_keys\",code=\"503\",kme=\"KME_A\",le=\"+Inf\"}} {all - under2ms200}",
             $"qkd_kms_request_duration_seconds_bucket{{route=\"/healthz\",code=\"200\",kme=\"KME_A\",le=\"0.001\"}} 999",
-            $"qkd_kms_process_gc_pause_seconds{{kme=\"KME_A\"}} {gc.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            $"qkd_kms_process_gc_pause_seconds{{kme=\"KME_A\"}} {gc.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            "# HELP qkd_kms_process_allocated_bytes Bytes the process allocated on the managed heap since start (all KMEs of the process).",
+            $"qkd_kms_process_allocated_bytes{{kme=\"KME_A\"}} {allocated}",
+            $"qkd_kms_process_cpu_seconds{{kme=\"KME_A\"}} {cpu.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            $"qkd_kms_process_gc_collections{{kme=\"KME_A\",generation=\"0\"}} {collections}",
+            $"qkd_kms_process_gc_collections{{kme=\"KME_A\",generation=\"1\"}} {collections / 10}");
         var before = ServerSnapshot.Parse(Text(10, 10, 0, 10, 0.5));
         // 100 more: 50 under 1 ms, 40 in (1, 2] ms (30 ok, 10 refused), 10 slower than 2 ms.
-        var after = ServerSnapshot.Parse(Text(60, 90, 10, 110, 0.75));
+        var after = ServerSnapshot.Parse(Text(60, 90, 10, 110, 0.75, allocated: 2_000_000, cpu: 1.5, collections: 40));
 
         Assert.Equal(100, ServerSnapshot.Requests(before, after));
         Assert.Equal(1.0, ServerSnapshot.QuantileMs(before, after, 0.50), 9);
         Assert.Equal(1.5, ServerSnapshot.QuantileMs(before, after, 0.70), 9);
         Assert.Equal(2.0, ServerSnapshot.QuantileMs(before, after, 0.99), 9);
         Assert.Equal(250, (after.GcPauseSeconds - before.GcPauseSeconds) * 1000, 9);
+        Assert.Equal(2_000_000, after.AllocatedBytes - before.AllocatedBytes);
+        Assert.Equal(1.5, after.CpuSeconds - before.CpuSeconds, 9);
+        Assert.Equal(40, after.GcCollections - before.GcCollections);
     }
 
     [Fact]
