@@ -46,18 +46,7 @@ internal sealed class TranscriptHash(ulong key, long blockIndex)
             h = Gf64.HornerStep4(h, BinaryPrimitives.ReadUInt64LittleEndian(message[i..]), BinaryPrimitives.ReadUInt64LittleEndian(message[(i + 8)..]),
                 BinaryPrimitives.ReadUInt64LittleEndian(message[(i + 16)..]), BinaryPrimitives.ReadUInt64LittleEndian(message[(i + 24)..]), key, _k2, _k3, _k4);
         }
-        for (; i < full; i += 8)
-        {
-            h = Gf64.Multiply(h ^ BinaryPrimitives.ReadUInt64LittleEndian(message[i..]), key);
-        }
-        if (full < message.Length)
-        {
-            Span<byte> tail = stackalloc byte[8];
-            tail.Clear();
-            message[full..].CopyTo(tail);
-            h = Gf64.Multiply(h ^ BinaryPrimitives.ReadUInt64LittleEndian(tail), key);
-        }
-        _state = h;
+        _state = PolynomialHash.AbsorbWords(h, message[i..], key);
         _words += 1 + (message.Length + 7) / 8;
     }
 

@@ -37,7 +37,16 @@ public static class PolynomialHash
     /// <summary>Hashes an associated 64-bit value (e.g. a sequence number) followed by bytes.</summary>
     public static ulong Compute(ulong key, ulong prefix, ReadOnlySpan<byte> bytes)
     {
-        var h = Gf64.Multiply(prefix, key);
+        var h = AbsorbWords(Gf64.Multiply(prefix, key), bytes, key);
+        return Gf64.Multiply(h ^ (ulong)bytes.Length, key);
+    }
+
+    /// <summary>
+    /// Horner steps h &lt;- (h XOR w) k over the little-endian 64-bit words of <paramref name="bytes"/>, the last one
+    /// zero-padded; shared by <see cref="Compute(ulong, ulong, ReadOnlySpan{byte})"/> and the transcript hash.
+    /// </summary>
+    internal static ulong AbsorbWords(ulong h, ReadOnlySpan<byte> bytes, ulong key)
+    {
         var full = bytes.Length & ~7;
         for (var i = 0; i < full; i += 8)
         {
@@ -50,6 +59,6 @@ public static class PolynomialHash
             bytes[full..].CopyTo(tail);
             h = Gf64.Multiply(h ^ BinaryPrimitives.ReadUInt64LittleEndian(tail), key);
         }
-        return Gf64.Multiply(h ^ (ulong)bytes.Length, key);
+        return h;
     }
 }
