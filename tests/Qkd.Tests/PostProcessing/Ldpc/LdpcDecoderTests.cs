@@ -78,10 +78,10 @@ public class LdpcDecoderTests
         for (var u = 0; u <= 2 * LdpcDecoder.MaxMagnitude; u++)
         {
             var exact = LdpcDecoder.LlrScale * Math.Log(1 + Math.Exp(-u / LdpcDecoder.LlrScale));
-            Assert.InRange(LdpcDecoder.CorrectionScalar(u) - exact, -2.0, 2.0);
+            Assert.InRange(LdpcCheckArithmetic.CorrectionScalar(u) - exact, -2.0, 2.0);
         }
-        Assert.Equal(22, LdpcDecoder.CorrectionScalar(0));
-        Assert.Equal(0, LdpcDecoder.CorrectionScalar(200));
+        Assert.Equal(22, LdpcCheckArithmetic.CorrectionScalar(0));
+        Assert.Equal(0, LdpcCheckArithmetic.CorrectionScalar(200));
     }
 
     [Fact]
