@@ -11,6 +11,8 @@ internal static class LinearProgram
     private const double Epsilon = 1e-11;
 
     /// <summary>The optimal x, or null when the constraints are infeasible or the objective unbounded.</summary>
+    // ~95 lines on purpose: the two phases share one tableau and its basis, and the textbook order (set up, phase 1,
+    // drive out artificials, phase 2, read x) is easiest to check against Dantzig in one piece; it runs offline only.
     public static double[]? Maximise(double[] objective, double[][] rows, double[] bounds, bool[] isEquality)
     {
         var m = rows.Length;

@@ -47,69 +47,22 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
     {
         try
         {
-            if (admitsBlocks)
-            {
-                while (_nextAdmission < Math.Min(inFlight, blockCount))
-                {
-                    Party(_nextAdmission++);
-                }
-            }
-            else
-            {
-                for (var i = 0; i < blockCount; i++)
-                {
-                    Party(i);
-                }
-            }
+            AdmitFirstBlocks();
             var answer = false;
             while (true)
             {
                 if (_outgoing.Count > 0 || answer)
                 {
-                    if (channel is InMemoryClassicalChannel memory)
-                    {
-                        // A pooled buffer handed over to the receiver, which returns it to the pool once read: no
-                        // fresh (often large-object-heap) array per message.
-                        var size = PipelineFrames.EncodedSize(_outgoing);
-                        var rented = ArrayPool<byte>.Shared.Rent(size);
-                        PipelineFrames.Encode(rented.AsSpan(0, size), _clock, epoch, _outgoing, _sentFrames);
-                        await memory.SendPooledAsync(rented, size, abort.Token).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        var outgoing = new byte[PipelineFrames.EncodedSize(_outgoing)];
-                        PipelineFrames.Encode(outgoing, _clock, epoch, _outgoing, _sentFrames);
-                        await channel.SendAsync(outgoing, abort.Token).ConfigureAwait(false);
-                    }
-                    MessagesSent++;
-                    _outgoing.Clear();
+                    await SendOutgoingAsync().ConfigureAwait(false);
                 }
                 if (_finished == blockCount)
                 {
                     return;
                 }
                 answer = false;
-                InMemoryClassicalChannel.Envelope message;
-                using (var timeout = new CancellationTokenSource(receiveTimeout, time))
-                using (var linked = CancellationTokenSource.CreateLinkedTokenSource(abort.Token, timeout.Token))
+                if (await ReceiveCurrentAsync().ConfigureAwait(false) is not { } message)
                 {
-                    try
-                    {
-                        while (true)
-                        {
-                            message = await ReceiveAsync(linked.Token).ConfigureAwait(false);
-                            if (!PipelineFrames.IsStale(message.Message.Span, epoch))
-                            {
-                                break;
-                            }
-                            message.Release();
-                        }
-                    }
-                    catch (OperationCanceledException) when (timeout.IsCancellationRequested && !abort.IsCancellationRequested)
-                    {
-                        AbortOpen(BlockOutcome.ChannelFailure, notify: false);
-                        return;
-                    }
+                    return;
                 }
                 try
                 {
@@ -142,6 +95,72 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
             // Whatever failed here, the other party must not wait for a message that will never come.
             await abort.CancelAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>Alice admits the first blocks in flight (more as they finish); Bob creates every block's party.</summary>
+    private void AdmitFirstBlocks()
+    {
+        if (admitsBlocks)
+        {
+            while (_nextAdmission < Math.Min(inFlight, blockCount))
+            {
+                Party(_nextAdmission++);
+            }
+            return;
+        }
+        for (var i = 0; i < blockCount; i++)
+        {
+            Party(i);
+        }
+    }
+
+    /// <summary>Sends the frames gathered for this round as one channel message.</summary>
+    private async Task SendOutgoingAsync()
+    {
+        if (channel is InMemoryClassicalChannel memory)
+        {
+            // A pooled buffer handed over to the receiver, which returns it to the pool once read: no
+            // fresh (often large-object-heap) array per message.
+            var size = PipelineFrames.EncodedSize(_outgoing);
+            var rented = ArrayPool<byte>.Shared.Rent(size);
+            PipelineFrames.Encode(rented.AsSpan(0, size), _clock, epoch, _outgoing, _sentFrames);
+            await memory.SendPooledAsync(rented, size, abort.Token).ConfigureAwait(false);
+        }
+        else
+        {
+            var outgoing = new byte[PipelineFrames.EncodedSize(_outgoing)];
+            PipelineFrames.Encode(outgoing, _clock, epoch, _outgoing, _sentFrames);
+            await channel.SendAsync(outgoing, abort.Token).ConfigureAwait(false);
+        }
+        MessagesSent++;
+        _outgoing.Clear();
+    }
+
+    /// <summary>
+    /// The next message of this run (stale ones from an earlier run dropped); null when none came within the
+    /// receive timeout, after ending the open blocks as channel failures.
+    /// </summary>
+    private async Task<InMemoryClassicalChannel.Envelope?> ReceiveCurrentAsync()
+    {
+        using var timeout = new CancellationTokenSource(receiveTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(abort.Token, timeout.Token);
+        try
+        {
+            while (true)
+            {
+                var message = await ReceiveAsync(linked.Token).ConfigureAwait(false);
+                if (!PipelineFrames.IsStale(message.Message.Span, epoch))
+                {
+                    return message;
+                }
+                message.Release();
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !abort.IsCancellationRequested)
+        {
+            AbortOpen(BlockOutcome.ChannelFailure, notify: false);
+            return null;
         }
     }
 
