@@ -129,8 +129,9 @@ public static class KeyDistillation
     /// single-photon source -> `single-photon`; one-decoy finite key -> `decoy-one-finite` and vacuum+weak ->
     /// `decoy-vacuum-weak-finite`, both finite-key with the block's own key-basis detections as block size, the
     /// run's eps_sec and, when given, the reconciliation efficiency f the block achieved (so the comparison is of
-    /// the same block: same size, same security parameter, same leakage per error); no decoys -> `gllp-finite`, the
-    /// GLLP worst case with the block's finite-size deviations (<see cref="GllpFiniteKey"/>) on the model's expected counts.
+    /// the same block: same size, same security parameter, same leakage per error); no decoys -> `gllp-finite`
+    /// (<see cref="GllpFiniteModel"/>: the GLLP worst case with the block's finite-size deviations on the model's
+    /// expected counts).
     /// </summary>
     public static (string Model, double SecretKeyRateBps) AnalyticRate(SimulationResult simulation, double epsilonSecrecy = 1e-10, double reconciliationEfficiency = double.NaN)
     {
@@ -162,7 +163,7 @@ public static class KeyDistillation
             EstimationMethod.SinglePhotonSource => "single-photon",
             EstimationMethod.OneDecoyFiniteKey => "decoy-one-finite",
             EstimationMethod.VacuumPlusWeak => "decoy-vacuum-weak-finite",
-            _ => "gllp",
+            _ => "gllp-finite",
         };
         FiniteKeyParameters? finite = null;
         if (settings.Estimation == EstimationMethod.OneDecoyFiniteKey && simulation.Estimate.OneDecoyCounts is { } c)
@@ -186,12 +187,18 @@ public static class KeyDistillation
             finite = new FiniteKeyParameters(Math.Clamp(zDetections, 1e3, 1e15), epsilonSecrecy: epsilonSecrecy,
                 epsilonCorrectness: ErrorVerification.EpsilonCorrectness(Math.Max(64, simulation.SiftedBits)), signalProbability: p1);
         }
+        else if (settings.Estimation == EstimationMethod.GllpWithoutDecoy)
+        {
+            // Block: the basis-matched detections this many pulses are expected to give (dead time included), with the
+            // run's sample fraction and eps_cor of the verification hash over the kept bits.
+            var (gain, _) = ChannelStatistics.WeakCoherentSignal(link, mu);
+            var sifted = settings.Pulses * gain * KeyRateAnalysis.DeadTimeFactor(link, gain) * link.SiftingFactor;
+            var kept = (int)Math.Clamp(sifted * (1 - settings.SampleFraction), 64, int.MaxValue / 2);
+            finite = new FiniteKeyParameters(Math.Clamp(sifted, 1e3, 1e15), epsilonSecrecy: epsilonSecrecy,
+                epsilonCorrectness: ErrorVerification.EpsilonCorrectness(kept), keySampleFraction: settings.SampleFraction);
+        }
         var model = KeyRateModels.Get(name, finite);
         var result = KeyRateAnalysis.Analyse(model, link, mu, includeMaxDistance: false);
-        if (settings.Estimation == EstimationMethod.GllpWithoutDecoy)
-        {
-            return new AnalyticPrediction("gllp-finite", GllpFiniteRate(simulation, link, result, epsilonSecrecy), double.NaN);
-        }
         var spread = double.NaN;
         if (model is DecoyOneFiniteModel oneDecoy && oneDecoy.Expected(link, mu) is { } b)
         {
@@ -199,33 +206,6 @@ public static class KeyDistillation
             spread = OneDecoySpread(b, link.ErrorCorrectionEfficiency, oneDecoy.Parameters) * bitsPerSecond;
         }
         return new AnalyticPrediction(name, result.SecretKeyRateBps, spread);
-    }
-
-    /// <summary>
-    /// The finite-size GLLP rate of a no-decoy block of this many pulses: the chain's bound
-    /// (<see cref="GllpFiniteKey"/>, <see cref="DecoyKeyLength"/>) evaluated on the counts the model expects, not the
-    /// observed ones: D = N Q d (Q and E the GLLP model's gain and QBER, d its dead-time factor), sifted D s (s the
-    /// link's sifting factor), of which the sample fraction is disclosed with E errors per bit, and reconciliation
-    /// leaking n f h(E) plus the verification tag [bit/s].
-    /// </summary>
-    private static double GllpFiniteRate(SimulationResult simulation, LinkDescription link, KeyRateResult model, double epsilonSecrecy)
-    {
-        var settings = simulation.Settings;
-        var pulses = (double)settings.Pulses;
-        var detections = pulses * model.Gain * model.DeadTimeFactor;
-        var sifted = detections * link.SiftingFactor;
-        var sample = sifted * settings.SampleFraction;
-        var keyBits = sifted - sample;
-        if (!(keyBits >= 1 && sample >= 1))
-        {
-            return 0;
-        }
-        var (fraction, phase) = GllpFiniteKey.Bound(pulses, settings.Intensities[0].MeanPhotonNumber, detections, keyBits, sample,
-            sample * model.Qber, epsilonSecrecy);
-        var leaked = keyBits * link.ErrorCorrectionEfficiency * Entropy.Binary(model.Qber) + ErrorVerification.TagBits;
-        var length = DecoyKeyLength.SecretKeyLength(keyBits, new SinglePhotonEstimate(fraction, phase), leaked, epsilonSecrecy,
-            ErrorVerification.EpsilonCorrectness((int)Math.Min(keyBits, int.MaxValue / 2)));
-        return length / settings.LinkSeconds;
     }
 
     /// <summary>

@@ -1,4 +1,7 @@
+using Qkd.KeyRate;
 using Qkd.KeyRate.FiniteKey;
+using Qkd.KeyRate.NoDecoy;
+using Qkd.Physics;
 
 namespace Qkd.Tests.KeyRate.FiniteKey;
 
@@ -55,4 +58,23 @@ public class GllpFiniteKeyTests
     [InlineData(1e9, 0.8, 1e6, 4e5, 5e4, 0)] // multi-photon pulses alone could explain every click
     public void UnboundableBlock_GivesNoSinglePhotons(double pulses, double mu, double detections, double keyBits, double sample, double errors)
         => Assert.Equal((0.0, 0.5), GllpFiniteKey.Bound(pulses, mu, detections, keyBits, sample, errors, Eps));
+
+    [Fact]
+    public void Model_RisesWithTheBlock_TowardsTheAsymptoticGllpRate_NeverAbove()
+    {
+        // keyrate --model gllp-finite: the same bound on a block's expected counts (seed 000's link at 2 km, mu 0.06).
+        var link = LinkPresets.Get("seed-000").WithFiberLength(2);
+        var asymptotic = new GllpModel().Evaluate(link, 0.06).KeyRatePerPulse;
+        var last = double.NegativeInfinity;
+        foreach (var block in new[] { 1e5, 1e6, 1e7, 1e9, 1e12 })
+        {
+            var rate = new GllpFiniteModel(new FiniteKeyParameters(block)).Evaluate(link, 0.06).KeyRatePerPulse;
+            Assert.True(rate > last, $"rate at a block of {block:G2} bits");
+            Assert.True(rate < asymptotic, $"finite rate below the asymptotic one at {block:G2} bits");
+            last = rate;
+        }
+        // The limit is (1 - f_s) of GLLP's rate: the disclosed 10 % sample is not key.
+        Assert.InRange(last / asymptotic, 0.97 * (1 - GllpFiniteModel.DefaultSampleFraction), 1 - GllpFiniteModel.DefaultSampleFraction);
+        Assert.Equal("gllp-finite", KeyRateModels.Get("gllp-finite").Name);
+    }
 }
