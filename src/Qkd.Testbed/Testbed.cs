@@ -305,8 +305,9 @@ public sealed partial class Testbed
     {
         SealingMode.AesGcm => "aes-gcm",
         SealingMode.Otp => "otp",
+        SealingMode.Hybrid => "hybrid",
         SealingMode.Ascon => "ascon",
-        _ => "hybrid",
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown sealing mode."),
     };
 
     private static async Task IgnoreCancellation(Task task)

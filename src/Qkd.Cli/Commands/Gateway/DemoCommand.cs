@@ -31,7 +31,7 @@ public static class DemoCommand
     public static Command Create()
     {
         var duration = CliOptions.Double("--duration-s", "How long the sensors publish (default 60)", 1, 86400, "s");
-        var mode = CliOptions.Choice("--mode", "Sealing mode (default aes-gcm)", "aes-gcm", "otp", "hybrid", "ascon");
+        var mode = CliOptions.Choice("--mode", "Sealing mode (default aes-gcm)", DemoSettings.ModeNames);
         var sensors = CliOptions.Long("--sensors", "Power monitors (default 1)", 1, 50);
         var output = new Option<string?>("--out") { Description = "Folder for report.md, plots and the edge store (default out/demo)" };
         var seed = CliOptions.Seed();

@@ -20,7 +20,7 @@ public static class GatewayReceiveCommand
         var duration = CliOptions.Double("--duration-s", "Stop after this long (default: until Ctrl-C)", 0.1, 1e7, "s");
         var mlkem = GatewayCommand.MlKemKey();
         var from = new Option<string[]>("--from") { Description = "Sender SAE IDs accepted (default SAE_A); messages of any other sender are refused", AllowMultipleArgumentsPerToken = true };
-        var mode = CliOptions.Choice("--mode", "Sealing mode pinned for these senders; other modes are refused (default aes-gcm)", "aes-gcm", "otp", "hybrid", "ascon");
+        var mode = CliOptions.Choice("--mode", "Sealing mode pinned for these senders; other modes are refused (default aes-gcm)", DemoSettings.ModeNames);
         var senderKeys = new Option<string?>("--sender-keys") { Description = "Directory with each hybrid sender's ML-DSA-65 public key {sae}.mldsa.pub (default: next to dev.json)" };
         var queue = CliOptions.Long("--queue", "Received messages held before processing; beyond, they are counted as overflow (default 100000)", 1, 10_000_000);
         var fetchBurst = CliOptions.Long("--key-fetch-burst", "dec_keys calls for unknown key IDs allowed at once per sender (default 64)", 1, 100_000);

@@ -17,7 +17,7 @@ public static class GatewaySendCommand
         var broker = GatewayCommand.Broker();
         var sae = new Option<string?>("--sae") { Description = "This gateway's (master) SAE ID (default SAE_A)" };
         var to = new Option<string?>("--to") { Description = "The receiving (slave) SAE ID (default SAE_B)" };
-        var mode = CliOptions.Choice("--mode", "Sealing mode (default aes-gcm)", "aes-gcm", "otp", "hybrid", "ascon");
+        var mode = CliOptions.Choice("--mode", "Sealing mode (default aes-gcm)", DemoSettings.ModeNames);
         var device = new Option<string?>("--device") { Description = "Device ID of the simulated power monitor (default pac4200-1)" };
         var duration = CliOptions.Double("--duration-s", "Stop after this long (default: until Ctrl-C)", 0.1, 1e7, "s");
         var refresh = CliOptions.Double("--refresh-s", "AES-GCM/hybrid key lifetime (default 30, seed 002)", 0.1, 86400, "s");
