@@ -78,25 +78,13 @@ public static class KeyDistillation
     /// decoy below the signal (null otherwise): per intensity and basis the sifted detections and their errors (decoy
     /// and vacuum disclosed in full; the signal's errors scaled from its disclosed sample), and the signal bits kept in
     /// the key per basis. With several weak decoys the weakest is used, the rule of the link estimator
-    /// (<c>SecurityEstimator</c>), fixed by the settings before any count is seen; the others' pulses are unused.
+    /// (<see cref="PulseIntensity.VacuumAndWeakest"/>, shared with the link estimator), fixed by the settings before any count is seen; the others' pulses are unused.
     /// </summary>
     public static VacuumWeakCounts? VacuumWeak(SimulationResult simulation)
     {
         Guard.NotNull(simulation);
         var intensities = simulation.Settings.Intensities;
-        int vacuum = -1, weak = -1;
-        for (var k = 1; k < intensities.Length; k++)
-        {
-            var m = intensities[k].MeanPhotonNumber;
-            if (m == 0)
-            {
-                vacuum = k;
-            }
-            else if (weak < 0 || m < intensities[weak].MeanPhotonNumber)
-            {
-                weak = k;
-            }
-        }
+        var (vacuum, weak) = PulseIntensity.VacuumAndWeakest(intensities);
         if (vacuum < 0 || weak < 0)
         {
             return null;

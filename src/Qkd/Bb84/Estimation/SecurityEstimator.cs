@@ -42,19 +42,7 @@ public static class SecurityEstimator
             }
             case EstimationMethod.VacuumPlusWeak:
             {
-                int vacuum = -1, weak = -1;
-                for (var k = 1; k < settings.Intensities.Length; k++)
-                {
-                    var m = settings.Intensities[k].MeanPhotonNumber;
-                    if (m == 0)
-                    {
-                        vacuum = k;
-                    }
-                    else if (weak < 0 || m < settings.Intensities[weak].MeanPhotonNumber)
-                    {
-                        weak = k;
-                    }
-                }
+                var (vacuum, weak) = PulseIntensity.VacuumAndWeakest(settings.Intensities);
                 var nu = settings.Intensities[weak].MeanPhotonNumber;
                 var eNu = statistics.ErrorRate(weak);
                 if (double.IsNaN(e0) || double.IsNaN(eNu))

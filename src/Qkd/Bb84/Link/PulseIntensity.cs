@@ -6,6 +6,29 @@ namespace Qkd.Bb84.Link;
 /// <param name="Probability">Probability that Alice picks this intensity for a pulse, within (0, 1].</param>
 public sealed record PulseIntensity(string Name, double MeanPhotonNumber, double Probability)
 {
+    /// <summary>
+    /// The vacuum and the weakest non-vacuum decoy among <paramref name="intensities"/> (index 0, the signal, not
+    /// considered), -1 where there is none: the decoys the vacuum + weak bounds use, fixed by the settings alone.
+    /// </summary>
+    public static (int Vacuum, int Weak) VacuumAndWeakest(IReadOnlyList<PulseIntensity> intensities)
+    {
+        Guard.NotNull(intensities);
+        int vacuum = -1, weak = -1;
+        for (var k = 1; k < intensities.Count; k++)
+        {
+            var m = intensities[k].MeanPhotonNumber;
+            if (m == 0)
+            {
+                vacuum = k;
+            }
+            else if (weak < 0 || m < intensities[weak].MeanPhotonNumber)
+            {
+                weak = k;
+            }
+        }
+        return (vacuum, weak);
+    }
+
     /// <summary>Checks ranges (called by <see cref="SimulationSettings"/>).</summary>
     internal void Validate()
     {
