@@ -77,8 +77,8 @@ public static class KeyDistillation
     /// The vacuum + weak decoy counts of a four-state block with a signal, a vacuum intensity and at least one weak
     /// decoy below the signal (null otherwise): per intensity and basis the sifted detections and their errors (decoy
     /// and vacuum disclosed in full; the signal's errors scaled from its disclosed sample), and the signal bits kept in
-    /// the key per basis. With several weak decoys the weakest is used, the rule of the link estimator
-    /// (<see cref="PulseIntensity.VacuumAndWeakest"/>, shared with the link estimator), fixed by the settings before any count is seen; the others' pulses are unused.
+    /// the key per basis. With several weak decoys the weakest is used (<see cref="PulseIntensity.VacuumAndWeakest"/>,
+    /// the link estimator's rule too), fixed by the settings before any count is seen; the others' pulses are unused.
     /// </summary>
     public static VacuumWeakCounts? VacuumWeak(SimulationResult simulation)
     {
