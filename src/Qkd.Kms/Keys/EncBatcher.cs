@@ -12,6 +12,8 @@ internal sealed class EncBatcher
     /// <summary>Most keys one group carries to the peer (bounds the transfer body and the transaction).</summary>
     internal const int MaxKeysPerGroup = 256;
 
+    private readonly Lock _take = new();
+
     /// <summary>Groups in flight at once per SAE pair: keeps a lone request from waiting for another group's round trip.</summary>
     internal const int GroupsInFlight = 4;
 
@@ -63,11 +65,16 @@ internal sealed class EncBatcher
         {
             group.Clear();
             var keys = 0;
-            while (keys < MaxKeysPerGroup && _queue.Reader.TryPeek(out var head)
-                   && (group.Count == 0 || keys + head.Request.Number <= MaxKeysPerGroup) && _queue.Reader.TryRead(out var item))
+            // Peek and read under one lock: with several workers, another could take the peeked head between the
+            // two, and this worker would read the next request unchecked (a group over the bound; seen in CI).
+            lock (_take)
             {
-                group.Add(item);
-                keys += item.Request.Number;
+                while (keys < MaxKeysPerGroup && _queue.Reader.TryPeek(out var head)
+                       && (group.Count == 0 || keys + head.Request.Number <= MaxKeysPerGroup) && _queue.Reader.TryRead(out var item))
+                {
+                    group.Add(item);
+                    keys += item.Request.Number;
+                }
             }
             if (group.Count == 0)
             {
