@@ -193,4 +193,18 @@ public class ArchitectureTests
         }
         return found;
     }
+
+    [Fact]
+    public void NoSourceFile_IsOverAboutFourHundredLines()
+    {
+        // Issue 14: rooms a newcomer can read; no file in src/ over ~400 lines (420 leaves room for a comment).
+        var src = Path.Combine(CliHarness.RepoRoot(), "src");
+        var tooLong = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(f => (File: Path.GetRelativePath(src, f), Lines: File.ReadLines(f).Count()))
+            .Where(x => x.Lines > 420)
+            .ToList();
+        Assert.True(tooLong.Count == 0, string.Join(", ", tooLong.Select(x => $"{x.File} ({x.Lines} lines)")));
+    }
 }

@@ -12,4 +12,15 @@ public static class CliHarness
         var code = CliApp.Run(CliApp.CreateRoot(), args, output, error);
         return new Result(code, output.ToString(), error.ToString());
     }
+
+    /// <summary>The repository root (the folder holding qkd.slnx) above the test binaries.</summary>
+    public static string RepoRoot()
+    {
+        var d = new DirectoryInfo(AppContext.BaseDirectory);
+        while (d is not null && !File.Exists(Path.Combine(d.FullName, "qkd.slnx")))
+        {
+            d = d.Parent;
+        }
+        return d?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
 }

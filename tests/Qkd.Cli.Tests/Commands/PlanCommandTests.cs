@@ -11,15 +11,7 @@ public sealed class PlanCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string FindRoot()
-    {
-        var d = new DirectoryInfo(AppContext.BaseDirectory);
-        while (d is not null && !File.Exists(Path.Combine(d.FullName, "qkd.slnx")))
-        {
-            d = d.Parent;
-        }
-        return d?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
+    private static string FindRoot() => CliHarness.RepoRoot();
 
     [Fact]
     public void SampleYaml_ComparesBothSeed000Architectures_AsJson()
