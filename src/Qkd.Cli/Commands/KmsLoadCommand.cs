@@ -20,10 +20,11 @@ public static class KmsLoadCommand
         var number = CliOptions.Long("--number", "Keys per request (default 1)", 1, 10_000);
         var connections = CliOptions.Long("--connections", "HTTP connections (default 16)", 1, 1024);
         var warmup = CliOptions.Double("--warmup", "Load at the same rate before measuring, not counted: the server's JIT reaches steady state (default 5)", 0, 600, "s");
+        var csv = new Option<string>("--latency-csv") { Description = "Write every measured request (scheduled time, dispatch lag, latency, status) to this CSV file" };
         var json = CliOptions.Json();
         var cmd = new Command("load", "Load-test enc_keys over mutual TLS: requests/s and p50/p90/p99 latency")
         {
-            dev, master, slave, rate, duration, size, number, connections, warmup, json,
+            dev, master, slave, rate, duration, size, number, connections, warmup, csv, json,
         };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -44,7 +45,7 @@ public static class KmsLoadCommand
                 result = await LoadGenerator.RunAsync(new LoadOptions(new Uri(url), info.Ca, m.Cert, m.Key, s,
                     parse.GetValue(rate) ?? 1000, TimeSpan.FromSeconds(parse.GetValue(duration) ?? 10), (int)(parse.GetValue(number) ?? 1),
                     (int)(parse.GetValue(size) ?? 256), (int)(parse.GetValue(connections) ?? 16))
-                { Warmup = TimeSpan.FromSeconds(parse.GetValue(warmup) ?? 5) }, ct);
+                { Warmup = TimeSpan.FromSeconds(parse.GetValue(warmup) ?? 5), LatencyCsv = parse.GetValue(csv) }, ct);
             }
             catch (HttpRequestException e)
             {

@@ -36,6 +36,9 @@ public sealed record DevNetworkOptions
     /// </summary>
     public long PrefillBits { get; init; } = 256 * 64;
 
+    /// <summary>Largest block of one prefill delivery [bits]; the default 64 Mbit (8 MB) sits well under the KME's request-body limit (Kestrel's 30 MB).</summary>
+    public long PrefillBurstBits { get; init; } = 64L << 20;
+
     /// <summary>Run the paced simulated links in the background (off in tests, which deliver blocks explicitly).</summary>
     public bool RunSupply { get; init; } = true;
 
@@ -197,10 +200,7 @@ public sealed class DevNetwork : IAsyncDisposable
                     ? new DistilledKeySupply(linkId, o.Bb84 with { Seed = LinkSeed(o.SupplySeed, i) }, time, logger)
                     : new SimulatedKeySupply(linkId, o.RateBitsPerSecond, TimeSpan.FromSeconds(1), time);
                 net.Links.Add(new Link(linkId, a, b, pump) { Supply = supply });
-                if (o.PrefillBits > 0)
-                {
-                    await pump.DeliverAsync(SimulatedKeySupply.Burst(o.PrefillBits), ct);
-                }
+                await PrefillAsync(pump, linkId, o.PrefillBits, Guard.InRange(o.PrefillBurstBits, 8, 1L << 34), ct);
                 if (supply is not null)
                 {
                     net._pumps.Add(pump.RunAsync(supply, net._stop.Token));
@@ -212,6 +212,22 @@ public sealed class DevNetwork : IAsyncDisposable
         {
             await net.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Delivers <paramref name="bits"/> of random key to both ends of a link in bursts of at most
+    /// <paramref name="burstBits"/>; throws when a burst is not stored at both ends (a prefill that silently failed
+    /// used to leave the pools empty while the command said they were full).
+    /// </summary>
+    private static async Task PrefillAsync(KeySupplyPump pump, string linkId, long bits, long burstBits, CancellationToken ct)
+    {
+        for (var left = bits; left > 0; left -= burstBits)
+        {
+            if (!await pump.DeliverAsync(SimulatedKeySupply.Burst(Math.Min(left, burstBits)), ct))
+            {
+                throw new InvalidOperationException($"prefill of link {linkId} failed after {bits - left} of {bits} bits (see the supply log)");
+            }
         }
     }
 

@@ -39,7 +39,7 @@ public static class LoadGenerator
             await RunOpenLoopAsync(http, path, body, o with { Duration = o.Warmup }, ct);
         }
         var before = ServerSnapshot.Parse(await http.GetStringAsync("/metrics", ct));
-        var result = await RunOpenLoopAsync(http, path, body, o, ct);
+        var result = await RunOpenLoopAsync(http, path, body, o, ct, o.LatencyCsv);
         var after = ServerSnapshot.Parse(await http.GetStringAsync("/metrics", ct));
         return result with
         {
@@ -55,7 +55,7 @@ public static class LoadGenerator
     }
 
     /// <summary>One open-loop period of <see cref="LoadOptions.Duration"/> at <see cref="LoadOptions.RatePerSecond"/> on warm connections.</summary>
-    private static async Task<LoadResult> RunOpenLoopAsync(HttpClient http, string path, string body, LoadOptions o, CancellationToken ct)
+    private static async Task<LoadResult> RunOpenLoopAsync(HttpClient http, string path, string body, LoadOptions o, CancellationToken ct, string? csv = null)
     {
         var total = (long)Math.Round(o.RatePerSecond * o.Duration.TotalSeconds);
         var process = ProcessSnapshot.Take();
@@ -101,6 +101,10 @@ public static class LoadGenerator
         await Task.WhenAll(tasks);
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var used = ProcessSnapshot.Take() - process;
+        if (csv is not null)
+        {
+            WriteCsv(csv, (int)next, ticksPerRequest, lags, latencies, statuses);
+        }
         var done = latencies.AsSpan(0, (int)next).ToArray();
         Array.Sort(done);
         var lag = lags.AsSpan(0, (int)next).ToArray();
@@ -120,6 +124,18 @@ public static class LoadGenerator
             ClientGcPauseMs = used.GcPauseSeconds * 1000,
             ClientGcCollections = used.GcCollections,
         };
+    }
+
+    /// <summary>One line per measured request: index, scheduled time from the period's start, dispatch lag, latency [ms], HTTP status (0: failed).</summary>
+    private static void WriteCsv(string path, int count, double ticksPerRequest, double[] lags, double[] latencies, int[] statuses)
+    {
+        using var w = new StreamWriter(path);
+        w.WriteLine("request,scheduled_ms,dispatch_lag_ms,latency_ms,status");
+        var msPerRequest = ticksPerRequest * 1000.0 / Stopwatch.Frequency;
+        for (var i = 0; i < count; i++)
+        {
+            w.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i},{i * msPerRequest:F3},{lags[i]:F3},{latencies[i]:F3},{statuses[i]}"));
+        }
     }
 
     private static double PerRequest(double total, long requests) => requests > 0 ? total / requests : double.NaN;

@@ -9,4 +9,10 @@ public sealed record LoadOptions(Uri KmeUrl, string CaPem, string CertPem, strin
     /// compiling its hot paths (tiered JIT) for several seconds, which is not its steady state.
     /// </summary>
     public TimeSpan Warmup { get; init; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// When set, every measured request is written to this CSV file (request, scheduled_ms, dispatch_lag_ms,
+    /// latency_ms, status; times from the start of the measured period), so a tail can be placed in time.
+    /// </summary>
+    public string? LatencyCsv { get; init; }
 }

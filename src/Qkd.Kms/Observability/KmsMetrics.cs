@@ -52,7 +52,7 @@ public sealed class KmsMetrics
         NoticesSent = f.CreateCounter("qkd_kms_notices_sent_total", "Key notices delivered to the peer KME from the outbox, per peer.", ["peer"]);
         PeerPulls = f.CreateCounter("qkd_kms_peer_pulls_total", "Pulls of key notices from the master's KME after dec_keys named an unknown key (shared between concurrent misses, rate-limited), per peer.", ["peer"]);
         NoticesRefused = f.CreateCounter("qkd_kms_notices_refused_total", "Key notices the peer KME refused (kept in the store for the operator, keys of them are never served), per peer.", ["peer"]);
-        GroupRequests = f.CreateHistogram("qkd_kms_enc_group_requests", "enc_keys requests served by one reservation and one KME-to-KME transfer (group commit on relayed routes), per next hop.", new HistogramConfiguration
+        GroupRequests = f.CreateHistogram("qkd_kms_enc_group_requests", "enc_keys requests served together (group commit): on relayed routes by one reservation and one KME-to-KME transfer, on direct links by one transaction and one key notice; per next hop.", new HistogramConfiguration
         {
             LabelNames = ["next_hop"],
             Buckets = [1, 2, 4, 8, 16, 32, 64, 128, 256],

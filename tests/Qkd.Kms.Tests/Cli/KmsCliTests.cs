@@ -84,6 +84,26 @@ public sealed class KmsCliTests
     }
 
     [Fact]
+    public async Task DevNetwork_PrefillLargerThanOneBurst_ArrivesWholeInBursts()
+    {
+        using var dir = new TempDir();
+        await using var net = await DevNetwork.StartAsync(new DevNetworkOptions { Directory = dir.Path, RunSupply = false, PrefillBits = 256 * 10, PrefillBurstBits = 256 * 3 });
+        using var a = SaeClient.For(net, "SAE_A");
+        var status = (await a.GetAsync("/api/v1/keys/SAE_B/status")).Body;
+        Assert.Equal(10, status.GetProperty("stored_key_count").GetInt32());
+    }
+
+    [Fact]
+    public async Task DevNetwork_PrefillTheKmeRefuses_FailsTheStartInsteadOfReportingFullPools()
+    {
+        // One 32 MiB burst exceeds the KME's request-body limit (30 MB): the start must fail, not claim full pools.
+        using var dir = new TempDir();
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => DevNetwork.StartAsync(
+            new DevNetworkOptions { Directory = dir.Path, RunSupply = false, PrefillBits = 1L << 28, PrefillBurstBits = 1L << 28 }));
+        Assert.Contains("prefill of link LINK_A_B failed", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SimulatedSupply_DefaultRateIsTurin13kbps_AndBlocksSumToTheRateWithoutDrift()
     {
         var s = new Qkd.Kms.Supply.SimulatedKeySupply("L", Qkd.Kms.Supply.SimulatedKeySupply.TurinTestbedRateBitsPerSecond, TimeSpan.FromSeconds(1), TimeProvider.System);

@@ -7,7 +7,8 @@ namespace Qkd.Kms.Tests.Concurrency;
 /// <summary>
 /// Concurrent enc_keys on a direct link, served from leased units (docs/kms.md "Key leases"): every key
 /// goes to exactly one master request and can be fetched exactly once by the slave; a pool that cannot
-/// cover every request serves exactly as many as it can and discards nothing.
+/// cover every request serves exactly as many as it can and discards nothing; requests that queue behind an
+/// earlier one are served together (group commit).
 /// </summary>
 public sealed class GroupCommitTests
 {
@@ -43,6 +44,23 @@ public sealed class GroupCommitTests
         Assert.Equal(0, ca.UnitsIn(UnitState.Reserved) + ca.UnitsIn(UnitState.Discarded));
         // Units leased to A but not used yet are Owned at A and Leased at B, unit for unit.
         Assert.Equal(ca.UnitsIn("KME_B", UnitState.Owned), cb.UnitsIn("KME_A", UnitState.Leased));
+    }
+
+    [Fact]
+    public async Task ConcurrentEncKeys_QueuedBehindAnEarlierTransaction_AreServedTogether()
+    {
+        await using var t = await TestNetwork.StartAsync();
+        await t.SupplyAsync(0, 4, 256L * 1000 / 4);
+        using var a = t.Sae("SAE_A");
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => a.EncKeysAsync("SAE_B", number: 1, size: 256)));
+
+        Assert.All(replies, r => Assert.Equal(HttpStatusCode.OK, r.Status));
+        // Every request is counted in exactly one group; requests that waited while another held the pair's turn
+        // (the first one leases from the peer first) were served by one transaction, so there are fewer groups.
+        var groups = t.Host("KME_A").Metrics.GroupRequests.WithLabels("KME_B");
+        Assert.Equal(200, groups.Sum);
+        Assert.InRange(groups.Count, 1, 199);
     }
 
     [Fact]

@@ -70,6 +70,31 @@ public sealed class LoadGeneratorTests
     }
 
     [Fact]
+    public async Task LatencyCsv_HasOneLinePerMeasuredRequest_InScheduleOrder()
+    {
+        await using var t = await TestNetwork.StartAsync();
+        await t.SupplyAsync(0, 1, 256L * 200);
+        var sae = t.Net.Info.Saes.Single(s => s.Id == "SAE_A");
+        using var dir = new TempDir();
+        var csv = dir.File("latency.csv");
+
+        var r = await LoadGenerator.RunAsync(new LoadOptions(t.Host("KME_A").Url, t.Net.Info.Ca, sae.Cert, sae.Key, "SAE_B",
+            RatePerSecond: 200, Duration: TimeSpan.FromSeconds(0.25), Number: 1, SizeBits: 256, Connections: 2) { Warmup = TimeSpan.FromSeconds(0.1), LatencyCsv = csv },
+            CancellationToken.None);
+
+        var lines = File.ReadAllLines(csv);
+        Assert.Equal("request,scheduled_ms,dispatch_lag_ms,latency_ms,status", lines[0]);
+        Assert.Equal(r.Requests, lines.Length - 1);
+        var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(Enumerable.Range(0, rows.Count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), rows.Select(c => c[0]));
+        // 200 req/s: request i is scheduled at 5 i ms; every latency is at least its dispatch lag, and the maximum is the run's.
+        Assert.All(rows, c => Assert.Equal(5.0 * int.Parse(c[0], System.Globalization.CultureInfo.InvariantCulture), double.Parse(c[1], System.Globalization.CultureInfo.InvariantCulture), 3));
+        Assert.All(rows, c => Assert.True(double.Parse(c[3], System.Globalization.CultureInfo.InvariantCulture) >= double.Parse(c[2], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.All(rows, c => Assert.Equal("200", c[4]));
+        Assert.Equal(r.MaxMs, rows.Max(c => double.Parse(c[3], System.Globalization.CultureInfo.InvariantCulture)), 2);
+    }
+
+    [Fact]
     public async Task WarmupRequests_AreSentAtTheRateButNotCounted()
     {
         await using var t = await TestNetwork.StartAsync();
