@@ -18,6 +18,9 @@ public sealed record LdpcOptions
     /// <summary>Feedback rounds in which Alice reveals punctured bits after a failed decoding (0: one-way only).</summary>
     public int BlindRounds { get; init; } = 20;
 
+    /// <summary>Which bits a blind round reveals: the ones Bob's decoder is least sure of (default) or a fixed public order.</summary>
+    public LdpcRevealOrder RevealOrder { get; init; } = LdpcRevealOrder.LeastReliable;
+
     /// <summary>Bits revealed per blind round, as an efficiency step: ceil(step n h(Q)).</summary>
     public double RevealEfficiencyStep { get; init; } = 0.015;
 
@@ -66,6 +69,10 @@ public sealed record LdpcOptions
         if (!Enum.IsDefined(CheckRule))
         {
             throw new ArgumentOutOfRangeException(nameof(CheckRule), CheckRule, "Unknown LDPC check rule.");
+        }
+        if (!Enum.IsDefined(RevealOrder))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RevealOrder), RevealOrder, "Unknown LDPC reveal order.");
         }
         Guard.InRange(RateStep, 0.005, 0.1, "", nameof(RateStep));
         return this;
