@@ -6,11 +6,10 @@ namespace Qkd.PostProcessing.Ldpc;
 /// selection over the 16-bit magnitudes: O(N + <see cref="LdpcDecoder.MaxMagnitude"/>), no sort.
 /// </summary>
 /// <remarks>
-/// Kiktenko, Trushechkin, Lim, Kurochkin, Fedorov, Phys. Rev. Applied 8, 044017 (2017), arXiv:1612.03673, Sec. III:
+/// Kiktenko, Trushechkin, Lim, Kurochkin, Fedorov, Phys. Rev. Applied 8, 044017 (2017), arXiv:1612.03673:
 /// after an unsuccessful belief-propagation decoding the parties disclose the bits with the smallest log-likelihood
-/// magnitudes. The magnitudes are invariant under x -> x XOR y (decoding Alice's word from Bob's key and decoding the
-/// error pattern from the error syndrome give the same |L_v|, the kernel being odd in every message), so the choice
-/// is a function of the error syndrome and the bits already revealed.
+/// magnitudes. <see cref="LdpcBob"/> decodes the error pattern from the error syndrome, so the choice is a function of
+/// the error syndrome and the bits already revealed (docs/postprocessing.md section 7: why the positions add no leak).
 /// </remarks>
 internal static class LdpcReliability
 {

@@ -5,7 +5,7 @@ public enum LdpcRevealOrder
 {
     /// <summary>
     /// Symmetric blind reconciliation (Kiktenko, Trushechkin, Lim, Kurochkin, Fedorov, "Symmetric blind information
-    /// reconciliation for quantum key distribution", Phys. Rev. Applied 8, 044017 (2017), arXiv:1612.03673, Sec. III):
+    /// reconciliation for quantum key distribution", Phys. Rev. Applied 8, 044017 (2017), arXiv:1612.03673):
     /// Bob names the positions his decoder is least sure of (smallest |L_v| among the punctured and key bits not
     /// yet known) and Alice answers with her values there. Costs Bob's positions on the wire (not in the leak:
     /// docs/postprocessing.md section 7).
