@@ -174,7 +174,6 @@ public sealed class LdpcBob
             _decoder!.Pin(v, (bit ^ _frame![v]) != 0);
             _known![v] = 1;
         }
-
         _revealed += count;
         LeakedBits += count;
     }
