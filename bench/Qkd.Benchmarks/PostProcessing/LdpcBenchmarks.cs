@@ -16,7 +16,8 @@ namespace Qkd.Benchmarks.PostProcessing;
 /// <see cref="CascadeBenchmarks"/>. Codes are built in the setup (first use), as in a running link. Columns:
 /// "Mbit/s" = frame bits / mean time; "f" = mean leak / (n h(measured error rate)) and "FER" = failed frames, over
 /// <see cref="QualityFrames"/> seeded frames (<c>SimRandom.ForStream(77, i)</c>, the frames of
-/// docs/postprocessing.md section 7), computed once per case outside the timed runs.
+/// docs/postprocessing.md section 7), computed once per case outside the timed runs; "Attempts" and "Iterations" (LDPC
+/// only, 0 for Cascade) are means over the same frames.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(Columns))]
@@ -72,19 +73,21 @@ public class LdpcBenchmarks
                 new StatColumn("Mbit/s", "Frame bits per second per core [Mbit/s]", 0, (s, c) =>
                     s[c]?.ResultStatistics is { } stats ? ((int)c.Parameters["Bits"] / (stats.Mean * 1e-9) / 1e6).ToString("F1", System.Globalization.CultureInfo.InvariantCulture) : "-"),
                 new StatColumn("f", "Efficiency f = leaked / (n h(measured error rate)), mean over the 100 quality frames", 1, (_, c) => Measure(c).F.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)),
-                new StatColumn("FER", "Frames not reconciled out of the 100 quality frames", 2, (_, c) => Measure(c).Failed.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                new StatColumn("FER", "Frames not reconciled out of the 100 quality frames", 2, (_, c) => Measure(c).Failed.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new StatColumn("Attempts", "LDPC decoding attempts per frame (1 + blind rounds), mean over the 100 quality frames", 3, (_, c) => Measure(c).Attempts.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)),
+                new StatColumn("Iterations", "LDPC belief-propagation iterations per frame, mean over the 100 quality frames", 4, (_, c) => Measure(c).Iterations.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)));
         }
     }
 
     /// <summary>Frames the f and FER columns are measured on.</summary>
     public const int QualityFrames = 100;
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (double F, int Failed)> Quality = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (double F, int Failed, double Attempts, double Iterations)> Quality = new();
 
-    private static (double F, int Failed) Measure(BenchmarkCase c)
+    private static (double F, int Failed, double Attempts, double Iterations) Measure(BenchmarkCase c)
         => Quality.GetOrAdd(c.Descriptor.WorkloadMethod.Name + "/" + c.Parameters.ValueInfo, _ => MeasureOnce(c));
 
-    private static (double F, int Failed) MeasureOnce(BenchmarkCase c)
+    private static (double F, int Failed, double Attempts, double Iterations) MeasureOnce(BenchmarkCase c)
     {
         var bits = (int)c.Parameters["Bits"];
         var qber = (double)c.Parameters["Qber"];
@@ -100,6 +103,7 @@ public class LdpcBenchmarks
         var shuffles = new CascadeShuffles(bits, 99);
         double sum = 0;
         var failed = 0;
+        long attempts = 0, iterations = 0;
         for (var i = 0; i < alice.Length; i++)
         {
             var errors = alice[i].HammingDistance(bob[i]);
@@ -109,6 +113,8 @@ public class LdpcBenchmarks
                 var result = LdpcReconciler.Reconcile(LdpcOptions.Default, qber, alice[i], bob[i]);
                 leaked = result.LeakedBits;
                 failed += result.Decoded && alice[i].Equals(bob[i]) ? 0 : 1;
+                attempts += result.Attempts;
+                iterations += result.Iterations;
             }
             else
             {
@@ -117,7 +123,7 @@ public class LdpcBenchmarks
             }
             sum += leaked / (bits * Entropy.Binary((double)errors / bits));
         }
-        return (sum / alice.Length, failed);
+        return (sum / alice.Length, failed, (double)attempts / alice.Length, (double)iterations / alice.Length);
     }
 
     private sealed class StatColumn(string name, string legend, int priority, Func<Summary, BenchmarkCase, string> value) : IColumn

@@ -7,12 +7,18 @@ namespace Qkd.PostProcessing.Ldpc;
 /// <summary>
 /// Alice's side of LDPC reconciliation (she keeps her key; Bob corrects his). First message: the plan
 /// (mother-rate index, p, s, blind rounds, reveal size) and the syndrome of her frame. Bob answers 1 (decoded) or 0
-/// (failed); after a 0 she reveals the next punctured bits (then key bits, <see cref="LdpcFramePlan.RevealPosition"/>)
-/// while blind rounds remain, else the frame is lost.
+/// (failed); after a 0, while blind rounds remain, she reveals her values at the positions Bob named
+/// (<see cref="LdpcRevealOrder.LeastReliable"/>, symmetric blind reconciliation) or at the next punctured, then key,
+/// positions of the public order (<see cref="LdpcRevealOrder.Fixed"/>, <see cref="LdpcFramePlan.RevealPosition"/>);
+/// after the last round a 0 means the frame is lost. Each revealed value adds one bit to the leak; Bob's positions
+/// add none (docs/postprocessing.md section 7).
 /// </summary>
 /// <remarks>
 /// Wire format (little-endian): first message = byte 1, int32 rate index, int32 p, int32 s, int32 rounds, int32
-/// reveal, then the M syndrome bits packed; reveal = byte 2, int32 count, then count bits packed.
+/// reveal, then the M syndrome bits packed; Bob's status = byte 1 (decoded) or byte 0 (failed), in the
+/// least-reliable order followed, when a blind round remains, by int32 count and count int32 positions strictly
+/// ascending (exactly the round's reveal size, each a punctured or key position not yet revealed: anything else is
+/// malformed and ends the block); reveal = byte 2, int32 count, then count bits packed (in the order of the positions).
 /// </remarks>
 public sealed class LdpcAlice
 {
@@ -24,6 +30,7 @@ public sealed class LdpcAlice
     private readonly ISecretRandom _random;
     private LdpcFramePlan? _plan;
     private byte[]? _frame;
+    private byte[]? _known;
     private int _revealed;
     private int _round;
 
@@ -39,7 +46,7 @@ public sealed class LdpcAlice
         _random = random ?? CryptoRandom.Shared;
     }
 
-    /// <summary>Bits disclosed about the key so far: M - p + revealed punctured bits.</summary>
+    /// <summary>Bits disclosed about the key so far: M - p + revealed bits (punctured or key; one per value).</summary>
     public long LeakedBits { get; private set; }
 
     /// <summary>True when Bob reported that decoding failed after the last blind round.</summary>
@@ -85,25 +92,32 @@ public sealed class LdpcAlice
     public byte[]? Respond(ReadOnlySpan<byte> message)
     {
         var plan = _plan ?? throw new InvalidOperationException("LDPC reconciliation of Alice received a message before it started.");
-        Guard.SameLength(message.Length, 1, "LDPC status message");
+        if (message.Length == 0 || message[0] > 1)
+        {
+            throw new ArgumentException($"An LDPC status message must start with 0 or 1, but has {message.Length} bytes.");
+        }
+        var count = Math.Min(plan.RevealInRound(_round), plan.Revealable - _revealed);
+        var last = _round >= plan.Rounds || count <= 0;
+        var fixedOrder = _options.RevealOrder == LdpcRevealOrder.Fixed;
+        Guard.SameLength(message.Length, message[0] == 1 || last || fixedOrder ? 1 : 5 + 4 * count, "LDPC status message");
         if (message[0] == 1)
         {
             Wipe();
             return null;
         }
-        var count = Math.Min(plan.RevealInRound(_round), plan.Revealable - _revealed);
-        if (_round >= plan.Rounds || count <= 0)
+        if (last)
         {
             Failed = true;
             Wipe();
             return null;
         }
+        var positions = fixedOrder ? null : RequestedPositions(message, count);
         var reveal = new byte[5 + (count + 7) / 8];
         reveal[0] = 2;
         BinaryPrimitives.WriteInt32LittleEndian(reveal.AsSpan(1), count);
         for (var i = 0; i < count; i++)
         {
-            if (_frame![plan.RevealPosition(_revealed + i)] != 0)
+            if (_frame![positions?[i] ?? plan.RevealPosition(_revealed + i)] != 0)
             {
                 reveal[5 + (i >> 3)] |= (byte)(1 << (i & 7));
             }
@@ -112,6 +126,43 @@ public sealed class LdpcAlice
         _round++;
         LeakedBits += count;
         return reveal;
+    }
+
+    /// <summary>
+    /// Bob's reveal request: <paramref name="count"/> positions strictly ascending, each a punctured or key position
+    /// not revealed before (so a value is never disclosed twice and a shortened bit never counted); throws otherwise.
+    /// </summary>
+    private int[] RequestedPositions(ReadOnlySpan<byte> message, int count)
+    {
+        Guard.SameLength(BinaryPrimitives.ReadInt32LittleEndian(message[1..]), count, "Positions in the LDPC reveal request");
+        var known = _known ??= KnownPositions();
+        var positions = new int[count];
+        var previous = -1;
+        for (var i = 0; i < count; i++)
+        {
+            var v = BinaryPrimitives.ReadInt32LittleEndian(message[(5 + 4 * i)..]);
+            if (v <= previous || v >= known.Length || known[v] != 0)
+            {
+                throw new ArgumentException($"LDPC reveal request position {i} is {v}: positions must be ascending, within the {known.Length}-bit frame, and not shortened or revealed before.");
+            }
+            positions[i] = v;
+            previous = v;
+        }
+        foreach (var v in positions)
+        {
+            known[v] = 1;
+        }
+        return positions;
+    }
+
+    private byte[] KnownPositions()
+    {
+        var known = new byte[_frame!.Length];
+        foreach (var v in _plan!.ShortenedPositions)
+        {
+            known[v] = 1;
+        }
+        return known;
     }
 
     /// <summary>Clears the frame (it holds key bits).</summary>

@@ -5,10 +5,15 @@ using Qkd.Bits;
 namespace Qkd.PostProcessing.Ldpc;
 
 /// <summary>
-/// Bob's side of LDPC reconciliation: decodes Alice's syndrome with his key as side information (channel LLR
-/// +-ln((1 - Q)/Q) on key positions, 0 on punctured, +max on shortened) and corrects his key in place when every
-/// check is satisfied. Replies 1 (decoded) or 0 (failed); revealed punctured bits become known (+-max) for the
-/// next attempt. A satisfied syndrome can still be the wrong word: the verification hash that follows decides.
+/// Bob's side of LDPC reconciliation: decodes the error pattern e = x XOR y of his frame y (his key bits, 0 on the
+/// punctured and shortened positions) from the error syndrome s_A XOR H y (channel LLR +ln((1 - Q)/Q) on key
+/// positions, 0 on punctured, +max on shortened) and corrects his key in place when every check is satisfied.
+/// Replies 1 (decoded) or 0 (failed); with <see cref="LdpcRevealOrder.LeastReliable"/> a failure that a blind round
+/// follows also names the positions he wants revealed (<see cref="LdpcAlice"/> has the wire format); revealed bits
+/// become known (+-max) for the next attempt. Decoding e rather than x gives the same beliefs up to sign (the
+/// decoder is odd in every message), and makes the positions Bob names a function of the error syndrome and the
+/// bits already revealed, as in symmetric blind reconciliation (docs/postprocessing.md section 7). A satisfied
+/// syndrome can still be the wrong word: the verification hash that follows decides.
 /// </summary>
 public sealed class LdpcBob
 {
@@ -18,6 +23,9 @@ public sealed class LdpcBob
     private LdpcFramePlan? _plan;
     private LdpcDecoder? _decoder;
     private byte[]? _decided;
+    private byte[]? _frame;
+    private byte[]? _known;
+    private int[] _requested = [];
     private int _revealed;
     private int _round;
 
@@ -74,9 +82,27 @@ public sealed class LdpcBob
             IsFinished = true;
             Failed = true;
             Release();
+            _round++;
+            return [0];
         }
+        var count = Math.Min(_plan.RevealInRound(_round), _plan.Revealable - _revealed);
         _round++;
-        return [0];
+        return _options.RevealOrder == LdpcRevealOrder.Fixed ? [0] : Request(count);
+    }
+
+    /// <summary>The least reliable positions not yet known, as a reveal request: byte 0, int32 count, count int32 positions ascending.</summary>
+    private byte[] Request(int count)
+    {
+        _requested = new int[count];
+        var found = LdpcReliability.LeastReliable(_decoder!.Beliefs, _known!, _requested);
+        Guard.SameLength(found, count, "Revealable LDPC positions");
+        var message = new byte[5 + 4 * count];
+        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(1), count);
+        for (var i = 0; i < count; i++)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(5 + 4 * i), _requested[i]);
+        }
+        return message;
     }
 
     private void Begin(ReadOnlySpan<byte> message)
@@ -100,18 +126,31 @@ public sealed class LdpcBob
         var q = Math.Clamp(_qber, 1e-3, 0.2);
         var llr = (short)Math.Min(LdpcDecoder.MaxMagnitude, Math.Round(Math.Log((1 - q) / q) * LdpcDecoder.LlrScale));
         var channel = new short[code.Length];
+        var frame = _frame = new byte[code.Length];
+        var known = _known = new byte[code.Length];
         var keyPositions = plan.KeyPositions;
         var words = _key.Words;
         for (var i = 0; i < keyPositions.Length; i++)
         {
-            channel[keyPositions[i]] = ((words[i >> 6] >> (i & 63)) & 1) != 0 ? (short)-llr : llr;
+            frame[keyPositions[i]] = (byte)((words[i >> 6] >> (i & 63)) & 1);
+            channel[keyPositions[i]] = llr;
         }
         foreach (var v in plan.ShortenedPositions)
         {
             channel[v] = LdpcDecoder.MaxMagnitude;
+            known[v] = 1;
         }
+        // Error syndrome s_A XOR H y: the decoder looks for the error pattern, all-zero being the channel's guess.
+        var own = new byte[code.Checks];
+        code.Syndrome(frame, own);
+        for (var i = 0; i < syndrome.Length; i++)
+        {
+            syndrome[i] ^= own[i];
+        }
+        CryptographicOperations.ZeroMemory(own);
         _decoder = LdpcCodeBook.RentDecoder(plan.KeyBits, plan.RateIndex, _options);
         _decoder.Load(channel, syndrome);
+        CryptographicOperations.ZeroMemory(syndrome);
         _decided = new byte[code.Length];
         LeakedBits = plan.InitialLeakBits;
     }
@@ -124,12 +163,16 @@ public sealed class LdpcBob
             throw new ArgumentException($"An LDPC reveal message must start with type 2 and a 5-byte header, but has {message.Length} bytes.");
         }
         var count = BinaryPrimitives.ReadInt32LittleEndian(message[1..]);
-        Guard.InRange(count, 1, Math.Min(plan.RevealInRound(_round - 1), plan.Revealable - _revealed));
+        var fixedOrder = _options.RevealOrder == LdpcRevealOrder.Fixed;
+        Guard.InRange(count, fixedOrder ? 1 : _requested.Length, fixedOrder ? Math.Min(plan.RevealInRound(_round - 1), plan.Revealable - _revealed) : _requested.Length);
         Guard.SameLength(message.Length, 5 + (count + 7) / 8, "LDPC reveal message");
         for (var i = 0; i < count; i++)
         {
+            var v = fixedOrder ? plan.RevealPosition(_revealed + i) : _requested[i];
             var bit = (message[5 + (i >> 3)] >> (i & 7)) & 1;
-            _decoder!.Pin(plan.RevealPosition(_revealed + i), bit != 0);
+            // Alice's bit x_v; the decoder's variable is e_v = x_v XOR y_v.
+            _decoder!.Pin(v, (bit ^ _frame![v]) != 0);
+            _known![v] = 1;
         }
         _revealed += count;
         LeakedBits += count;
@@ -152,10 +195,9 @@ public sealed class LdpcBob
         var keyPositions = plan.KeyPositions;
         for (var i = 0; i < keyPositions.Length; i++)
         {
-            var bit = decided[keyPositions[i]] != 0;
-            if (bit != _key[i])
+            if (decided[keyPositions[i]] != 0)
             {
-                _key[i] = bit;
+                _key[i] = !_key[i];
                 Corrections++;
             }
         }
@@ -168,6 +210,10 @@ public sealed class LdpcBob
         if (_decided is not null)
         {
             CryptographicOperations.ZeroMemory(_decided);
+        }
+        if (_frame is not null)
+        {
+            CryptographicOperations.ZeroMemory(_frame);
         }
         if (_decoder is not null)
         {

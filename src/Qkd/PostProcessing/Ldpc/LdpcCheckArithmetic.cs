@@ -1,33 +1,38 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Qkd.PostProcessing.Ldpc;
 
 /// <summary>
 /// The check-node arithmetic of <see cref="LdpcDecoder"/> on 16-bit fixed-point LLRs, scalar (the reference) and on
-/// 16 vector lanes: the normalisation by alpha, the box-plus correction c(u) ~ 32 ln(1 + e^(-u/32)) in two chords
+/// vector lanes of either width (generic over <see cref="ILanes{TVector}"/>: Vector256 and Vector512 run the same
+/// source, lane for lane): the normalisation by alpha, the box-plus correction c(u) ~ 32 ln(1 + e^(-u/32)) in two chords
 /// (Hu, Eleftheriou, Arnold, Dholakia, GLOBECOM 2001, the "correction term" form of the box-plus operation
 /// |a [+] b| = min(a, b) + ln(1 + e^-(a+b)) - ln(1 + e^-|a-b|)), and the forward and backward steps of one edge
 /// of the box-plus kernel. Pure functions; the decoder owns the schedule and the buffers.
 /// </summary>
 internal static class LdpcCheckArithmetic
 {
-    /// <summary>floor(m alpha16 / 16) without 16-bit overflow: (m >> 4) alpha16 + ((m &amp; 15) alpha16 >> 4).</summary>
-    internal static Vector256<short> ScaleVector(Vector256<short> m, short alpha16)
+    /// <summary>
+    /// floor(m alpha16 / 16) without 16-bit overflow: (m >> 4) alpha16 + ((m &amp; 15) alpha16 >> 4); the identity when
+    /// alpha16 = 16 (alpha = 1, the box-plus default), which the box-plus kernel skips.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TV ScaleVector<TL, TV>(TV m, short alpha16) where TL : struct, ILanes<TV> where TV : struct
     {
-        var a = Vector256.Create(alpha16);
-        return Vector256.ShiftRightArithmetic(m, 4) * a + Vector256.ShiftRightArithmetic((m & Vector256.Create((short)15)) * a, 4);
+        var a = TL.Create(alpha16);
+        return TL.Add(TL.Multiply(TL.ShiftRightArithmetic(m, 4), a), TL.ShiftRightArithmetic(TL.Multiply(TL.And(m, TL.Create(15)), a), 4));
     }
 
     internal static short ScaleScalar(short m, short alpha16) => (short)(((m >> 4) * alpha16) + (((m & 15) * alpha16) >> 4));
 
-    /// <summary>The correction c(u) of <see cref="CorrectionScalar"/> on 16 lanes.</summary>
-    internal static Vector256<short> CorrectionVector(Vector256<short> u)
+    /// <summary>The correction c(u) of <see cref="CorrectionScalar"/> on every lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TV CorrectionVector<TL, TV>(TV u) where TL : struct, ILanes<TV> where TV : struct
     {
-        var c = Vector256.Min(u, Vector256.Create(CorrectionCap)) * Vector256.Create((short)3);
-        var steep = Vector256.Create((short)22) - Vector256.ShiftRightArithmetic(c, 3);
-        var shallow = Vector256.Create((short)11) - Vector256.ShiftRightArithmetic(c, 5);
-        return Vector256.Max(Vector256.Max(steep, shallow), Vector256<short>.Zero);
+        var c = TL.Multiply(TL.Min(u, TL.Create(CorrectionCap)), TL.Create(3));
+        var steep = TL.Subtract(TL.Create(22), TL.ShiftRightArithmetic(c, 3));
+        var shallow = TL.Subtract(TL.Create(11), TL.ShiftRightArithmetic(c, 5));
+        return TL.Max(TL.Max(steep, shallow), TL.Create(0));
     }
 
     private const short CorrectionCap = 255;
@@ -46,33 +51,41 @@ internal static class LdpcCheckArithmetic
 
     /// <summary>Forward step of one edge: t = clamp(L - R), the forward partial into R's slot; returns F [+] |t| and the sign parity.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static (Vector256<short> Forward, Vector256<short> Parity) ForwardStep(ref short t0, ref short r0, nuint tOffset, nuint rOffset,
-        Vector256<short> forward, Vector256<short> parity)
+    internal static (TV Forward, TV Parity) ForwardStep<TL, TV>(ref short t0, ref short r0, nuint tOffset, nuint rOffset, TV forward, TV parity)
+        where TL : struct, ILanes<TV> where TV : struct
     {
-        var t = Vector256.Min(Vector256.Max(Vector256.LoadUnsafe(ref t0, tOffset) - Vector256.LoadUnsafe(ref r0, rOffset),
-            Vector256.Create((short)-LdpcDecoder.MaxMagnitude)), Vector256.Create(LdpcDecoder.MaxMagnitude));
-        t.StoreUnsafe(ref t0, tOffset);
-        forward.StoreUnsafe(ref r0, rOffset);
-        return (BoxPlusAnyVector(forward, Vector256.Abs(t)), parity ^ t);
+        var t = TL.Min(TL.Max(TL.Subtract(TL.Load(ref t0, tOffset), TL.Load(ref r0, rOffset)), TL.Create(-LdpcDecoder.MaxMagnitude)),
+            TL.Create(LdpcDecoder.MaxMagnitude));
+        TL.Store(t, ref t0, tOffset);
+        TL.Store(forward, ref r0, rOffset);
+        return (BoxPlusAnyVector<TL, TV>(forward, TL.Abs(t)), TL.Xor(parity, t));
     }
 
-    /// <summary>Backward step of one edge: R = sign * alpha |F [+] B|, L = clamp(t + R); returns B [+] |t|.</summary>
+    /// <summary>
+    /// Backward step of one edge: R = sign * alpha |F [+] B| (unscaled when <paramref name="scaled"/> is false, alpha =
+    /// 1), L = clamp(t + R); returns B [+] |t|.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<short> BackwardStep(ref short t0, ref short r0, nuint tOffset, nuint rOffset, Vector256<short> backward,
-        Vector256<short> parity, short alpha16)
+    internal static TV BackwardStep<TL, TV>(ref short t0, ref short r0, nuint tOffset, nuint rOffset, TV backward, TV parity, short alpha16, bool scaled)
+        where TL : struct, ILanes<TV> where TV : struct
     {
-        var t = Vector256.LoadUnsafe(ref t0, tOffset);
-        var magnitude = ScaleVector(BoxPlusAnyVector(Vector256.LoadUnsafe(ref r0, rOffset), backward), alpha16);
-        var sign = Vector256.ShiftRightArithmetic(parity ^ t, 15);
-        var message = (magnitude ^ sign) - sign;
-        message.StoreUnsafe(ref r0, rOffset);
-        Vector256.Min(Vector256.Max(t + message, Vector256.Create((short)-LdpcDecoder.MaxMagnitude)), Vector256.Create(LdpcDecoder.MaxMagnitude)).StoreUnsafe(ref t0, tOffset);
-        return BoxPlusAnyVector(backward, Vector256.Abs(t));
+        var t = TL.Load(ref t0, tOffset);
+        var magnitude = BoxPlusAnyVector<TL, TV>(TL.Load(ref r0, rOffset), backward);
+        if (scaled)
+        {
+            magnitude = ScaleVector<TL, TV>(magnitude, alpha16);
+        }
+        var sign = TL.ShiftRightArithmetic(TL.Xor(parity, t), 15);
+        var message = TL.Subtract(TL.Xor(magnitude, sign), sign);
+        TL.Store(message, ref r0, rOffset);
+        TL.Store(TL.Min(TL.Max(TL.Add(t, message), TL.Create(-LdpcDecoder.MaxMagnitude)), TL.Create(LdpcDecoder.MaxMagnitude)), ref t0, tOffset);
+        return BoxPlusAnyVector<TL, TV>(backward, TL.Abs(t));
     }
 
     /// <summary>|a [+] b| for a, b &gt;= 0 in any order: min(a, b) + c(a + b) - c(|a - b|), floored at 0.</summary>
-    internal static Vector256<short> BoxPlusAnyVector(Vector256<short> a, Vector256<short> b)
-        => Vector256.Max(Vector256<short>.Zero, Vector256.Min(a, b) + CorrectionVector(a + b) - CorrectionVector(Vector256.Abs(a - b)));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TV BoxPlusAnyVector<TL, TV>(TV a, TV b) where TL : struct, ILanes<TV> where TV : struct
+        => TL.Max(TL.Create(0), TL.Subtract(TL.Add(TL.Min(a, b), CorrectionVector<TL, TV>(TL.Add(a, b))), CorrectionVector<TL, TV>(TL.Abs(TL.Subtract(a, b)))));
 
     internal static short BoxPlusAnyScalar(short a, short b)
         => (short)Math.Max(0, Math.Min(a, b) + CorrectionScalar(a + b) - CorrectionScalar(Math.Abs(a - b)));

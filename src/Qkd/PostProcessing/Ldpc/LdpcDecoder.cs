@@ -22,7 +22,7 @@ namespace Qkd.PostProcessing.Ldpc;
 /// LLRs are ln(P(0)/P(1)) times <see cref="LlrScale"/>, clamped to +-<see cref="MaxMagnitude"/> so every sum fits
 /// in 16 bits. The scalar path (<c>vectorised: false</c>) is the reference: same arithmetic lane by lane.
 /// </remarks>
-public sealed class LdpcDecoder
+public sealed partial class LdpcDecoder
 {
     /// <summary>Fixed-point units per natural-log LLR unit.</summary>
     public const double LlrScale = 32;
@@ -55,6 +55,15 @@ public sealed class LdpcDecoder
 
     /// <summary>The code this decoder decodes.</summary>
     public LdpcCode Code => _code;
+
+    /// <summary>
+    /// Whether the box-plus kernel runs 32-lane Vector512 blocks (default where the hardware accelerates them; the
+    /// lanes' arithmetic is the same at either width, so the decisions are too: tests turn it off to compare).
+    /// </summary>
+    internal bool UseVector512 { get; set; } = Vector512.IsHardwareAccelerated;
+
+    /// <summary>The current beliefs L_v (fixed point), one per code bit.</summary>
+    public ReadOnlySpan<short> Beliefs => _l;
 
     /// <summary>
     /// Decodes: finds x with H x = <paramref name="syndrome"/> (one bit per byte) near the channel LLRs. Writes
@@ -142,33 +151,6 @@ public sealed class LdpcDecoder
         return -1;
     }
 
-    private int UnsatisfiedChecks(ReadOnlySpan<byte> decided, ReadOnlySpan<byte> syndrome)
-    {
-        var count = 0;
-        for (var r = 0; r < _code.BaseRows; r++)
-        {
-            var acc = RowChecks(r, decided, syndrome);
-            count += acc.Length - acc.Count((byte)0);
-        }
-        return count;
-    }
-
-    /// <summary>The Z check values (0 = satisfied) of base row <paramref name="r"/> for the decisions.</summary>
-    private Span<byte> RowChecks(int r, ReadOnlySpan<byte> decided, ReadOnlySpan<byte> syndrome)
-    {
-        var z = _code.LiftingSize;
-        var acc = _rowCheck.AsSpan();
-        syndrome.Slice(r * z, z).CopyTo(acc);
-        for (var e = _code.RowStart[r]; e < _code.RowStart[r + 1]; e++)
-        {
-            var column = decided.Slice(_code.EdgeColumn[e] * z, z);
-            var s = _code.EdgeShift[e];
-            LdpcCode.XorInto(acc[..(z - s)], column[s..]);
-            LdpcCode.XorInto(acc[(z - s)..], column[..s]);
-        }
-        return acc;
-    }
-
     private void Layer(int row, short alpha16, bool vector, LdpcCheckRule rule)
     {
         var z = _code.LiftingSize;
@@ -186,10 +168,19 @@ public sealed class LdpcDecoder
         {
             if (rule == LdpcCheckRule.BoxPlus)
             {
-                // Z is a multiple of 32 (LdpcCode.LiftingGranularity): two 16-lane blocks per call.
-                for (var j = 0; j < z; j += 2 * Vector256<short>.Count)
+                // Z is a multiple of 32 (LdpcCode.LiftingGranularity): two blocks of lanes per call, 2 x 32 lanes of
+                // Vector512 while they fit, the rest (32 lanes when Z is an odd multiple of 32) as 2 x 16 of Vector256.
+                var j = 0;
+                if (UseVector512)
                 {
-                    LanesVectorBoxPlus(row, e0, degree, j, alpha16);
+                    for (; j + 2 * Vector512<short>.Count <= z; j += 2 * Vector512<short>.Count)
+                    {
+                        LanesVectorBoxPlus<Lanes512, Vector512<short>>(row, e0, degree, j, alpha16);
+                    }
+                }
+                for (; j < z; j += 2 * Vector256<short>.Count)
+                {
+                    LanesVectorBoxPlus<Lanes256, Vector256<short>>(row, e0, degree, j, alpha16);
                 }
             }
             else
@@ -250,8 +241,8 @@ public sealed class LdpcDecoder
             index = Vector256.ConditionalSelect(less, kv, index);
             kv += oneV;
         }
-        var m1 = ScaleVector(min1, alpha16);
-        var m2 = ScaleVector(min2, alpha16);
+        var m1 = ScaleVector<Lanes256, Vector256<short>>(min1, alpha16);
+        var m2 = ScaleVector<Lanes256, Vector256<short>>(min2, alpha16);
         kv = Vector256<short>.Zero;
         for (var k = 0; k < degree; k++)
         {
@@ -268,7 +259,7 @@ public sealed class LdpcDecoder
 
     /// <summary>
     /// Where lanes j..j+15 of base row <paramref name="row"/> live: Z, the lane offset, the offset of their first
-    /// edge message (edge e0) and the syndrome signs they start from. Shared by both vector check rules.
+    /// edge message (edge e0) and the syndrome signs they start from (min-sum kernel).
     /// </summary>
     private (nuint Z, nuint Lane, nuint Edge, Vector256<short> Syndrome) LaneBlock(int row, int e0, int j)
     {
@@ -313,35 +304,40 @@ public sealed class LdpcDecoder
     }
 
     /// <summary>
-    /// Box-plus check update on two blocks of 16 lanes (j and j + 16), forward-backward: F_k = |t_0| [+] ... [+]
+    /// Box-plus check update on two blocks of lanes (j and j + w, w = 16 for Vector256, 32 for Vector512), forward-backward: F_k = |t_0| [+] ... [+]
     /// |t_(k-1)| is kept in the message slot of edge k (its old message was consumed when t_k was formed), then a
     /// backward sweep gives edge k the magnitude F_k [+] B_k, B_k = |t_(k+1)| [+] ... [+] |t_(d-1)|, scaled by alpha.
     /// The two blocks' box-plus chains are independent, so the core overlaps them (one chain is latency-bound).
     /// </summary>
-    private void LanesVectorBoxPlus(int row, int e0, int degree, int j, short alpha16)
+    private void LanesVectorBoxPlus<TL, TV>(int row, int e0, int degree, int j, short alpha16) where TL : struct, ILanes<TV> where TV : struct
     {
-        const nuint Width = 16;
-        var (z, lane, edge, accA) = LaneBlock(row, e0, j);
-        var accB = LaneBlock(row, e0, j + (int)Width).Syndrome;
+        var width = (nuint)TL.Count;
+        var z = (nuint)_code.LiftingSize;
+        var lane = (nuint)j;
+        var edge = (nuint)e0 * z + lane;
         ref var t0 = ref MemoryMarshal.GetArrayDataReference(_t);
         ref var r0 = ref MemoryMarshal.GetArrayDataReference(_r);
-        var forwardA = Vector256.Create(MaxMagnitude);
+        ref var s0 = ref MemoryMarshal.GetArrayDataReference(_syndromeMask);
+        var accA = TL.Load(ref s0, (nuint)row * z + lane);
+        var accB = TL.Load(ref s0, (nuint)row * z + lane + width);
+        var forwardA = TL.Create(MaxMagnitude);
         var forwardB = forwardA;
         for (var k = 0; k < degree; k++)
         {
             var tOffset = (nuint)k * z + lane;
             var rOffset = edge + (nuint)k * z;
-            (forwardA, accA) = ForwardStep(ref t0, ref r0, tOffset, rOffset, forwardA, accA);
-            (forwardB, accB) = ForwardStep(ref t0, ref r0, tOffset + Width, rOffset + Width, forwardB, accB);
+            (forwardA, accA) = ForwardStep<TL, TV>(ref t0, ref r0, tOffset, rOffset, forwardA, accA);
+            (forwardB, accB) = ForwardStep<TL, TV>(ref t0, ref r0, tOffset + width, rOffset + width, forwardB, accB);
         }
-        var backwardA = Vector256.Create(MaxMagnitude);
+        var backwardA = TL.Create(MaxMagnitude);
         var backwardB = backwardA;
+        var scaled = alpha16 != 16;
         for (var k = degree - 1; k >= 0; k--)
         {
             var tOffset = (nuint)k * z + lane;
             var rOffset = edge + (nuint)k * z;
-            backwardA = BackwardStep(ref t0, ref r0, tOffset, rOffset, backwardA, accA, alpha16);
-            backwardB = BackwardStep(ref t0, ref r0, tOffset + Width, rOffset + Width, backwardB, accB, alpha16);
+            backwardA = BackwardStep<TL, TV>(ref t0, ref r0, tOffset, rOffset, backwardA, accA, alpha16, scaled);
+            backwardB = BackwardStep<TL, TV>(ref t0, ref r0, tOffset + width, rOffset + width, backwardB, accB, alpha16, scaled);
         }
     }
 
@@ -368,36 +364,5 @@ public sealed class LdpcDecoder
             _r[(e0 + k) * z + j] = message;
             _t[k * z + j] = (short)Math.Clamp(t + message, -MaxMagnitude, MaxMagnitude);
         }
-    }
-
-    private void HardDecision(Span<byte> decided)
-    {
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var one = Vector256.Create((byte)1);
-            for (; i + 2 * Vector256<short>.Count <= _l.Length; i += 2 * Vector256<short>.Count)
-            {
-                var lo = Vector256.ShiftRightLogical(Vector256.Create(_l.AsSpan(i, Vector256<short>.Count)).AsUInt16(), 15);
-                var hi = Vector256.ShiftRightLogical(Vector256.Create(_l.AsSpan(i + Vector256<short>.Count, Vector256<short>.Count)).AsUInt16(), 15);
-                (Vector256.Narrow(lo, hi) & one).CopyTo(decided.Slice(i, Vector256<byte>.Count));
-            }
-        }
-        for (; i < _l.Length; i++)
-        {
-            decided[i] = _l[i] < 0 ? (byte)1 : (byte)0;
-        }
-    }
-
-    private bool Satisfies(ReadOnlySpan<byte> decided, ReadOnlySpan<byte> syndrome)
-    {
-        for (var r = 0; r < _code.BaseRows; r++)
-        {
-            if (RowChecks(r, decided, syndrome).ContainsAnyExcept((byte)0))
-            {
-                return false;
-            }
-        }
-        return true;
     }
 }

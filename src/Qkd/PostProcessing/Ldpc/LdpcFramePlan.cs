@@ -18,8 +18,10 @@ namespace Qkd.PostProcessing.Ldpc;
 /// punctured bits, H_p x_p, is uniform on a p-dimensional space: I(key; syndrome) &lt;= M - rank(H_p) = M - p.
 /// Blind reconciliation (Martinez-Mateo, Elkouss, Martin, "Blind reconciliation", Quantum Inf. Comput. 12, 791
 /// (2012), Sec. 3): after a failed decoding Alice reveals the values of the next punctured positions, which become
-/// shortened; past the punctured bits Alice reveals key bits in a public seeded order. Each revealed bit adds one to
-/// the leak.
+/// shortened; past the punctured bits Alice reveals key bits in a public seeded order (<see cref="LdpcRevealOrder.Fixed"/>).
+/// With <see cref="LdpcRevealOrder.LeastReliable"/> (the default) Bob names the positions instead and only the sizes
+/// (<see cref="RevealInRound(int)"/>, at most <see cref="Revealable"/> in all) come from the plan. Each revealed bit
+/// adds one to the leak.
 /// Choice: leak_start = ceil(f_start n h(Q)); the mother code is the highest rate whose M covers
 /// leak_start + min(all reveals, ceil(reserve n h(Q)), N - n) (reserve = <see cref="LdpcOptions.PunctureReserve"/>),
 /// so p = M - leak_start (capped by the untainted candidates and by the slack N - n); round k reveals
@@ -77,7 +79,7 @@ public sealed class LdpcFramePlan
 
     private int[]? _keyRevealOrder;
 
-    /// <summary>Bits the blind rounds can reveal: the punctured bits, then up to half the key bits.</summary>
+    /// <summary>Bits the blind rounds can reveal in all: the punctured bits and up to half the key bits.</summary>
     public int Revealable => Punctured + KeyBits / 2;
 
     /// <summary>Frame position of the <paramref name="index"/>-th revealed bit: punctured bits first, then key bits.</summary>
@@ -131,7 +133,7 @@ public sealed class LdpcFramePlan
     /// <summary>Rounds after which the reveal grows by <see cref="RevealPerRound"/> (0: every round reveals the same).</summary>
     public int RevealGrowthRounds { get; }
 
-    /// <summary>Punctured bits revealed in blind round <paramref name="round"/> (0-based), before the cap by the bits left.</summary>
+    /// <summary>Bits revealed in blind round <paramref name="round"/> (0-based), before the cap by the bits left.</summary>
     public int RevealInRound(int round) => RevealInRound(round, RevealPerRound, RevealGrowthRounds);
 
     private static int RevealInRound(int round, int revealPerRound, int growthRounds)

@@ -13,13 +13,16 @@ public sealed record LdpcOptions
     public double FrameSlack { get; init; } = 0.1;
 
     /// <summary>Efficiency the first syndrome aims at: leak = f_start n h(Q) (before blind reveals).</summary>
-    public double StartEfficiency { get; init; } = 1.08;
+    public double StartEfficiency { get; init; } = 1.06;
 
     /// <summary>Feedback rounds in which Alice reveals punctured bits after a failed decoding (0: one-way only).</summary>
     public int BlindRounds { get; init; } = 20;
 
+    /// <summary>Which bits a blind round reveals: the ones Bob's decoder is least sure of (default) or a fixed public order.</summary>
+    public LdpcRevealOrder RevealOrder { get; init; } = LdpcRevealOrder.LeastReliable;
+
     /// <summary>Bits revealed per blind round, as an efficiency step: ceil(step n h(Q)).</summary>
-    public double RevealEfficiencyStep { get; init; } = 0.015;
+    public double RevealEfficiencyStep { get; init; } = 0.01;
 
     /// <summary>
     /// Every this many blind rounds the reveal grows by one step (round k reveals (1 + floor(k / g)) steps; 0: constant),
@@ -30,8 +33,10 @@ public sealed record LdpcOptions
     /// <summary>
     /// Punctured bits reserved for the blind rounds, as an efficiency: up to ceil(reserve n h(Q)) (and the frame
     /// slack); reveals beyond them disclose key bits instead (puncturing costs threshold from the first attempt on).
+    /// 0 by default since the least reliable order: Bob's least reliable key bits help as much as punctured ones
+    /// (0.15 suited the fixed order; docs/postprocessing.md section 7).
     /// </summary>
-    public double PunctureReserve { get; init; } = 0.15;
+    public double PunctureReserve { get; init; }
 
     /// <summary>Belief-propagation iterations per decoding attempt.</summary>
     public int MaxIterations { get; init; } = 60;
@@ -66,6 +71,10 @@ public sealed record LdpcOptions
         if (!Enum.IsDefined(CheckRule))
         {
             throw new ArgumentOutOfRangeException(nameof(CheckRule), CheckRule, "Unknown LDPC check rule.");
+        }
+        if (!Enum.IsDefined(RevealOrder))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RevealOrder), RevealOrder, "Unknown LDPC reveal order.");
         }
         Guard.InRange(RateStep, 0.005, 0.1, "", nameof(RateStep));
         return this;

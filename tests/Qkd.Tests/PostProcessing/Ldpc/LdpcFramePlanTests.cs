@@ -4,14 +4,24 @@ namespace Qkd.Tests.PostProcessing.Ldpc;
 
 public class LdpcFramePlanTests
 {
-    [Theory]
-    [InlineData(20_000, 0.01)]
-    [InlineData(20_000, 0.05)]
-    [InlineData(9_000, 0.08)]
-    [InlineData(100_000, 0.02)]
-    public void Choose_PositionsPartitionTheFrame_AndLeakIsChecksMinusPunctured(int n, double q)
+    /// <summary>The schedule of the fixed reveal order (docs/postprocessing.md section 7), with its punctured reserve.</summary>
+    private static readonly LdpcOptions FixedOrder = LdpcOptions.Default with
     {
-        var plan = LdpcFramePlan.Choose(n, q, LdpcOptions.Default);
+        RevealOrder = LdpcRevealOrder.Fixed, StartEfficiency = 1.08, RevealEfficiencyStep = 0.015, PunctureReserve = 0.15,
+    };
+
+    [Theory]
+    [InlineData(20_000, 0.01, false)]
+    [InlineData(20_000, 0.05, false)]
+    [InlineData(9_000, 0.08, false)]
+    [InlineData(100_000, 0.02, false)]
+    [InlineData(20_000, 0.01, true)]
+    [InlineData(9_000, 0.08, true)]
+    [InlineData(100_000, 0.02, true)]
+    public void Choose_PositionsPartitionTheFrame_AndLeakIsChecksMinusPunctured(int n, double q, bool fixedOrder)
+    {
+        var options = fixedOrder ? FixedOrder : LdpcOptions.Default;
+        var plan = LdpcFramePlan.Choose(n, q, options);
         var code = plan.Code;
         var role = new int[code.Length];
         foreach (var v in plan.PuncturedPositions)
@@ -33,11 +43,11 @@ public class LdpcFramePlanTests
         Assert.Equal(code.Checks - plan.Punctured, plan.InitialLeakBits);
         // Elkouss et al. 2010, Eq. (1): R = (N - M - s) / (N - p - s); leak = (1 - R) n = M - p.
         Assert.Equal(plan.InitialLeakBits, (1 - plan.EffectiveRate) * n, 6);
-        // The first syndrome is exactly f_start (the code is chosen so p = M - leak_start fits in the slack) and
-        // leaves room for at least one blind round; the reserve is capped by the slack N - n.
+        // The first syndrome is exactly f_start (the code is chosen so p = M - leak_start fits in the slack); a
+        // punctured reserve leaves room for at least one blind round of punctured bits; p is capped by the slack N - n.
         var h = Qkd.KeyRate.Entropy.Binary(q);
-        Assert.Equal(Math.Ceiling(LdpcOptions.Default.StartEfficiency * n * h), plan.InitialLeakBits);
-        Assert.InRange(plan.Punctured, Math.Min(plan.RevealPerRound, code.PuncturingOrder.Length), code.Length - n);
+        Assert.Equal(Math.Ceiling(options.StartEfficiency * n * h), plan.InitialLeakBits);
+        Assert.InRange(plan.Punctured, options.PunctureReserve > 0 ? Math.Min(plan.RevealPerRound, code.PuncturingOrder.Length) : 0, code.Length - n);
     }
 
     [Fact]
