@@ -30,7 +30,7 @@ public sealed record PostProcessingOptions
     /// Cascade, and on the shared 2-core machine the fork-join per message was ahead in only half of the same-run
     /// comparisons, behind by 2x in the least loaded one, and twice as variable (docs/postprocessing.md, pipeline speed).
     /// </summary>
-    public bool ParallelFrames { get; init; }
+    public bool ParallelFrames { get; init; } = true;
 
     /// <summary>Public seed of the Cascade shuffles for the session.</summary>
     public ulong ShuffleSeed { get; init; } = 0x5EED;
