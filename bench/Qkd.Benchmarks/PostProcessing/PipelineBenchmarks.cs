@@ -8,7 +8,7 @@ namespace Qkd.Benchmarks.PostProcessing;
 /// <summary>
 /// Where a 10^5-bit block's time goes in the whole pipeline (issue 12, "a pipeline as fast as its parts"): Cascade
 /// alone (both parties on the benchmark thread, the baseline) beside the whole pipeline (<c>qkd postprocess</c>'s
-/// path: estimation, Cascade over the in-memory channel with 64 blocks in flight, frames on the receiving thread, verification, privacy
+/// path: estimation, Cascade over the in-memory channel with 64 blocks in flight, frames on the receiving thread, or shared with a partner thread, verification, privacy
 /// amplification, transcript authentication) on the same blocks (10^5 bits, QBER 2 %), and each stage's own cost
 /// per block (both parties). All figures are per block (OperationsPerInvoke), so Mbit/s = 10^5 / (mean in us) and
 /// the Ratio column is the stage's (or the pipeline's) time over Cascade alone in the same run. The pipeline rows run
@@ -81,7 +81,7 @@ public class PipelineBenchmarks
         return result.Report.SecretBits;
     }
 
-    /// <summary>The same with the frames of each channel message handled on both cores (<c>ParallelFrames = true</c>).</summary>
+    /// <summary>The same with each message's frames shared with a partner thread (<c>ParallelFrames = true</c>, <see cref="FramePartner"/>).</summary>
     [Benchmark(OperationsPerInvoke = PipelineBlocks)]
     public long PipelineParallelFrames()
     {

@@ -17,6 +17,7 @@ internal sealed class AliceBlockParty : BlockProtocol.BlockParty, BlockProtocol.
     private CascadeAlice? _cascade;
     private LdpcAlice? _ldpc;
     private int _secretBits;
+    private Phase? _pending;
 
     /// <summary>Alice's party of block <paramref name="index"/>; null pads: the authentication key is exhausted.</summary>
     public AliceBlockParty(SiftedBlock block, BlockProtocol.Shared shared, long index, BlockProtocol.BlockPads? pads)
@@ -59,7 +60,12 @@ internal sealed class AliceBlockParty : BlockProtocol.BlockParty, BlockProtocol.
                 _key = KeySampling.Remove(_key, _mask!);
                 var estimate = PostProcessing.QberEstimate.FromSample(SampleBits, SampleErrors, _key.Length, _shared.Options.EpsilonSecrecy);
                 QberEstimate = estimate.Qber;
-                return estimate.ShouldAbort ? End(BlockOutcome.QberAboveThreshold) : StartReconciliation();
+                if (estimate.ShouldAbort)
+                {
+                    return End(BlockOutcome.QberAboveThreshold);
+                }
+                // LDPC's first message fills the punctured bits from the secret randomness: a pending reply.
+                return _shared.Options.Ldpc is null ? StartReconciliation() : Pending(Phase.Reconciliation);
             case Phase.Reconciliation:
                 _transcript!.Absorb(Party.Bob, message);
                 var answer = _ldpc is not null ? _ldpc.Respond(message) : _cascade!.Respond(message);
@@ -74,7 +80,8 @@ internal sealed class AliceBlockParty : BlockProtocol.BlockParty, BlockProtocol.
                     // Bob could not decode after the last blind round: the frame is lost, no key.
                     return End(BlockOutcome.FrameError);
                 }
-                return Close();
+                // The closing message carries the Toeplitz seed and the verification hash key: a pending reply.
+                return Pending(Phase.Closing);
             case Phase.Closing:
                 var outcome = ClosingExchange.CheckBob(message, _transcript!, _pads.BobPad);
                 if (outcome == BlockOutcome.Secret)
@@ -88,6 +95,26 @@ internal sealed class AliceBlockParty : BlockProtocol.BlockParty, BlockProtocol.
     }
 
     public void Abort(BlockOutcome reason) => End(reason);
+
+    public bool ReplyPending => _pending is not null && _phase != Phase.Done;
+
+    public byte[]? CompleteReply()
+    {
+        var next = _pending;
+        _pending = null;
+        if (_phase == Phase.Done || next is null)
+        {
+            return null;
+        }
+        return next == Phase.Closing ? Close() : StartReconciliation();
+    }
+
+    /// <summary>Leaves the reply to <see cref="CompleteReply"/>, which starts <paramref name="next"/>.</summary>
+    private byte[]? Pending(Phase next)
+    {
+        _pending = next;
+        return null;
+    }
 
     private byte[] Sent(byte[] message)
     {

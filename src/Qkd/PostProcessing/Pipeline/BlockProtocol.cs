@@ -54,7 +54,19 @@ internal static class BlockProtocol
 
         byte[]? Start();
 
+        /// <summary>
+        /// Consumes one message from the other party and returns the reply (or null). When the reply needs the run's
+        /// secret randomness, it returns null with <see cref="ReplyPending"/> set, and the loop calls
+        /// <see cref="CompleteReply"/>: those steps run one after the other in frame order even when the frames of a
+        /// message are handled in parallel (<see cref="FramePartner"/>), so a replayable source gives the same keys.
+        /// </summary>
         byte[]? Handle(ReadOnlySpan<byte> message);
+
+        /// <summary>True when the reply to the last message waits for <see cref="CompleteReply"/>.</summary>
+        bool ReplyPending { get; }
+
+        /// <summary>The reply that <see cref="Handle"/> left pending (drawing from the secret randomness).</summary>
+        byte[]? CompleteReply();
 
         /// <summary>Ends the block without key (wiping working key material).</summary>
         void Abort(BlockOutcome reason);

@@ -99,6 +99,11 @@ internal sealed class BobBlockParty : BlockProtocol.BlockParty, BlockProtocol.IB
 
     public void Abort(BlockOutcome reason) => End(reason);
 
+    /// <summary>Bob draws no secret randomness: his replies are never pending.</summary>
+    public bool ReplyPending => false;
+
+    public byte[]? CompleteReply() => null;
+
     private byte[] Sent(byte[] message)
     {
         _transcript!.Absorb(Party.Bob, message);

@@ -6,7 +6,7 @@ namespace Qkd.PostProcessing;
 /// <summary>
 /// One party's event loop over its end of the classical channel, keeping many blocks in flight: every channel
 /// message carries one frame per block that has something to say, the frames of a received message are
-/// handled one after the other (or in parallel, <see cref="PostProcessingOptions.ParallelFrames"/>), and all replies leave together in the next message. One channel round trip thus
+/// handled one after the other or shared with a second thread (<see cref="FramePartner"/>, <see cref="PostProcessingOptions.ParallelFrames"/>), and all replies leave together in the next message. One channel round trip thus
 /// advances every block in flight by one step, so latency is paid per step of the slowest block, not per
 /// parity. Alice admits blocks (up to K in flight, in index order, a new one whenever one finishes); Bob follows
 /// and answers every channel message (with no frames when he has nothing to say), so the channel is a strict
@@ -24,7 +24,8 @@ namespace Qkd.PostProcessing;
 /// whole run, independent of how fast the host computes.
 /// </remarks>
 internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int inFlight, long latencyTicks, long[] finishTicks,
-    CancellationTokenSource abort, Func<int, BlockProtocol.IBlockParty> create, bool admitsBlocks, int epoch, TimeSpan receiveTimeout, TimeProvider time, int maxFramesPerBlock, bool parallelFrames)
+    CancellationTokenSource abort, Func<int, BlockProtocol.IBlockParty> create, bool admitsBlocks, int epoch, TimeSpan receiveTimeout, TimeProvider time, int maxFramesPerBlock, FramePartner? partner)
+    : FramePartner.IWork
 {
     private readonly BlockProtocol.IBlockParty?[] _parties = new BlockProtocol.IBlockParty?[blockCount];
     private readonly int[] _sentFrames = new int[blockCount];
@@ -32,7 +33,10 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
     private readonly bool[] _done = new bool[blockCount];
     private readonly List<(int Block, byte[]? Payload)> _outgoing = [];
     private readonly List<PipelineFrames.Frame> _frames = [];
+    private readonly long[] _seenInMessage = new long[blockCount];
+    private readonly int[] _seenAtFrame = new int[blockCount];
     private Handled[] _handled = new Handled[16];
+    private long _messagesHandled;
     private long _clock;
     private int _finished;
     private int _nextAdmission;
@@ -248,6 +252,7 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
             return;
         }
         _clock = Math.Max(_clock, sendTicks + latencyTicks);
+        _messagesHandled++;
         var frames = _frames;
         var count = frames.Count;
         if (_handled.Length < count)
@@ -269,7 +274,9 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
             {
                 continue; // nothing a frame says can change a finished block.
             }
-            var earlier = IndexOfParty(party, i);
+            var earlier = _seenInMessage[frame.Block] == _messagesHandled ? _seenAtFrame[frame.Block] : -1;
+            _seenInMessage[frame.Block] = _messagesHandled;
+            _seenAtFrame[frame.Block] = i;
             if (frame.Aborted || frame.Seq != _receivedFrames[frame.Block]++ || frame.Seq >= maxFramesPerBlock || earlier >= 0)
             {
                 // (A block speaks at most once per message: a second frame for it was injected. A conversation longer
@@ -288,15 +295,24 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
             }
             handled[i].Party = party;
         }
-        if (parallelFrames && count > 1)
+        if (partner is not null)
         {
-            Parallel.For(0, count, i => handled[i].Reply = HandleOne(handled[i].Party, frames[i]));
+            partner.Run(this, count);
         }
         else
         {
             for (var i = 0; i < count; i++)
             {
-                handled[i].Reply = HandleOne(handled[i].Party, frames[i]);
+                Run(i);
+            }
+        }
+        for (var i = 0; i < count; i++)
+        {
+            // The steps that draw the run's secret randomness, one after the other in frame order (whether the frames
+            // ran in parallel or not), so a replayable source gives the same keys in every mode.
+            if (handled[i].Party is { ReplyPending: true } pending)
+            {
+                handled[i].Reply = Step(pending, default, complete: true);
             }
         }
         for (var i = 0; i < count; i++)
@@ -309,28 +325,25 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
         }
     }
 
-    /// <summary>The index below <paramref name="before"/> of the frame handled by <paramref name="party"/>, or -1.</summary>
-    private int IndexOfParty(BlockProtocol.IBlockParty party, int before)
+    /// <summary>Handles frame <paramref name="item"/> of the current message (on this thread or the partner's).</summary>
+    public void Run(int item)
     {
-        for (var j = 0; j < before; j++)
+        var frame = _frames[item];
+        if (_handled[item].Party is { } party && !frame.Aborted)
         {
-            if (ReferenceEquals(_handled[j].Party, party))
-            {
-                return j;
-            }
+            _handled[item].Reply = Step(party, frame.Payload, complete: false);
         }
-        return -1;
     }
 
-    private static byte[]? HandleOne(BlockProtocol.IBlockParty? party, PipelineFrames.Frame frame)
+    /// <summary>
+    /// One step of a block's party: handling a frame's payload, or (<paramref name="complete"/>) completing a reply
+    /// that needs the secret randomness; malformed content ends the block.
+    /// </summary>
+    private static byte[]? Step(BlockProtocol.IBlockParty party, ReadOnlyMemory<byte> payload, bool complete)
     {
-        if (party is null || frame.Aborted)
-        {
-            return null;
-        }
         try
         {
-            return party.Handle(frame.Payload.Span);
+            return complete ? party.CompleteReply() : party.Handle(payload.Span);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException or OverflowException)
         {

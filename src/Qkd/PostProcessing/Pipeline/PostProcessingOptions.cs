@@ -25,10 +25,11 @@ public sealed record PostProcessingOptions
     public int MaxBlocksInFlight { get; init; } = 32;
 
     /// <summary>
-    /// Handle the frames of one channel message on several cores (<see cref="Parallel.For(int, int, Action{int})"/>)
-    /// instead of one after the other on the receiving thread. Off by default: a frame is a few microseconds of
-    /// Cascade, and on the shared 2-core machine the fork-join per message was ahead in only half of the same-run
-    /// comparisons, behind by 2x in the least loaded one, and twice as variable (docs/postprocessing.md, pipeline speed).
+    /// Share the frames of each channel message with a second thread (<see cref="FramePartner"/>: one compare-and-swap
+    /// per frame, no task per message) instead of handling them one after the other on the receiving thread. Off by
+    /// default: on the shared 2-core machine it used both cores but did not shorten the run (docs/postprocessing.md,
+    /// pipeline speed, third round). The steps that draw secret randomness run in frame order in both modes, so the
+    /// keys are the same.
     /// </summary>
     public bool ParallelFrames { get; init; }
 

@@ -75,6 +75,8 @@ public static class PostProcessingPipeline
         var bobs = new BobBlockParty?[blocks.Count];
         var finish = new long[blocks.Count];
         var latency = options.SimulatedOneWayLatency.Ticks;
+        // One partner thread for the run, shared by both parties' loops (with the inline hand-off they take turns).
+        using var partner = options.ParallelFrames && FramePartner.Useful && options.MaxBlocksInFlight > 1 && blocks.Count > 1 ? new FramePartner() : null;
         var accounting = new Accounting(blocks.Count);
         long messages = 0;
         var started = time.GetTimestamp();
@@ -88,10 +90,10 @@ public static class PostProcessingPipeline
             var inFlight = Math.Max(1, Math.Min(options.MaxBlocksInFlight, count));
             var aliceLoop = new PartyLoop(aliceEnd, count, inFlight, latency, batchFinish, abort,
                 i => alices[offset + i] = new AliceBlockParty(blocks[offset + i], shared, offset + i, Pads(poolAlice)),
-                admitsBlocks: true, batch, options.ReceiveTimeout, time, options.MaxMessagesPerBlock, options.ParallelFrames);
+                admitsBlocks: true, batch, options.ReceiveTimeout, time, options.MaxMessagesPerBlock, partner);
             var bobLoop = new PartyLoop(bobEnd, count, count, latency, batchFinish, abort,
                 i => bobs[offset + i] = new BobBlockParty(blocks[offset + i], shared, offset + i, Pads(poolBob)),
-                admitsBlocks: false, batch, options.ReceiveTimeout, time, options.MaxMessagesPerBlock, options.ParallelFrames);
+                admitsBlocks: false, batch, options.ReceiveTimeout, time, options.MaxMessagesPerBlock, partner);
             await Task.WhenAll(Task.Run(aliceLoop.RunAsync, CancellationToken.None), Task.Run(bobLoop.RunAsync, CancellationToken.None)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             messages += aliceLoop.MessagesSent + bobLoop.MessagesSent;

@@ -31,11 +31,14 @@ public class PipelineKeySnapshotTests
         public ulong NextUInt64() => _stream.NextUInt64();
     }
 
-    private static async Task<string> FingerprintAsync(string method, int blockCount, int inFlight)
+    private static async Task<string> FingerprintAsync(string method, int blockCount, int inFlight, bool parallelFrames = false)
     {
         var variant = CascadeVariant.FromName(method)!;
         var blocks = BinarySymmetricChannel.Blocks(30_000, 0.02, blockCount, 2026);
-        var options = new PostProcessingOptions { Variant = variant, MaxBlocksInFlight = inFlight, SecretRandom = new SeededStream(5) };
+        var options = new PostProcessingOptions
+        {
+            Variant = variant, MaxBlocksInFlight = inFlight, SecretRandom = new SeededStream(5), ParallelFrames = parallelFrames,
+        };
         var result = await PostProcessingPipeline.RunAsync(blocks, options, TimeProvider.System);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         for (var i = 0; i < blocks.Count; i++)
@@ -56,4 +59,12 @@ public class PipelineKeySnapshotTests
     [InlineData("cascade-biconf", 3, 1, "5A28F58962B7BC9C")]
     public async Task SeededRun_FinalKeysLeakageAndRoundTrips_MatchSnapshot(string method, int blocks, int inFlight, string expected)
         => Assert.Equal(expected, await FingerprintAsync(method, blocks, inFlight));
+
+    // Frames on one thread or shared with the partner thread (FramePartner): the steps that draw secret randomness run
+    // in frame order either way, so the keys are the same.
+    [Theory]
+    [InlineData("cascade-opt8", 6, 4, "5700CBA32BBF72AA")]
+    [InlineData("cascade-original", 6, 4, "EE644ECD78A3113B")]
+    public async Task SeededRun_FramesSharedWithPartnerThread_MatchSameSnapshot(string method, int blocks, int inFlight, string expected)
+        => Assert.Equal(expected, await FingerprintAsync(method, blocks, inFlight, parallelFrames: true));
 }
