@@ -132,7 +132,7 @@ public sealed class KeyLeases : IDisposable
     private async Task<string?> AskPeerAsync(string peer, int size)
     {
         var lease = Guid.NewGuid();
-        var units = await _store.ReserveLeaseUnitsAsync(peer, size, _routes.TakesNewestFrom(peer), lease, _time.GetUtcNow(), CancellationToken.None);
+        var units = await _store.ReserveUnitsAsync(peer, size, _routes.TakesNewestFrom(peer), lease, _time.GetUtcNow(), CancellationToken.None);
         if (units is null)
         {
             return $"not enough key material towards {peer}: the pool changed while leasing";

@@ -22,14 +22,6 @@ public interface IKeyStore : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<StoredUnit>?> ReserveUnitsAsync(string peer, int count, bool newestFirst, Guid reservationId, DateTimeOffset now, CancellationToken ct);
 
-    /// <summary>
-    /// Reserves the units of a key lease: all or nothing (null when short) like <see cref="ReserveUnitsAsync"/>, but a
-    /// store with one writer may take them in several short transactions (releasing what it took when the pool runs
-    /// short), so that a lease does not hold up key requests for milliseconds. Leases of one peer are serialised by the caller.
-    /// </summary>
-    Task<IReadOnlyList<StoredUnit>?> ReserveLeaseUnitsAsync(string peer, int count, bool newestFirst, Guid reservationId, DateTimeOffset now, CancellationToken ct)
-        => ReserveUnitsAsync(peer, count, newestFirst, reservationId, now, ct);
-
     /// <summary>Moves the reservation's units to Delivered (peer confirmed) or Discarded, wiping their material.</summary>
     Task FinishReservationAsync(Guid reservationId, bool delivered, DateTimeOffset now, CancellationToken ct);
 

@@ -15,46 +15,14 @@ public sealed partial class SqliteKeyStore
         }, ct);
     }
 
-    /// <summary>
-    /// Units a lease step moves per transaction. A lease of 256 units in one transaction held the one writer for
-    /// about 3 ms (reserve) and 2 ms (confirm), four times a second at 1,000 keys/s, and every key request arriving
-    /// meanwhile waited (docs/kms.md "Measured", eighth round); in steps of 32 a request waits behind one step.
-    /// </summary>
-    internal const int LeaseStepUnits = 32;
-
-    public async Task<IReadOnlyList<StoredUnit>?> ReserveLeaseUnitsAsync(string peer, int count, bool newestFirst, Guid reservationId, DateTimeOffset now, CancellationToken ct)
-    {
-        var units = new List<StoredUnit>(count);
-        while (units.Count < count)
-        {
-            var step = await ReserveUnitsAsync(peer, Math.Min(LeaseStepUnits, count - units.Count), newestFirst, reservationId, now, ct);
-            if (step is null)
-            {
-                // Short: what the earlier steps took goes back to the pool, as if nothing had been reserved.
-                if (units.Count > 0)
-                {
-                    await ReleaseReservationAsync(reservationId, now, ct);
-                }
-                return null;
-            }
-            units.AddRange(step);
-        }
-        units.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
-        return units;
-    }
-
     public async Task ConfirmLeaseAsync(Guid reservationId, DateTimeOffset now, CancellationToken ct)
     {
-        // In steps (see LeaseStepUnits). A crash between steps leaves some units Reserved: start-up discards them (they
-        // are Leased at the peer, which never serves them to its own masters), so no unit can serve two keys.
-        const string sql = "UPDATE units SET state=6, changed_ms=$t WHERE seq IN (SELECT seq FROM units WHERE reservation=$r AND state=1 LIMIT $n)";
-        int changed;
-        do
+        await WriteAsync(async (c, tx) =>
         {
-            changed = await WriteAsync(async (c, tx) => (await ExecAsync(c, tx, sql, ct,
-                ("$t", now.ToUnixTimeMilliseconds()), ("$r", reservationId.ToString("D")), ("$n", LeaseStepUnits)), true), ct);
-        }
-        while (changed == LeaseStepUnits);
+            await ExecAsync(c, tx, "UPDATE units SET state=6, changed_ms=$t WHERE reservation=$r AND state=1", ct,
+                ("$t", now.ToUnixTimeMilliseconds()), ("$r", reservationId.ToString("D")));
+            return (0, true);
+        }, ct);
     }
 
     public async Task<bool> GrantLeaseAsync(string peer, IReadOnlyList<UnitRef> units, DateTimeOffset now, CancellationToken ct)

@@ -52,26 +52,6 @@ public abstract class KeyStoreContract : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ReserveLease_MoreUnitsThanOneStep_AllOrNothing_AndConfirmOwnsEveryOne()
-    {
-        // 100 units (over three of the SQLite store's 32-unit lease steps) from a pool of 150: all reserved,
-        // oldest first, in sequence order; confirmed, all 100 are Owned.
-        var block = await AddAsync("P", 150);
-        var lease = Guid.NewGuid();
-        var units = await Store.ReserveLeaseUnitsAsync("P", 100, false, lease, T0, default);
-        Assert.NotNull(units);
-        Assert.Equal(Enumerable.Range(0, 100).Select(i => new UnitRef(block, i)), units.Select(u => u.Ref));
-        await Store.ConfirmLeaseAsync(lease, T0, default);
-        Assert.Equal(100, await Store.OwnedUnitsAsync("P", default));
-        Assert.Equal(50, await Store.AvailableUnitsAsync("P", default));
-
-        // A lease the pool cannot cover (60 of 50) takes nothing, even after some steps succeeded.
-        Assert.Null(await Store.ReserveLeaseUnitsAsync("P", 60, false, Guid.NewGuid(), T0, default));
-        Assert.Equal(50, await Store.AvailableUnitsAsync("P", default));
-        Assert.Equal(0, (await Store.CountsAsync(default)).UnitsIn(UnitState.Reserved));
-    }
-
-    [Fact]
     public async Task Reserve_OldestOrNewestFirst_TakesFromTheRightEnd()
     {
         var first = await AddAsync("P", 2, 1);
