@@ -11,7 +11,8 @@ namespace Qkd.Testbed.Tests;
 /// <summary>
 /// The dashboard in a real browser: Debian's chromium (scripts/services.sh ensure_chromium; launched by executable
 /// path, nothing downloaded) driven by Playwright opens it during a short testbed run with an intercept-resend
-/// attacker, sees the charts update and the alarm banner appear, and saves docs/dashboard.png (the README shows it).
+/// attacker, sees the charts update and the alarm banner appear, and takes a screenshot (QKD_UPDATE_SCREENSHOT=1 saves it as
+/// docs/dashboard.png, which the README shows).
 /// </summary>
 public sealed class DashboardBrowserTests
 {
@@ -76,7 +77,13 @@ public sealed class DashboardBrowserTests
         // Seed 003's schemes side by side: this run's per-device measured, the fixed scheme modelled.
         await Assertions.Expect(page.Locator("#scheme-per-device td").Nth(1)).ToHaveTextAsync("measured", new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("#scheme-fixed td").Nth(1)).ToHaveTextAsync("model");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepositoryRoot(), "docs", "dashboard.png"), FullPage = true });
+        // The screenshot goes to the test's output folder; QKD_UPDATE_SCREENSHOT=1 refreshes the README's docs/dashboard.png
+        // (a normal test run leaves the checkout clean).
+        var shot = Environment.GetEnvironmentVariable("QKD_UPDATE_SCREENSHOT") == "1"
+            ? Path.Combine(RepositoryRoot(), "docs", "dashboard.png")
+            : Path.Combine(AppContext.BaseDirectory, "dashboard.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
+        Assert.True(new FileInfo(shot).Length > 10_000, "the screenshot of the dashboard is not empty");
 
         var (result, _) = await run;
         Assert.True(result.EavesdropperDetected);
