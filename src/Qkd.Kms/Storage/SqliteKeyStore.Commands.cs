@@ -84,6 +84,19 @@ public sealed partial class SqliteKeyStore
         return cmd;
     }
 
+    private readonly Dictionary<string, RawStatement> _raw = new(StringComparer.Ordinal);
+
+    /// <summary>A statement prepared once on the writer connection and run through SQLitePCL (callers hold the write gate).</summary>
+    private RawStatement Raw(SqliteConnection c, string sql)
+    {
+        if (!_raw.TryGetValue(sql, out var statement))
+        {
+            statement = new RawStatement(c, sql);
+            _raw[sql] = statement;
+        }
+        return statement;
+    }
+
     private async Task<int> ExecAsync(SqliteConnection c, SqliteTransaction? tx, string sql, CancellationToken ct, params (string Name, object Value)[] args)
     {
         var cmd = tx is null ? new SqliteCommand(sql, c) : Prepared(c, tx, sql);

@@ -48,43 +48,32 @@ public sealed partial class SqliteKeyStore
     public async Task<IReadOnlyList<StoredUnit>?> TakeOwnedAsync(string peer, int count, Func<IReadOnlyList<StoredUnit>, byte[]> notice, DateTimeOffset now, CancellationToken ct)
     {
         var ms = now.ToUnixTimeMilliseconds();
-        return await WriteAsync<IReadOnlyList<StoredUnit>?>(async (c, tx) =>
+        return await WriteAsync<IReadOnlyList<StoredUnit>?>((c, tx) =>
         {
-            var take = Reused(c, tx, """
-                UPDATE units SET state=2, changed_ms=$t
-                WHERE seq IN (SELECT seq FROM units WHERE peer=$p AND state=6 ORDER BY seq LIMIT $n)
-                RETURNING seq, block_id, idx, material
-                """, ("$t", SqliteType.Integer), ("$p", SqliteType.Text), ("$n", SqliteType.Integer));
-            take.Parameters[0].Value = ms;
-            take.Parameters[1].Value = peer;
-            take.Parameters[2].Value = count;
+            ct.ThrowIfCancellationRequested();
+            // SQLite returns the new values of an UPDATE, so the material is read first and wiped by the update.
+            var read = Raw(c, "SELECT seq, block_id, idx, material FROM units WHERE peer=?1 AND state=6 ORDER BY seq LIMIT ?2");
+            read.Start().BindText(1, peer).Bind(2, count);
             var units = new List<StoredUnit>(count);
-            await using (var r = await take.ExecuteReaderAsync(ct))
+            while (read.Step())
             {
-                while (await r.ReadAsync(ct))
-                {
-                    units.Add(new StoredUnit(new UnitRef(Guid.Parse(r.GetString(1)), r.GetInt32(2)), r.GetInt64(0), (byte[])r.GetValue(3)));
-                }
+                units.Add(new StoredUnit(new UnitRef(read.Guid(1), (int)read.Int64(2)), read.Int64(0), read.Blob(3)));
             }
+            read.Finish();
             if (units.Count < count)
             {
-                return (null, false);
+                return Task.FromResult<(IReadOnlyList<StoredUnit>?, bool)>((null, false));
             }
-            units.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
-            var wipe = Reused(c, tx, "UPDATE units SET material=NULL WHERE seq=$s", ("$s", SqliteType.Integer));
-            var seq = wipe.Parameters[0];
+            var take = Raw(c, "UPDATE units SET state=2, material=NULL, changed_ms=?1 WHERE seq=?2 AND state=6");
             foreach (var u in units)
             {
-                seq.Value = u.Sequence;
-                await wipe.ExecuteNonQueryAsync(ct);
+                take.Start().Bind(1, ms).Bind(2, u.Sequence).Execute();
             }
-            var append = Reused(c, tx, "INSERT INTO outbox(peer, payload, created_ms) VALUES($p, $x, $t)",
-                ("$p", SqliteType.Text), ("$x", SqliteType.Blob), ("$t", SqliteType.Integer));
-            append.Parameters[0].Value = peer;
-            append.Parameters[1].Value = notice(units);
-            append.Parameters[2].Value = ms;
-            await append.ExecuteNonQueryAsync(ct);
-            return (units, true);
+            take.Finish();
+            var append = Raw(c, "INSERT INTO outbox(peer, payload, created_ms) VALUES(?1, ?2, ?3)");
+            append.Start().BindText(1, peer).BindBlob(2, notice(units)).Bind(3, ms).Execute();
+            append.Finish();
+            return Task.FromResult<(IReadOnlyList<StoredUnit>?, bool)>((units, true));
         }, ct);
     }
 

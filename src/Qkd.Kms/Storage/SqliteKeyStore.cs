@@ -174,72 +174,51 @@ public sealed partial class SqliteKeyStore : IKeyStore
     }
 
     /// <summary>One take inside the caller's transaction; changes nothing and returns null when a unit is missing or not in state <paramref name="from"/>.</summary>
-    private async Task<IReadOnlyList<byte[]>?> TakeInTransactionAsync(SqliteConnection c, SqliteTransaction tx, string peer, IReadOnlyList<UnitRef> units, UnitState from,
+    private Task<IReadOnlyList<byte[]>?> TakeInTransactionAsync(SqliteConnection c, SqliteTransaction tx, string peer, IReadOnlyList<UnitRef> units, UnitState from,
         Func<IReadOnlyList<byte[]>, IReadOnlyList<PendingKey>> keysFromUnits, long ms, CancellationToken ct)
     {
+        _ = tx; // the statements below run inside it, on the same connection
+        ct.ThrowIfCancellationRequested();
         var materials = new List<byte[]>(units.Count);
-        var select = Reused(c, tx, "SELECT material FROM units WHERE peer=$p AND block_id=$b AND idx=$i AND state=$f",
-            ("$p", SqliteType.Text), ("$f", SqliteType.Integer), ("$b", SqliteType.Text), ("$i", SqliteType.Integer));
+        var select = Raw(c, "SELECT material FROM units WHERE peer=?1 AND block_id=?2 AND idx=?3 AND state=?4");
+        foreach (var u in units)
         {
-            select.Parameters[0].Value = peer;
-            select.Parameters[1].Value = (int)from;
-            var b = select.Parameters[2];
-            var i = select.Parameters[3];
-            foreach (var u in units)
+            select.Start().BindText(1, peer).Bind(2, u.BlockId).Bind(3, u.Index).Bind(4, (int)from);
+            var found = select.Step() && !select.IsNull(0);
+            if (found)
             {
-                b.Value = u.BlockId.ToString("D");
-                i.Value = u.Index;
-                if (await select.ExecuteScalarAsync(ct) is not byte[] m)
-                {
-                    return null;
-                }
-                materials.Add(m);
+                materials.Add(select.Blob(0));
+            }
+            select.Finish();
+            if (!found)
+            {
+                return Task.FromResult<IReadOnlyList<byte[]>?>(null);
             }
         }
-        var update = Reused(c, tx, "UPDATE units SET state=5, material=NULL, changed_ms=$t WHERE peer=$p AND block_id=$b AND idx=$i AND state=$f",
-            ("$t", SqliteType.Integer), ("$f", SqliteType.Integer), ("$p", SqliteType.Text), ("$b", SqliteType.Text), ("$i", SqliteType.Integer));
+        var update = Raw(c, "UPDATE units SET state=5, material=NULL, changed_ms=?1 WHERE peer=?2 AND block_id=?3 AND idx=?4 AND state=?5");
+        foreach (var u in units)
         {
-            update.Parameters[0].Value = ms;
-            update.Parameters[1].Value = (int)from;
-            update.Parameters[2].Value = peer;
-            var b = update.Parameters[3];
-            var i = update.Parameters[4];
-            foreach (var u in units)
-            {
-                b.Value = u.BlockId.ToString("D");
-                i.Value = u.Index;
-                await update.ExecuteNonQueryAsync(ct);
-            }
+            update.Start().Bind(1, ms).BindText(2, peer).Bind(3, u.BlockId).Bind(4, u.Index).Bind(5, (int)from).Execute();
         }
+        update.Finish();
         var keys = keysFromUnits(materials);
         if (keys.Count > 0)
         {
-            var insert = Reused(c, tx, "INSERT INTO keys(key_id, master, slaves, size_bits, state, created_ms, changed_ms, material) VALUES($k, $m, $s, $z, 0, $t, $t, $x)",
-                ("$k", SqliteType.Text), ("$m", SqliteType.Text), ("$s", SqliteType.Text), ("$z", SqliteType.Integer), ("$t", SqliteType.Integer), ("$x", SqliteType.Blob));
-            var k = insert.Parameters[0];
-            var m = insert.Parameters[1];
-            var s = insert.Parameters[2];
-            var z = insert.Parameters[3];
-            insert.Parameters[4].Value = ms;
-            var x = insert.Parameters[5];
+            var insert = Raw(c, "INSERT INTO keys(key_id, master, slaves, size_bits, state, created_ms, changed_ms, material) VALUES(?1, ?2, ?3, ?4, 0, ?5, ?5, ?6)");
             try
             {
                 foreach (var key in keys)
                 {
-                    k.Value = key.KeyId.ToString("D");
-                    m.Value = key.MasterSae;
-                    s.Value = string.Join('\n', key.SlaveSaes);
-                    z.Value = key.SizeBits;
-                    x.Value = key.Material;
-                    await insert.ExecuteNonQueryAsync(ct);
+                    insert.Start().Bind(1, key.KeyId).BindText(2, key.MasterSae).BindText(3, string.Join('\n', key.SlaveSaes)).Bind(4, key.SizeBits)
+                        .Bind(5, ms).BindBlob(6, key.Material).Execute();
                 }
             }
             finally
             {
-                x.Value = null; // the cached statement keeps no reference to key material
+                insert.Finish(); // the cached statement keeps no key material bound
             }
         }
-        return materials;
+        return Task.FromResult<IReadOnlyList<byte[]>?>(materials);
     }
 
     public async Task<bool> KeyExistsAsync(Guid keyId, CancellationToken ct)
@@ -347,6 +326,10 @@ public sealed partial class SqliteKeyStore : IKeyStore
         foreach (var cmd in _prepared.Values)
         {
             await cmd.DisposeAsync();
+        }
+        foreach (var statement in _raw.Values)
+        {
+            statement.Dispose();
         }
         if (_writer is not null)
         {
