@@ -49,6 +49,9 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
 
     public async Task RunAsync()
     {
+        // One receive timeout for the loop, re-armed before every receive (no timer and linked source per message).
+        using var timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(abort.Token, timeout.Token);
         try
         {
             AdmitFirstBlocks();
@@ -64,7 +67,7 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
                     return;
                 }
                 answer = false;
-                if (await ReceiveCurrentAsync().ConfigureAwait(false) is not { } message)
+                if (await ReceiveCurrentAsync(timeout, linked.Token).ConfigureAwait(false) is not { } message)
                 {
                     return;
                 }
@@ -143,17 +146,17 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
 
     /// <summary>
     /// The next message of this run (stale ones from an earlier run dropped); null when none came within the
-    /// receive timeout, after ending the open blocks as channel failures.
+    /// receive timeout (<paramref name="timeout"/>, re-armed here; <paramref name="token"/> is it linked with the
+    /// run's abort), after ending the open blocks as channel failures.
     /// </summary>
-    private async Task<InMemoryClassicalChannel.Envelope?> ReceiveCurrentAsync()
+    private async Task<InMemoryClassicalChannel.Envelope?> ReceiveCurrentAsync(CancellationTokenSource timeout, CancellationToken token)
     {
-        using var timeout = new CancellationTokenSource(receiveTimeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(abort.Token, timeout.Token);
+        timeout.CancelAfter(receiveTimeout);
         try
         {
             while (true)
             {
-                var message = await ReceiveAsync(linked.Token).ConfigureAwait(false);
+                var message = await ReceiveAsync(token).ConfigureAwait(false);
                 if (!PipelineFrames.IsStale(message.Message.Span, epoch))
                 {
                     return message;
