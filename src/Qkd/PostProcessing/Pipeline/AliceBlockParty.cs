@@ -152,7 +152,7 @@ internal sealed class AliceBlockParty : BlockProtocol.BlockParty, BlockProtocol.
             return Sent(_ldpc.Start());
         }
         var plan = new CascadePlan(_shared.Options.Variant, QberEstimate, _shared.Shuffles(_key.Length));
-        _cascade = new CascadeAlice(plan, _key, _shared.Buffers.Words);
+        _cascade = new CascadeAlice(plan, _key, _shared.Buffers.Words, _shared.Buffers.Messages);
         return Sent(_cascade.Start());
     }
 

@@ -24,7 +24,7 @@ namespace Qkd.PostProcessing;
 /// whole run, independent of how fast the host computes.
 /// </remarks>
 internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int inFlight, long latencyTicks, long[] finishTicks,
-    CancellationTokenSource abort, Func<int, BlockProtocol.IBlockParty> create, bool admitsBlocks, int epoch, TimeSpan receiveTimeout, TimeProvider time, int maxFramesPerBlock, FramePartner? partner)
+    CancellationTokenSource abort, Func<int, BlockProtocol.IBlockParty> create, bool admitsBlocks, int epoch, TimeSpan receiveTimeout, TimeProvider time, int maxFramesPerBlock, FramePartner? partner, MessageRecycler? recycler = null)
     : FramePartner.IWork
 {
     private readonly BlockProtocol.IBlockParty?[] _parties = new BlockProtocol.IBlockParty?[blockCount];
@@ -141,6 +141,17 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
             await channel.SendAsync(outgoing, abort.Token).ConfigureAwait(false);
         }
         MessagesSent++;
+        if (recycler is not null)
+        {
+            // The replies are copied into the channel message: their arrays can serve the next replies.
+            foreach (var (_, payload) in _outgoing)
+            {
+                if (payload is not null)
+                {
+                    recycler.Return(payload);
+                }
+            }
+        }
         _outgoing.Clear();
     }
 

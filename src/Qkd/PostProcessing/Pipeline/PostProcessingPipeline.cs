@@ -129,11 +129,11 @@ public static class PostProcessingPipeline
                 var aliceLoop = new PartyLoop(lanes[lane].Alice, laneBlocks, inFlight, latency, laneFinish, abort,
                     i => alices[offset + lane + i * laneCount] = new AliceBlockParty(blocks[offset + lane + i * laneCount], laneShared[lane],
                         offset + lane + i * laneCount, alicePads[lane + i * laneCount]),
-                    admitsBlocks: true, batch, options.ReceiveTimeout, time, options.MaxMessagesPerBlock, partner);
+                    admitsBlocks: true, batch, options.ReceiveTimeout, time, options.MaxMessagesPerBlock, partner, laneShared[lane].Buffers.Messages);
                 var bobLoop = new PartyLoop(lanes[lane].Bob, laneBlocks, laneBlocks, latency, laneFinish, abort,
                     i => bobs[offset + lane + i * laneCount] = new BobBlockParty(blocks[offset + lane + i * laneCount], laneShared[lane],
                         offset + lane + i * laneCount, bobPads[lane + i * laneCount]),
-                    admitsBlocks: false, batch, options.ReceiveTimeout, time, options.MaxMessagesPerBlock, partner);
+                    admitsBlocks: false, batch, options.ReceiveTimeout, time, options.MaxMessagesPerBlock, partner, laneShared[lane].Buffers.Messages);
                 loops.Add((aliceLoop, bobLoop, laneFinish, lane));
             }
             var tasks = new Task[2 * loops.Count];
