@@ -72,11 +72,23 @@ public class PipelineBenchmarks
         return leaked;
     }
 
-    /// <summary>The whole pipeline on the same blocks, as <c>qkd postprocess</c> runs it (64 blocks in flight).</summary>
+    /// <summary>The whole pipeline on the same blocks on one lane (64 blocks in flight, one conversation).</summary>
     [Benchmark(OperationsPerInvoke = PipelineBlocks)]
     public long Pipeline()
     {
         var options = new PostProcessingOptions { Variant = Variant, MaxBlocksInFlight = 64 };
+        var result = PostProcessingPipeline.RunAsync(_pipelineBlocks, options, TimeProvider.System).GetAwaiter().GetResult();
+        return result.Report.SecretBits;
+    }
+
+    /// <summary>
+    /// The same on one lane per core (<c>Lanes = Environment.ProcessorCount</c>, as <c>qkd postprocess</c> runs by
+    /// default): each lane its own conversation and thread, 64 / lanes blocks in flight each. Wall clock per block.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = PipelineBlocks)]
+    public long PipelineLanes()
+    {
+        var options = new PostProcessingOptions { Variant = Variant, MaxBlocksInFlight = 64, Lanes = Environment.ProcessorCount };
         var result = PostProcessingPipeline.RunAsync(_pipelineBlocks, options, TimeProvider.System).GetAwaiter().GetResult();
         return result.Report.SecretBits;
     }

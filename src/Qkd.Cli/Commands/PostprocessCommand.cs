@@ -19,6 +19,7 @@ public static class PostprocessCommand
         var method = CliOptions.Choice("--method", "Cascade variant, or ldpc (one-way rate-adaptive LDPC with blind rounds); default " + CascadeVariant.Default.Name, [.. CascadeVariant.Names, LdpcOptions.MethodName]);
         var runs = CliOptions.Long("--runs", "Number of blocks", 1, 100_000);
         var inFlight = CliOptions.Long("--in-flight", "Blocks in flight on the classical channel (default 64)", 1, 4096);
+        var lanes = CliOptions.Long("--lanes", "Blocks reconciled at once, each lane its own conversation on its own thread (default: the processor count)", 1, PostProcessingOptions.MaxLanes);
         var latency = CliOptions.Double("--latency-ms", "One-way latency of the classical channel for the simulated-time throughput", 0, 1000, "ms");
         var sample = CliOptions.Double("--sample-fraction", "Fraction of each block disclosed for parameter estimation (default 0.1)", 1e-4, 0.5);
         var epsSec = CliOptions.Double("--eps-sec", "Secrecy parameter eps_sec (default 1e-10)", 1e-30, 0.1);
@@ -28,7 +29,7 @@ public static class PostprocessCommand
         var json = CliOptions.Json();
         var cmd = new Command("postprocess", "Reconcile, verify and privacy-amplify correlated keys; methods: " + string.Join(", ", [.. CascadeVariant.Names, LdpcOptions.MethodName]))
         {
-            bits, qber, method, runs, inFlight, latency, sample, epsSec, aliceFile, bobFile, seed, json,
+            bits, qber, method, runs, inFlight, lanes, latency, sample, epsSec, aliceFile, bobFile, seed, json,
         };
         cmd.SetAction(async (parse, cancellationToken) =>
         {
@@ -42,6 +43,7 @@ public static class PostprocessCommand
                 Variant = variant,
                 Ldpc = methodName == LdpcOptions.MethodName ? LdpcOptions.Default : null,
                 MaxBlocksInFlight = (int)(parse.GetValue(inFlight) ?? 64),
+                Lanes = (int)(parse.GetValue(lanes) ?? Math.Min(Environment.ProcessorCount, PostProcessingOptions.MaxLanes)),
                 SimulatedOneWayLatency = TimeSpan.FromMilliseconds(parse.GetValue(latency) ?? 0),
                 SampleFraction = parse.GetValue(sample) ?? 0.1,
                 EpsilonSecrecy = parse.GetValue(epsSec) ?? 1e-10,

@@ -52,6 +52,24 @@ public class PostprocessCommandTests
     }
 
     [Fact]
+    public void Lanes_Three_ReconcilesEveryBlock_KeysEqual()
+    {
+        var r = CliHarness.Run("postprocess", "--bits", "20000", "--qber", "0.02", "--runs", "5", "--lanes", "3", "--seed", "4", "--json");
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.True(doc.RootElement.GetProperty("keysEqual").GetBoolean());
+        Assert.Equal(5, doc.RootElement.GetProperty("secretBlocks").GetInt32());
+    }
+
+    [Fact]
+    public void Lanes_Zero_Exits2_NamingTheFlag()
+    {
+        var r = CliHarness.Run("postprocess", "--lanes", "0");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--lanes", r.Stderr);
+    }
+
+    [Fact]
     public void Help_ListsTheMethods()
     {
         var r = CliHarness.Run("postprocess", "--help");

@@ -33,5 +33,8 @@ public sealed class CryptoRandom : ISecretRandom
         Fill(one);
         return one[0];
     }
+
+    /// <summary>Itself: every draw is independent and the system CSPRNG is thread-safe, so blocks may share it.</summary>
+    public ISecretRandom ForBlock(long block) => this;
 }
 #pragma warning restore CA1822

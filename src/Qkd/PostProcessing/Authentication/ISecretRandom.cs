@@ -22,4 +22,14 @@ public interface ISecretRandom
 
     /// <summary>64 uniformly random bits.</summary>
     ulong NextUInt64();
+
+    /// <summary>
+    /// The source block <paramref name="block"/> of a post-processing run draws from (its sample positions, LDPC's
+    /// punctured fill, its verification hash key and privacy-amplification seed). Blocks run concurrently on several
+    /// lanes (<see cref="PostProcessingOptions.Lanes"/>) in an order that depends on the scheduler, so a block must
+    /// not draw from a stream whose position depends on what the other blocks drew: a replayable source returns a
+    /// stream of its own per block (derived from its seed and the block index), which makes a seeded run give the
+    /// same keys on any number of lanes; a cryptographic source returns itself (it must then be thread-safe).
+    /// </summary>
+    ISecretRandom ForBlock(long block);
 }

@@ -16,6 +16,7 @@ public sealed class CascadeAlice
     private readonly ulong[]?[] _permuted;
     private readonly int _words;
     private readonly ArrayPool<ulong> _pool;
+    private readonly MessageRecycler? _messages;
     private bool _wiped;
 
     /// <summary>Prepares Alice with her key (not modified).</summary>
@@ -25,8 +26,9 @@ public sealed class CascadeAlice
     }
 
     /// <summary>Prepares Alice with working buffers from <paramref name="pool"/> (the pipeline's run-scoped pool).</summary>
-    internal CascadeAlice(CascadePlan plan, BitString key, ArrayPool<ulong> pool)
+    internal CascadeAlice(CascadePlan plan, BitString key, ArrayPool<ulong> pool, MessageRecycler? messages = null)
     {
+        _messages = messages;
         _plan = Guard.NotNull(plan);
         _pool = Guard.NotNull(pool);
         Guard.SameLength(plan.Length, Guard.NotNull(key).Length, "Cascade plan and Alice's key");
@@ -88,7 +90,8 @@ public sealed class CascadeAlice
         var biconf = BinaryPrimitives.ReadInt32LittleEndian(message[1..]);
         var count = BinaryPrimitives.ReadInt32LittleEndian(message[5..]);
         Guard.SameLength(message.Length, CascadeMessage.QueryHeaderBytes + (long)count * CascadeMessage.QueryBytes, "Cascade query message");
-        var reply = new byte[1 + ((count + 7) >> 3) + (biconf >= 0 ? 1 : 0)];
+        var replyLength = 1 + ((count + 7) >> 3) + (biconf >= 0 ? 1 : 0);
+        var reply = _messages?.Rent(replyLength) ?? new byte[replyLength];
         reply[0] = CascadeMessage.Answers;
         var q = message[CascadeMessage.QueryHeaderBytes..];
         for (var i = 0; i < count; i++)

@@ -42,6 +42,7 @@ public sealed class CascadeBob
     private bool _awaitingTops = true;
     private bool _released;
     private readonly CascadeWorkBudget _budget;
+    private readonly MessageRecycler? _messages;
 
     /// <summary>Prepares Bob; <paramref name="key"/> is corrected in place.</summary>
     public CascadeBob(CascadePlan plan, BitString key)
@@ -55,6 +56,7 @@ public sealed class CascadeBob
         _plan = Guard.NotNull(plan);
         _target = Guard.NotNull(key);
         var pool = _pool = Guard.NotNull(buffers).Words;
+        _messages = buffers.Messages;
         _current = new CascadeSearchList(buffers.Searches);
         _next = new CascadeSearchList(buffers.Searches);
         Guard.SameLength(plan.Length, key.Length, "Cascade plan and Bob's key");
@@ -306,7 +308,7 @@ public sealed class CascadeBob
     {
         _budget.CheckQuery(QueryMessages);
         QueryMessages++;
-        return CascadeMessage.WriteQueries(_current, biconf);
+        return CascadeMessage.WriteQueries(_current, biconf, _messages);
     }
 
     private void StartPass(int p, int biconfParity, CascadeSearchList target)

@@ -74,10 +74,11 @@ public static class CascadeMessage
     }
 
     /// <summary>Bob's query message for <paramref name="searches"/>: each asks the parity of its range's left half.</summary>
-    internal static byte[] WriteQueries(CascadeSearchList searches, int biconfRound)
+    internal static byte[] WriteQueries(CascadeSearchList searches, int biconfRound, MessageRecycler? messages = null)
     {
         var count = searches.Count;
-        var message = new byte[QueryHeaderBytes + count * QueryBytes];
+        var length = QueryHeaderBytes + count * QueryBytes;
+        var message = messages?.Rent(length) ?? new byte[length];
         message[0] = Queries;
         BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(1), biconfRound);
         BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(5), count);

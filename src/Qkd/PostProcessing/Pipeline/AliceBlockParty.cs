@@ -19,11 +19,15 @@ internal sealed class AliceBlockParty : BlockProtocol.BlockParty, BlockProtocol.
     private int _secretBits;
     private Phase? _pending;
 
+    /// <summary>This block's own secret randomness (<see cref="ISecretRandom.ForBlock"/>), whatever lane runs it.</summary>
+    private readonly ISecretRandom _random;
+
     /// <summary>Alice's party of block <paramref name="index"/>; null pads: the authentication key is exhausted.</summary>
     public AliceBlockParty(SiftedBlock block, BlockProtocol.Shared shared, long index, BlockProtocol.BlockPads? pads)
         : base(block, shared, index, pads)
     {
         _key = block.Alice;
+        _random = shared.Options.SecretRandom.ForBlock(index);
     }
 
     public int SampleBits { get; private set; }
@@ -45,7 +49,7 @@ internal sealed class AliceBlockParty : BlockProtocol.BlockParty, BlockProtocol.
             return QberEstimate > PostProcessing.QberEstimate.AbortThreshold ? End(BlockOutcome.QberAboveThreshold) : StartReconciliation();
         }
         SampleBits = BlockProtocol.SampleSize(_key.Length, _shared.Options.SampleFraction);
-        _mask = KeySampling.ChoosePositions(_key.Length, SampleBits, _shared.Options.SecretRandom);
+        _mask = KeySampling.ChoosePositions(_key.Length, SampleBits, _random);
         _phase = Phase.Estimation;
         return Sent(EstimationExchange.WriteSample(_key, _mask, SampleBits));
     }
@@ -144,11 +148,11 @@ internal sealed class AliceBlockParty : BlockProtocol.BlockParty, BlockProtocol.
         _phase = Phase.Reconciliation;
         if (_shared.Options.Ldpc is { } ldpc)
         {
-            _ldpc = new LdpcAlice(ldpc, QberEstimate, _key, _shared.Options.SecretRandom);
+            _ldpc = new LdpcAlice(ldpc, QberEstimate, _key, _random);
             return Sent(_ldpc.Start());
         }
         var plan = new CascadePlan(_shared.Options.Variant, QberEstimate, _shared.Shuffles(_key.Length));
-        _cascade = new CascadeAlice(plan, _key, _shared.Buffers.Words);
+        _cascade = new CascadeAlice(plan, _key, _shared.Buffers.Words, _shared.Buffers.Messages);
         return Sent(_cascade.Start());
     }
 
@@ -161,10 +165,10 @@ internal sealed class AliceBlockParty : BlockProtocol.BlockParty, BlockProtocol.
         // The seed is drawn before the verification hash key, in this order (a replayed secret-randomness source gives
         // the same keys).
         var seed = new BitString(ToeplitzHash.SeedBits(ReconciledBits, _secretBits));
-        options.SecretRandom.Fill(seed.MutableWords);
+        _random.Fill(seed.MutableWords);
         seed.ClearTail();
         _seed = seed;
-        var hashKey = options.SecretRandom.NextUInt64();
+        var hashKey = _random.NextUInt64();
         _phase = Phase.Closing;
         return ClosingExchange.WriteAlice(hashKey, _key, seed, _secretBits, _transcript!, _pads.AlicePad);
     }

@@ -24,7 +24,7 @@ namespace Qkd.PostProcessing;
 /// whole run, independent of how fast the host computes.
 /// </remarks>
 internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int inFlight, long latencyTicks, long[] finishTicks,
-    CancellationTokenSource abort, Func<int, BlockProtocol.IBlockParty> create, bool admitsBlocks, int epoch, TimeSpan receiveTimeout, TimeProvider time, int maxFramesPerBlock, FramePartner? partner)
+    CancellationTokenSource abort, Func<int, BlockProtocol.IBlockParty> create, bool admitsBlocks, int epoch, TimeSpan receiveTimeout, TimeProvider time, int maxFramesPerBlock, FramePartner? partner, MessageRecycler? recycler = null)
     : FramePartner.IWork
 {
     private readonly BlockProtocol.IBlockParty?[] _parties = new BlockProtocol.IBlockParty?[blockCount];
@@ -49,6 +49,9 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
 
     public async Task RunAsync()
     {
+        // One receive timeout for the loop, re-armed before every receive (no timer and linked source per message).
+        using var timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(abort.Token, timeout.Token);
         try
         {
             AdmitFirstBlocks();
@@ -64,7 +67,7 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
                     return;
                 }
                 answer = false;
-                if (await ReceiveCurrentAsync().ConfigureAwait(false) is not { } message)
+                if (await ReceiveCurrentAsync(timeout, linked.Token).ConfigureAwait(false) is not { } message)
                 {
                     return;
                 }
@@ -138,22 +141,33 @@ internal sealed class PartyLoop(IClassicalChannel channel, int blockCount, int i
             await channel.SendAsync(outgoing, abort.Token).ConfigureAwait(false);
         }
         MessagesSent++;
+        if (recycler is not null)
+        {
+            // The replies are copied into the channel message: their arrays can serve the next replies.
+            foreach (var (_, payload) in _outgoing)
+            {
+                if (payload is not null)
+                {
+                    recycler.Return(payload);
+                }
+            }
+        }
         _outgoing.Clear();
     }
 
     /// <summary>
     /// The next message of this run (stale ones from an earlier run dropped); null when none came within the
-    /// receive timeout, after ending the open blocks as channel failures.
+    /// receive timeout (<paramref name="timeout"/>, re-armed here; <paramref name="token"/> is it linked with the
+    /// run's abort), after ending the open blocks as channel failures.
     /// </summary>
-    private async Task<InMemoryClassicalChannel.Envelope?> ReceiveCurrentAsync()
+    private async Task<InMemoryClassicalChannel.Envelope?> ReceiveCurrentAsync(CancellationTokenSource timeout, CancellationToken token)
     {
-        using var timeout = new CancellationTokenSource(receiveTimeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(abort.Token, timeout.Token);
+        timeout.CancelAfter(receiveTimeout);
         try
         {
             while (true)
             {
-                var message = await ReceiveAsync(linked.Token).ConfigureAwait(false);
+                var message = await ReceiveAsync(token).ConfigureAwait(false);
                 if (!PipelineFrames.IsStale(message.Message.Span, epoch))
                 {
                     return message;

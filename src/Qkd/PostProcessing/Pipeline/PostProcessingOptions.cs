@@ -25,6 +25,16 @@ public sealed record PostProcessingOptions
     public int MaxBlocksInFlight { get; init; } = 32;
 
     /// <summary>
+    /// Lanes that reconcile blocks at once: each lane is its own conversation (its own channel pair, its own Alice and
+    /// Bob loops on one thread) and takes every lanes-th block of a batch end to end, with
+    /// ceil(<see cref="MaxBlocksInFlight"/> / lanes) of them in flight; 1 (the default) is one conversation for all
+    /// blocks. A host sets it to its core count (<c>qkd postprocess --lanes</c>, default the processor count). Keys,
+    /// leakage and round trips do not depend on it: every block draws its own secret randomness
+    /// (<see cref="ISecretRandom.ForBlock"/>) and gets its authentication pads by block index.
+    /// </summary>
+    public int Lanes { get; init; } = 1;
+
+    /// <summary>
     /// Share the frames of each channel message with a second thread (<see cref="FramePartner"/>: one compare-and-swap
     /// per frame, no task per message) instead of handling them one after the other on the receiving thread. Off by
     /// default: on the shared 2-core machine it used both cores but did not shorten the run (docs/postprocessing.md,
@@ -70,6 +80,9 @@ public sealed record PostProcessingOptions
     [JsonIgnore]
     public ISecretRandom SecretRandom { get; init; } = CryptoRandom.Shared;
 
+    /// <summary>Most lanes a run accepts.</summary>
+    public const int MaxLanes = 256;
+
     /// <summary>Throws when a value is outside its range.</summary>
     public PostProcessingOptions Validated()
     {
@@ -79,6 +92,7 @@ public sealed record PostProcessingOptions
         Guard.InRange(EpsilonSecrecy, 1e-300, 0.1, "", nameof(EpsilonSecrecy));
         Guard.InRange(SampleFraction, 1e-4, 0.5, "", nameof(SampleFraction));
         Guard.InRange(MaxBlocksInFlight, 1, 4096, nameof(MaxBlocksInFlight));
+        Guard.InRange(Lanes, 1, MaxLanes, nameof(Lanes));
         Guard.InRange(SimulatedOneWayLatency.TotalMilliseconds, 0, 60_000, "ms", nameof(SimulatedOneWayLatency));
         Guard.InRange(PreSharedKeyBits, 256, 1 << 30, nameof(PreSharedKeyBits));
         Guard.InRange(BatchBlocks, 1, 1 << 20, nameof(BatchBlocks));

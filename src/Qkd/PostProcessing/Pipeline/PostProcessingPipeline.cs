@@ -29,34 +29,57 @@ public static class PostProcessingPipeline
         => RunAsync([new SiftedBlock(Guard.NotNull(alice), Guard.NotNull(bob), counts)], options, time, cancellationToken);
 
     /// <summary>
-    /// Runs over an in-memory channel with a fresh pre-shared authentication key (from <see cref="PostProcessingOptions.SecretRandom"/>); <paramref name="time"/> (the
-    /// caller's clock) times the run and the receive timeouts.
+    /// Runs over in-memory channels with a fresh pre-shared authentication key (from <see cref="PostProcessingOptions.SecretRandom"/>), one
+    /// channel pair per lane (<see cref="PostProcessingOptions.Lanes"/>); <paramref name="time"/> (the caller's clock)
+    /// times the run and the receive timeouts.
     /// </summary>
     public static Task<PostProcessingResult> RunAsync(IReadOnlyList<SiftedBlock> blocks, PostProcessingOptions options, TimeProvider time, CancellationToken cancellationToken = default)
     {
-        Guard.NotNull(options);
+        Guard.NotNull(blocks);
+        options = Guard.NotNull(options).Validated();
         // Both parties' loops are non-blocking, so the in-memory channel hands each message over on the sender's
         // thread: the ping-pong runs without a thread wake-up per message (docs/postprocessing.md, pipeline speed).
-        var (alice, bob) = InMemoryClassicalChannel.CreatePair(inlineHandOff: true);
+        var lanes = new (IClassicalChannel Alice, IClassicalChannel Bob)[Math.Min(options.Lanes, Math.Max(1, blocks.Count))];
+        for (var l = 0; l < lanes.Length; l++)
+        {
+            var (alice, bob) = InMemoryClassicalChannel.CreatePair(inlineHandOff: true);
+            lanes[l] = (alice, bob);
+        }
         var psk = new BitString(options.PreSharedKeyBits);
         options.SecretRandom.Fill(psk.MutableWords);
-        return RunAsync(blocks, options, alice, bob, psk, Guard.NotNull(time), cancellationToken);
+        return RunAsync(blocks, options, lanes, psk, Guard.NotNull(time), cancellationToken);
     }
 
-    /// <summary>Runs over the given channel ends (e.g. decorated with latency or an attacker) and pre-shared key.</summary>
+    /// <summary>Runs over the given channel ends (e.g. decorated with latency or an attacker) and pre-shared key, on one lane.</summary>
+    public static Task<PostProcessingResult> RunAsync(IReadOnlyList<SiftedBlock> blocks, PostProcessingOptions options,
+        IClassicalChannel aliceEnd, IClassicalChannel bobEnd, BitString preSharedKey, TimeProvider time, CancellationToken cancellationToken = default)
+        => RunAsync(blocks, options, [(Guard.NotNull(aliceEnd), Guard.NotNull(bobEnd))], preSharedKey, time, cancellationToken);
+
+    /// <summary>
+    /// Runs over the given channel pairs, one lane each (<see cref="PostProcessingOptions.Lanes"/> is not read: the
+    /// pairs are the lanes), with the given pre-shared key.
+    /// </summary>
     /// <remarks>
-    /// Blocks run in batches (<see cref="PostProcessingOptions.BatchBlocks"/>); between two batches both parties
-    /// move the authentication key the batch spent from its first delivered keys back into their pools (in block
-    /// order, so the pools stay equal), so a long run pays for its own authentication and does not starve.
+    /// Blocks run in batches (<see cref="PostProcessingOptions.BatchBlocks"/>). Before a batch starts, both parties
+    /// reserve its blocks' authentication pads in block order, so block i gets the same pads whichever lane runs it and
+    /// whenever, and no pad goes to two blocks. Within a batch, lane l runs blocks l, l + L, l + 2L, ... end to end on
+    /// its own channel pair, all lanes at once. Between two batches both parties move the authentication key the batch
+    /// spent from its first delivered keys back into their pools (in block order, so the pools stay equal), so a long
+    /// run pays for its own authentication and does not starve.
     /// </remarks>
     public static async Task<PostProcessingResult> RunAsync(IReadOnlyList<SiftedBlock> blocks, PostProcessingOptions options,
-        IClassicalChannel aliceEnd, IClassicalChannel bobEnd, BitString preSharedKey, TimeProvider time, CancellationToken cancellationToken = default)
+        IReadOnlyList<(IClassicalChannel Alice, IClassicalChannel Bob)> lanes, BitString preSharedKey, TimeProvider time, CancellationToken cancellationToken = default)
     {
         Guard.NotNull(blocks);
         options = Guard.NotNull(options).Validated();
         Guard.NotNull(time);
-        Guard.NotNull(aliceEnd);
-        Guard.NotNull(bobEnd);
+        Guard.NotNull(lanes);
+        Guard.InRange(lanes.Count, 1, PostProcessingOptions.MaxLanes);
+        for (var l = 0; l < lanes.Count; l++)
+        {
+            Guard.NotNull(lanes[l].Alice);
+            Guard.NotNull(lanes[l].Bob);
+        }
         for (var i = 0; i < blocks.Count; i++)
         {
             Guard.SameLength(blocks[i].Alice.Length, blocks[i].Bob.Length, $"Block {i}: Alice's and Bob's sifted keys");
@@ -67,16 +90,23 @@ public static class PostProcessingPipeline
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
         var shuffles = new ConcurrentDictionary<int, Lazy<CascadeShuffles>>();
-        var shared = new BlockProtocol.Shared(options, n => shuffles.GetOrAdd(n, len => new Lazy<CascadeShuffles>(() => new CascadeShuffles(len, options.ShuffleSeed))).Value)
+        var shared = new BlockProtocol.Shared(options, n => shuffles.GetOrAdd(n, len => new Lazy<CascadeShuffles>(() => new CascadeShuffles(len, options.ShuffleSeed))).Value);
+        var laneCount = lanes.Count;
+        var inFlightPerLane = (options.MaxBlocksInFlight + laneCount - 1) / laneCount;
+        var blocksPerLane = Math.Max(1, (Math.Min(options.BatchBlocks, blocks.Count) + laneCount - 1) / laneCount);
+        // Each lane its own Cascade buffer pools, sized for its blocks in flight: no contention between the lanes.
+        var laneShared = new BlockProtocol.Shared[laneCount];
+        for (var l = 0; l < laneCount; l++)
         {
-            Buffers = CascadeBuffers.ForBlocksInFlight(Math.Min(options.MaxBlocksInFlight, Math.Min(options.BatchBlocks, Math.Max(1, blocks.Count)))),
-        };
+            laneShared[l] = shared with { Buffers = CascadeBuffers.ForBlocksInFlight(Math.Min(inFlightPerLane, blocksPerLane)) };
+        }
         var alices = new AliceBlockParty?[blocks.Count];
         var bobs = new BobBlockParty?[blocks.Count];
         var finish = new long[blocks.Count];
         var latency = options.SimulatedOneWayLatency.Ticks;
-        // One partner thread for the run, shared by both parties' loops (with the inline hand-off they take turns).
-        using var partner = options.ParallelFrames && FramePartner.Useful && options.MaxBlocksInFlight > 1 && blocks.Count > 1 ? new FramePartner() : null;
+        // One partner thread for the run, shared by both parties' loops (with the inline hand-off they take turns); lanes
+        // already keep the cores busy, so only a single lane gets one.
+        using var partner = options.ParallelFrames && FramePartner.Useful && laneCount == 1 && options.MaxBlocksInFlight > 1 && blocks.Count > 1 ? new FramePartner() : null;
         var accounting = new Accounting(blocks.Count);
         long messages = 0;
         var started = time.GetTimestamp();
@@ -86,17 +116,42 @@ public static class PostProcessingPipeline
         {
             var count = Math.Min(options.BatchBlocks, blocks.Count - first);
             var offset = first;
+            var alicePads = TakePads(poolAlice, count);
+            var bobPads = TakePads(poolBob, count);
             var batchFinish = new long[count];
-            var inFlight = Math.Max(1, Math.Min(options.MaxBlocksInFlight, count));
-            var aliceLoop = new PartyLoop(aliceEnd, count, inFlight, latency, batchFinish, abort,
-                i => alices[offset + i] = new AliceBlockParty(blocks[offset + i], shared, offset + i, Pads(poolAlice)),
-                admitsBlocks: true, batch, options.ReceiveTimeout, time, options.MaxMessagesPerBlock, partner);
-            var bobLoop = new PartyLoop(bobEnd, count, count, latency, batchFinish, abort,
-                i => bobs[offset + i] = new BobBlockParty(blocks[offset + i], shared, offset + i, Pads(poolBob)),
-                admitsBlocks: false, batch, options.ReceiveTimeout, time, options.MaxMessagesPerBlock, partner);
-            await Task.WhenAll(Task.Run(aliceLoop.RunAsync, CancellationToken.None), Task.Run(bobLoop.RunAsync, CancellationToken.None)).ConfigureAwait(false);
+            var loops = new List<(PartyLoop Alice, PartyLoop Bob, long[] Finish, int Lane)>(laneCount);
+            for (var l = 0; l < laneCount && l < count; l++)
+            {
+                var lane = l;
+                var laneBlocks = (count - lane + laneCount - 1) / laneCount;
+                var laneFinish = new long[laneBlocks];
+                var inFlight = Math.Max(1, Math.Min(inFlightPerLane, laneBlocks));
+                var aliceLoop = new PartyLoop(lanes[lane].Alice, laneBlocks, inFlight, latency, laneFinish, abort,
+                    i => alices[offset + lane + i * laneCount] = new AliceBlockParty(blocks[offset + lane + i * laneCount], laneShared[lane],
+                        offset + lane + i * laneCount, alicePads[lane + i * laneCount]),
+                    admitsBlocks: true, batch, options.ReceiveTimeout, time, options.MaxMessagesPerBlock, partner, laneShared[lane].Buffers.Messages);
+                var bobLoop = new PartyLoop(lanes[lane].Bob, laneBlocks, laneBlocks, latency, laneFinish, abort,
+                    i => bobs[offset + lane + i * laneCount] = new BobBlockParty(blocks[offset + lane + i * laneCount], laneShared[lane],
+                        offset + lane + i * laneCount, bobPads[lane + i * laneCount]),
+                    admitsBlocks: false, batch, options.ReceiveTimeout, time, options.MaxMessagesPerBlock, partner, laneShared[lane].Buffers.Messages);
+                loops.Add((aliceLoop, bobLoop, laneFinish, lane));
+            }
+            var tasks = new Task[2 * loops.Count];
+            for (var l = 0; l < loops.Count; l++)
+            {
+                tasks[2 * l] = Task.Run(loops[l].Alice.RunAsync, CancellationToken.None);
+                tasks[(2 * l) + 1] = Task.Run(loops[l].Bob.RunAsync, CancellationToken.None);
+            }
+            await Task.WhenAll(tasks).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
-            messages += aliceLoop.MessagesSent + bobLoop.MessagesSent;
+            foreach (var (aliceLoop, bobLoop, laneFinish, lane) in loops)
+            {
+                messages += aliceLoop.MessagesSent + bobLoop.MessagesSent;
+                for (var i = 0; i < laneFinish.Length; i++)
+                {
+                    batchFinish[lane + i * laneCount] = laneFinish[i];
+                }
+            }
             var batchEnd = batchStart;
             for (var i = 0; i < count; i++)
             {
@@ -107,11 +162,27 @@ public static class PostProcessingPipeline
             accounting.Settle(blocks, alices, bobs, first, count, poolAlice, poolBob, options.ReplenishAuthenticationKey);
         }
         var elapsed = time.GetElapsedTime(started).TotalSeconds;
-        return Summarize(blocks, options, alices, bobs, finish, accounting, poolAlice, aliceEnd, messages, elapsed);
+        long bytes = 0;
+        foreach (var (alice, _) in lanes)
+        {
+            bytes += alice.Traffic.TotalBytes;
+        }
+        return Summarize(blocks, options, alices, bobs, finish, accounting, poolAlice, bytes, messages, elapsed);
     }
 
-    private static BlockProtocol.BlockPads? Pads(AuthenticationKeyPool pool)
-        => pool.TryTakeBlockPads(out var alicePad, out var bobPad) ? new BlockProtocol.BlockPads(pool.HashKey, alicePad, bobPad) : null;
+    /// <summary>
+    /// The pads of a batch's blocks, taken from one party's pool in block order (null from the first block that finds
+    /// none: the key is exhausted). Both parties do the same, so block i gets the same pads on both sides, on any lane.
+    /// </summary>
+    private static BlockProtocol.BlockPads?[] TakePads(AuthenticationKeyPool pool, int count)
+    {
+        var pads = new BlockProtocol.BlockPads?[count];
+        for (var i = 0; i < count; i++)
+        {
+            pads[i] = pool.TryTakeBlockPads(out var alicePad, out var bobPad) ? new BlockProtocol.BlockPads(pool.HashKey, alicePad, bobPad) : null;
+        }
+        return pads;
+    }
 
     /// <summary>Per-block outcome and delivered keys, settled batch by batch (authentication key moved back into the pools).</summary>
     private sealed class Accounting(int blocks)
@@ -167,7 +238,7 @@ public static class PostProcessingPipeline
 
     private static PostProcessingResult Summarize(IReadOnlyList<SiftedBlock> blocks, PostProcessingOptions options,
         AliceBlockParty?[] alices, BobBlockParty?[] bobs, long[] finish, Accounting accounting,
-        AuthenticationKeyPool poolAlice, IClassicalChannel aliceEnd, long channelMessages, double elapsedSeconds)
+        AuthenticationKeyPool poolAlice, long bytesExchanged, long channelMessages, double elapsedSeconds)
     {
         var reports = ImmutableArray.CreateBuilder<BlockReport>(blocks.Count);
         long inputBits = 0, deliveringInputBits = 0, leaked = 0, roundTrips = 0, secretTotal = 0, grossSecret = 0;
@@ -233,7 +304,7 @@ public static class PostProcessingPipeline
         }
         var report = new PostProcessingReport(options.MethodName, reports.MoveToImmutable(), inputBits, secretTotal, frameErrors,
             reconciled > 0 ? (double)frameErrors / reconciled : 0, efficiencyCount > 0 ? efficiencySum / efficiencyCount : double.NaN,
-            leaked, roundTrips, channelMessages, aliceEnd.Traffic.TotalBytes, poolAlice.SpentBits, accounting.Replenished,
+            leaked, roundTrips, channelMessages, bytesExchanged, poolAlice.SpentBits, accounting.Replenished,
             options.EpsilonSecrecy, epsCorMax, epsAuth, elapsedSeconds,
             elapsedSeconds > 0 ? deliveringInputBits / elapsedSeconds : double.PositiveInfinity,
             makespan, makespan > 0 ? inputBits / makespan : double.PositiveInfinity)

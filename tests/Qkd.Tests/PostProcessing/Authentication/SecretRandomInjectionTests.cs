@@ -10,10 +10,11 @@ namespace Qkd.Tests.PostProcessing;
 public class SecretRandomInjectionTests
 {
     /// <summary>A seeded, replayable source: for tests only (anyone with the seed knows the keys).</summary>
-    private sealed class ReplayableSecretRandom(int seed) : ISecretRandom
+    private sealed class ReplayableSecretRandom(int seed, ReplayableSecretRandom? parent = null) : ISecretRandom
     {
         private readonly Random _random = new(seed);
 
+        /// <summary>Draws from this source and every block's stream derived from it.</summary>
         public int Draws { get; private set; }
 
         public void Fill(Span<ulong> destination) => Fill(System.Runtime.InteropServices.MemoryMarshal.AsBytes(destination));
@@ -21,6 +22,10 @@ public class SecretRandomInjectionTests
         public void Fill(Span<byte> destination)
         {
             Draws++;
+            if (parent is not null)
+            {
+                parent.Draws++;
+            }
             _random.NextBytes(destination);
         }
 
@@ -30,6 +35,8 @@ public class SecretRandomInjectionTests
             Fill(one);
             return one[0];
         }
+
+        public ISecretRandom ForBlock(long block) => new ReplayableSecretRandom(unchecked((seed * 7919) + (int)block + 1), parent ?? this);
     }
 
     private static async Task<byte[]> FinalKeyAsync(PostProcessingOptions options)

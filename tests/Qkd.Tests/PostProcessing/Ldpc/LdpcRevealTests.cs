@@ -31,6 +31,8 @@ public class LdpcRevealTests
         }
 
         public ulong NextUInt64() => _random.NextUInt64();
+
+        public ISecretRandom ForBlock(long block) => new Replayed(unchecked((seed * 0x9E3779B97F4A7C15UL) + (ulong)block + 1));
     }
 
     private static (BitString Alice, BitString Bob) Frame(ulong seed, int n, double q)

@@ -8,7 +8,8 @@ namespace Qkd.Tests.PostProcessing;
 
 public class PostProcessingPipelineTests
 {
-    private static BitString Psk(ulong seed)
+    /// <summary>A pre-shared key of 2^16 bits from a seed.</summary>
+    internal static BitString Psk(ulong seed)
     {
         var random = new SimRandom(seed);
         return BitString.Random(1 << 16, ref random);
