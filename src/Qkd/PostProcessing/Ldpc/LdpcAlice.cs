@@ -17,8 +17,8 @@ namespace Qkd.PostProcessing.Ldpc;
 /// Wire format (little-endian): first message = byte 1, int32 rate index, int32 p, int32 s, int32 rounds, int32
 /// reveal, then the M syndrome bits packed; Bob's status = byte 1 (decoded) or byte 0 (failed), in the
 /// least-reliable order followed, when a blind round remains, by int32 count and count int32 positions strictly
-/// ascending (exactly the round's reveal size, each a punctured or key position not yet revealed: anything else is
-/// malformed and ends the block); reveal = byte 2, int32 count, then count bits packed (in the order of the positions).
+/// ascending (1 to the round's reveal size, Bob's choice; each a punctured or key position not yet revealed: anything
+/// else is malformed and ends the block); reveal = byte 2, int32 count, then count bits packed (in the order of the positions).
 /// </remarks>
 public sealed class LdpcAlice
 {
@@ -99,6 +99,16 @@ public sealed class LdpcAlice
         var count = Math.Min(plan.RevealInRound(_round), plan.Revealable - _revealed);
         var last = _round >= plan.Rounds || count <= 0;
         var fixedOrder = _options.RevealOrder == LdpcRevealOrder.Fixed;
+        if (message[0] == 0 && !last && !fixedOrder)
+        {
+            // Bob names 1 to the round's reveal size positions (how many is his decoder's call, like which).
+            var requested = message.Length >= 5 ? BinaryPrimitives.ReadInt32LittleEndian(message[1..]) : 0;
+            if (requested < 1 || requested > count)
+            {
+                throw new ArgumentException($"An LDPC reveal request must name 1 to {count} positions in this round, but names {requested}.");
+            }
+            count = requested;
+        }
         Guard.SameLength(message.Length, message[0] == 1 || last || fixedOrder ? 1 : 5 + 4 * count, "LDPC status message");
         if (message[0] == 1)
         {

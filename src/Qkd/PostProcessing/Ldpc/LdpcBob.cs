@@ -9,7 +9,8 @@ namespace Qkd.PostProcessing.Ldpc;
 /// punctured and shortened positions) from the error syndrome s_A XOR H y (channel LLR +ln((1 - Q)/Q) on key
 /// positions, 0 on punctured, +max on shortened) and corrects his key in place when every check is satisfied.
 /// Replies 1 (decoded) or 0 (failed); with <see cref="LdpcRevealOrder.LeastReliable"/> a failure that a blind round
-/// follows also names the positions he wants revealed (<see cref="LdpcAlice"/> has the wire format); revealed bits
+/// follows also names the positions he wants revealed, as many as the unsatisfied checks call for, up to the round's
+/// reveal size (<see cref="LdpcOptions.RevealPerUnsatisfiedCheck"/>; <see cref="LdpcAlice"/> has the wire format); revealed bits
 /// become known (+-max) for the next attempt. Decoding e rather than x gives the same beliefs up to sign (the
 /// decoder is odd in every message), and makes the positions Bob names a function of the error syndrome and the
 /// bits already revealed, as in symmetric blind reconciliation (docs/postprocessing.md section 7). A satisfied
@@ -86,6 +87,12 @@ public sealed class LdpcBob
             return [0];
         }
         var count = Math.Min(_plan.RevealInRound(_round), _plan.Revealable - _revealed);
+        if (_options.RevealPerUnsatisfiedCheck > 0 && _options.RevealOrder == LdpcRevealOrder.LeastReliable)
+        {
+            // A frame close to decoding asks for few values, one far from it for up to the round's size.
+            var unsatisfied = _decoder!.UnsatisfiedChecks(_decided!);
+            count = Math.Clamp((int)Math.Ceiling(_options.RevealPerUnsatisfiedCheck * unsatisfied), Math.Min(_options.MinimumRevealBits, count), count);
+        }
         _round++;
         return _options.RevealOrder == LdpcRevealOrder.Fixed ? [0] : Request(count);
     }

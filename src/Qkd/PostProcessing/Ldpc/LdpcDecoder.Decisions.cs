@@ -5,6 +5,9 @@ namespace Qkd.PostProcessing.Ldpc;
 /// <summary>The decoder's hard decisions and the checks they satisfy (stopping and stall tests).</summary>
 public sealed partial class LdpcDecoder
 {
+    /// <summary>Checks the decisions <paramref name="decided"/> leave unsatisfied (after a <see cref="Run"/>).</summary>
+    internal int UnsatisfiedChecks(ReadOnlySpan<byte> decided) => UnsatisfiedChecks(decided, _syndromeBits);
+
     private int UnsatisfiedChecks(ReadOnlySpan<byte> decided, ReadOnlySpan<byte> syndrome)
     {
         var count = 0;

@@ -207,7 +207,7 @@ public sealed class LdpcFramePlan
         var code = LdpcCodeBook.Get(keyBits, rateIndex, options);
         Guard.InRange(punctured, 0, code.PuncturingOrder.Length);
         Guard.SameLength(punctured + shortened, code.Length - keyBits, "Punctured plus shortened bits of the LDPC frame");
-        Guard.InRange(rounds, 0, 20);
+        Guard.InRange(rounds, 0, LdpcOptions.MaxBlindRounds);
         Guard.InRange(revealPerRound, 1, code.Length);
         return new LdpcFramePlan(code, keyBits, rateIndex, punctured, shortened, rounds, revealPerRound, options.RevealGrowthRounds);
     }

@@ -6,6 +6,9 @@ public sealed record LdpcOptions
     /// <summary>The <c>--method</c> name.</summary>
     public const string MethodName = "ldpc";
 
+    /// <summary>Most blind rounds a frame may have (both parties refuse a plan with more).</summary>
+    public const int MaxBlindRounds = 40;
+
     /// <summary>Default settings.</summary>
     public static LdpcOptions Default { get; } = new();
 
@@ -13,16 +16,29 @@ public sealed record LdpcOptions
     public double FrameSlack { get; init; } = 0.1;
 
     /// <summary>Efficiency the first syndrome aims at: leak = f_start n h(Q) (before blind reveals).</summary>
-    public double StartEfficiency { get; init; } = 1.06;
+    public double StartEfficiency { get; init; } = 1.03;
 
     /// <summary>Feedback rounds in which Alice reveals punctured bits after a failed decoding (0: one-way only).</summary>
-    public int BlindRounds { get; init; } = 20;
+    public int BlindRounds { get; init; } = MaxBlindRounds;
 
     /// <summary>Which bits a blind round reveals: the ones Bob's decoder is least sure of (default) or a fixed public order.</summary>
     public LdpcRevealOrder RevealOrder { get; init; } = LdpcRevealOrder.LeastReliable;
 
-    /// <summary>Bits revealed per blind round, as an efficiency step: ceil(step n h(Q)).</summary>
-    public double RevealEfficiencyStep { get; init; } = 0.01;
+    /// <summary>
+    /// Bits revealed per blind round, as an efficiency step: ceil(step n h(Q)); with
+    /// <see cref="RevealPerUnsatisfiedCheck"/> the most Bob may ask for in a round.
+    /// </summary>
+    public double RevealEfficiencyStep { get; init; } = 0.02;
+
+    /// <summary>
+    /// Least-reliable order: after a failed attempt Bob asks for ceil(this times his unsatisfied checks) values, at
+    /// least <see cref="MinimumRevealBits"/> and at most the round's size (0: always the round's size). A frame near
+    /// decoding then pays for a few bits, one far from it for many, in one round trip (docs/postprocessing.md section 7).
+    /// </summary>
+    public double RevealPerUnsatisfiedCheck { get; init; } = 0.03;
+
+    /// <summary>Fewest values Bob asks for in a blind round when <see cref="RevealPerUnsatisfiedCheck"/> sizes it [bits].</summary>
+    public int MinimumRevealBits { get; init; } = 8;
 
     /// <summary>
     /// Every this many blind rounds the reveal grows by one step (round k reveals (1 + floor(k / g)) steps; 0: constant),
@@ -61,13 +77,15 @@ public sealed record LdpcOptions
     {
         Guard.InRange(FrameSlack, 0.02, 0.5, "", nameof(FrameSlack));
         Guard.InRange(StartEfficiency, 0.8, 2, "", nameof(StartEfficiency));
-        Guard.InRange(BlindRounds, 0, 20, nameof(BlindRounds));
+        Guard.InRange(BlindRounds, 0, MaxBlindRounds, nameof(BlindRounds));
         Guard.InRange(RevealEfficiencyStep, 0.001, 0.5, "", nameof(RevealEfficiencyStep));
         Guard.InRange(MaxIterations, 1, 1000, nameof(MaxIterations));
-        Guard.InRange(RevealGrowthRounds, 0, 20, nameof(RevealGrowthRounds));
+        Guard.InRange(RevealGrowthRounds, 0, MaxBlindRounds, nameof(RevealGrowthRounds));
         Guard.InRange(PunctureReserve, 0, 2, "", nameof(PunctureReserve));
         Guard.InRange(Normalisation, 0.5, 1, "", nameof(Normalisation));
         Guard.InRange(StallWindow, 0, 1000, nameof(StallWindow));
+        Guard.InRange(RevealPerUnsatisfiedCheck, 0, 10, "", nameof(RevealPerUnsatisfiedCheck));
+        Guard.InRange(MinimumRevealBits, 1, 1 << 20, nameof(MinimumRevealBits));
         if (!Enum.IsDefined(CheckRule))
         {
             throw new ArgumentOutOfRangeException(nameof(CheckRule), CheckRule, "Unknown LDPC check rule.");

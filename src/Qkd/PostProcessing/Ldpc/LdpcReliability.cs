@@ -1,3 +1,7 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace Qkd.PostProcessing.Ldpc;
 
 /// <summary>
@@ -8,13 +12,132 @@ namespace Qkd.PostProcessing.Ldpc;
 /// <remarks>
 /// Kiktenko, Trushechkin, Lim, Kurochkin, Fedorov, Phys. Rev. Applied 8, 044017 (2017), arXiv:1612.03673:
 /// after an unsuccessful belief-propagation decoding the parties disclose the bits with the smallest log-likelihood
-/// magnitudes. <see cref="LdpcBob"/> decodes the error pattern from the error syndrome, so the choice is a function of
+/// magnitudes. <see cref="LeastReliable"/> finds the threshold magnitude by bisection over vector counts (a blind round
+/// calls it once per round, up to 40 times a frame); <see cref="LeastReliableReference"/> (a histogram) is the scalar
+/// reference it equals position for position (`LdpcReliabilityTests`). <see cref="LdpcBob"/> decodes the error pattern from the error syndrome, so the choice is a function of
 /// the error syndrome and the bits already revealed (docs/postprocessing.md section 7: why the positions add no leak).
 /// </remarks>
 internal static class LdpcReliability
 {
-    /// <summary>Writes the chosen positions to <paramref name="positions"/> (its length is the count); returns how many were found.</summary>
+    /// <summary>
+    /// Writes the chosen positions to <paramref name="positions"/> (its length is the count); returns how many were
+    /// found. Vectorised: magnitudes (excluded ones above every candidate) in a pooled buffer, the threshold T = the
+    /// smallest magnitude with at least count candidates at or below it by bisection over vector counts, then one pass
+    /// that skips the blocks holding no candidate.
+    /// </summary>
     public static int LeastReliable(ReadOnlySpan<short> beliefs, ReadOnlySpan<byte> excluded, Span<int> positions)
+    {
+        Guard.SameLength(excluded.Length, beliefs.Length, "Excluded positions");
+        var count = positions.Length;
+        var n = beliefs.Length;
+        if (count == 0 || !Vector256.IsHardwareAccelerated || n < Vector256<short>.Count)
+        {
+            return LeastReliableReference(beliefs, excluded, positions);
+        }
+        var buffer = ArrayPool<short>.Shared.Rent(n);
+        try
+        {
+            var magnitudes = buffer.AsSpan(0, n);
+            Magnitudes(beliefs, excluded, magnitudes);
+            // Bisection: lo has fewer than count candidates at or below it (or is -1), hi at least count (or is the cap).
+            int lo = -1, hi = LdpcDecoder.MaxMagnitude;
+            if (CountAtMost(magnitudes, hi) >= count)
+            {
+                while (hi - lo > 1)
+                {
+                    var mid = (lo + hi) / 2;
+                    if (CountAtMost(magnitudes, mid) >= count)
+                    {
+                        hi = mid;
+                    }
+                    else
+                    {
+                        lo = mid;
+                    }
+                }
+            }
+            var threshold = hi;
+            var atThreshold = count - (threshold > 0 ? CountAtMost(magnitudes, threshold - 1) : 0);
+            var found = 0;
+            var t = Vector256.Create((short)threshold);
+            var v = 0;
+            for (; v + Vector256<short>.Count <= n && found < count; v += Vector256<short>.Count)
+            {
+                if (Vector256.GreaterThanAll(Vector256.Create(magnitudes.Slice(v, Vector256<short>.Count)), t))
+                {
+                    continue;
+                }
+                for (var k = v; k < v + Vector256<short>.Count && found < count; k++)
+                {
+                    Take(magnitudes[k], k, threshold, ref atThreshold, positions, ref found);
+                }
+            }
+            for (; v < n && found < count; v++)
+            {
+                Take(magnitudes[v], v, threshold, ref atThreshold, positions, ref found);
+            }
+            return found;
+        }
+        finally
+        {
+            ArrayPool<short>.Shared.Return(buffer);
+        }
+    }
+
+    private static void Take(short magnitude, int v, int threshold, ref int atThreshold, Span<int> positions, ref int found)
+    {
+        if (magnitude < threshold || (magnitude == threshold && atThreshold-- > 0))
+        {
+            positions[found++] = v;
+        }
+    }
+
+    /// <summary>min(|L_v|, max) for candidates, max + 1 for excluded positions.</summary>
+    private static void Magnitudes(ReadOnlySpan<short> beliefs, ReadOnlySpan<byte> excluded, Span<short> magnitudes)
+    {
+        var cap = Vector256.Create(LdpcDecoder.MaxMagnitude);
+        var above = Vector256.Create((short)(LdpcDecoder.MaxMagnitude + 1));
+        var i = 0;
+        for (; i + Vector256<short>.Count <= beliefs.Length; i += Vector256<short>.Count)
+        {
+            var m = Vector256.Min(Vector256.Abs(Vector256.Create(beliefs.Slice(i, Vector256<short>.Count))), cap);
+            var x = Vector256.WidenLower(Vector128.Create(excluded.Slice(i, Vector128<byte>.Count)).ToVector256()).AsInt16();
+            Vector256.ConditionalSelect(Vector256.Equals(x, Vector256<short>.Zero), m, above).CopyTo(magnitudes.Slice(i, Vector256<short>.Count));
+        }
+        for (; i < beliefs.Length; i++)
+        {
+            magnitudes[i] = excluded[i] == 0 ? (short)Magnitude(beliefs[i]) : (short)(LdpcDecoder.MaxMagnitude + 1);
+        }
+    }
+
+    /// <summary>Candidates with magnitude at most <paramref name="threshold"/>.</summary>
+    private static int CountAtMost(ReadOnlySpan<short> magnitudes, int threshold)
+    {
+        var t = Vector256.Create((short)threshold);
+        var sum = Vector256<short>.Zero;
+        var total = 0;
+        var i = 0;
+        ref var m0 = ref MemoryMarshal.GetReference(magnitudes);
+        while (i + Vector256<short>.Count <= magnitudes.Length)
+        {
+            // Up to 32,767 blocks per 16-bit partial sum (each lane adds at most one per block).
+            var end = Math.Min(magnitudes.Length - Vector256<short>.Count, i + 32_000 * Vector256<short>.Count);
+            for (; i <= end; i += Vector256<short>.Count)
+            {
+                sum -= Vector256.LessThanOrEqual(Vector256.LoadUnsafe(ref m0, (nuint)i), t);
+            }
+            total += Vector256.Sum(Vector256.WidenLower(sum.AsUInt16()).AsInt32()) + Vector256.Sum(Vector256.WidenUpper(sum.AsUInt16()).AsInt32());
+            sum = Vector256<short>.Zero;
+        }
+        for (; i < magnitudes.Length; i++)
+        {
+            total += magnitudes[i] <= threshold ? 1 : 0;
+        }
+        return total;
+    }
+
+    /// <summary>The scalar reference of <see cref="LeastReliable"/>: a histogram of the magnitudes, O(N + max).</summary>
+    internal static int LeastReliableReference(ReadOnlySpan<short> beliefs, ReadOnlySpan<byte> excluded, Span<int> positions)
     {
         Guard.SameLength(excluded.Length, beliefs.Length, "Excluded positions");
         var count = positions.Length;

@@ -110,7 +110,10 @@ public class LdpcRevealTests
                 break;
             }
             var positions = Positions(status);
-            Assert.Equal(plan.RevealInRound(round++), positions.Length);
+            // Bob sizes the request by his unsatisfied checks: at least the minimum, at most the round's size.
+            var cap = plan.RevealInRound(round++);
+            Assert.InRange(positions.Length, Math.Min(Short.MinimumRevealBits, cap), cap);
+            Assert.Equal(positions.Length, BinaryPrimitives.ReadInt32LittleEndian(reply.AsSpan(1)));
             foreach (var v in positions)
             {
                 Assert.DoesNotContain(v, shortened);
@@ -126,6 +129,35 @@ public class LdpcRevealTests
         Assert.Equal(requested.Count, revealed);
         Assert.Equal(plan.InitialLeakBits + revealed, a.LeakedBits);
         Assert.Equal(a.LeakedBits, b.LeakedBits);
+    }
+
+    [Fact]
+    public void RevealRequest_FrameNearDecoding_AsksForFewerValuesThanTheRoundsSize()
+    {
+        // Bob asks for ceil(0.03 x unsatisfied checks) values (at least 8, at most the round's size): a frame that
+        // stalls with few unsatisfied checks pays for a few bits instead of the whole round.
+        const int n = 20_000;
+        var smaller = 0;
+        for (var i = 0UL; i < 6 && smaller == 0; i++)
+        {
+            var (alice, bob) = Frame(300 + i, n, 0.02);
+            var a = new LdpcAlice(LdpcOptions.Default, 0.02, alice);
+            var b = new LdpcBob(LdpcOptions.Default, 0.02, bob);
+            var message = a.Start();
+            for (var round = 0; message is not null; round++)
+            {
+                var status = b.Receive(message);
+                if (status[0] == 0 && status.Length > 1)
+                {
+                    var positions = Positions(status);
+                    Assert.InRange(positions.Length, LdpcOptions.Default.MinimumRevealBits, a.Plan!.RevealInRound(round));
+                    smaller += positions.Length < a.Plan.RevealInRound(round) ? 1 : 0;
+                }
+                message = a.Respond(status);
+            }
+            Assert.Equal(alice, bob);
+        }
+        Assert.True(smaller > 0, "every request asked for the round's full size");
     }
 
     /// <summary>Both parties in process with a replayed punctured fill, so both orders see the same frame.</summary>
@@ -149,7 +181,12 @@ public class LdpcRevealTests
         const int n = 20_000;
         const double q = 0.05;
         // The punctured reserve of the fixed order's own schedule (0.15), so its reveals start with punctured bits.
-        var options = LdpcOptions.Default with { StartEfficiency = 1.0, BlindRounds = 4, RevealEfficiencyStep = 0.02, RevealGrowthRounds = 0, PunctureReserve = 0.15 };
+        // Rounds of the full size (RevealPerUnsatisfiedCheck 0), so both orders have the same budget.
+        var options = LdpcOptions.Default with
+        {
+            StartEfficiency = 1.0, BlindRounds = 4, RevealEfficiencyStep = 0.02, RevealGrowthRounds = 0, PunctureReserve = 0.15,
+            RevealPerUnsatisfiedCheck = 0,
+        };
         var plan = LdpcFramePlan.Choose(n, q, options);
         var budget = plan.InitialLeakBits + 4L * plan.RevealPerRound;
         int fixedDecoded = 0, leastDecoded = 0, onlyLeast = 0, needed = 0;
@@ -180,7 +217,7 @@ public class LdpcRevealTests
             $"least reliable decoded {leastDecoded} of {needed} ({onlyLeast} the fixed order could not), fixed order {fixedDecoded}");
     }
 
-    public static TheoryData<string> Malformations() => new() { "descending", "repeated", "shortened", "outside", "count" };
+    public static TheoryData<string> Malformations() => new() { "descending", "repeated", "shortened", "outside", "count", "empty", "oversized" };
 
     [Theory]
     [MemberData(nameof(Malformations))]
@@ -210,6 +247,20 @@ public class LdpcRevealTests
                 break;
             case "outside":
                 Write(positions.Length - 1, plan.Code.Length);
+                break;
+            case "empty":
+                request = request[..5];
+                BinaryPrimitives.WriteInt32LittleEndian(request.AsSpan(1), 0);
+                break;
+            case "oversized":
+                // One more valid position than the round allows.
+                var cap = plan.RevealInRound(0);
+                request = new byte[5 + 4 * (cap + 1)];
+                BinaryPrimitives.WriteInt32LittleEndian(request.AsSpan(1), cap + 1);
+                for (var i = 0; i <= cap; i++)
+                {
+                    Write(i, plan.KeyPositions[i]);
+                }
                 break;
             default:
                 BinaryPrimitives.WriteInt32LittleEndian(request.AsSpan(1), positions.Length - 1);
