@@ -61,6 +61,18 @@ public class PostprocessCommandTests
         Assert.Equal(5, doc.RootElement.GetProperty("secretBlocks").GetInt32());
     }
 
+    [Theory]
+    [InlineData(null, 16)]
+    [InlineData("1", 64)]
+    public void DefaultBlocksInFlight_CoverTheLatencyOnlyWhenThereIsOne(string? latencyMs, int expected)
+    {
+        string[] args = ["postprocess", "--bits", "20000", "--qber", "0.02", "--runs", "3", "--seed", "4", "--json"];
+        var r = CliHarness.Run(latencyMs is null ? args : [.. args, "--latency-ms", latencyMs]);
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.Equal(expected, doc.RootElement.GetProperty("blocksInFlight").GetInt32());
+    }
+
     [Fact]
     public void Lanes_Zero_Exits2_NamingTheFlag()
     {
