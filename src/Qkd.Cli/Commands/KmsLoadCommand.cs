@@ -50,7 +50,7 @@ public static class KmsLoadCommand
             catch (HttpRequestException e)
             {
                 // The KME is not there (yet): an I/O failure (exit 3), not a crash with a stack trace.
-                throw new IOException($"cannot reach KME {m.Kme} at {url} ({e.Message}); is `qkd kms dev --dir DIR` running and done with its prefill?", e);
+                throw new IOException($"cannot reach KME {m.Kme} at {url} ({e.Message}); is `qkd kms dev --dir DIR` still running?", e);
             }
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))

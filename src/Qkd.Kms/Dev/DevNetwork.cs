@@ -160,16 +160,30 @@ public sealed class DevNetwork : IAsyncDisposable
         var description = new Description(certs.CaCertPath,
             kmes.Select((k, i) => new KmeEntry(k, urls[i])).ToList(),
             certs.Saes.Select(s => new SaeEntry(s.Name, "KME_" + s.Name[4], s.CertPath, s.KeyPath)).ToList());
-        File.WriteAllText(Path.Combine(dir, "dev.json"), JsonSerializer.Serialize(description, Indented));
+        WriteDescription(dir, description);
         return (description, paths);
     }
 
-    /// <summary>Writes the files, starts every KME and link, and prefills the pools.</summary>
+    /// <summary>Writes dev.json whole or not at all (a temporary file moved over it), so a reader never sees half of it.</summary>
+    private static void WriteDescription(string dir, Description description)
+    {
+        var path = Path.Combine(dir, "dev.json");
+        var partial = path + ".partial";
+        File.WriteAllText(partial, JsonSerializer.Serialize(description, Indented));
+        File.Move(partial, path, overwrite: true);
+    }
+
+    /// <summary>
+    /// Writes the files, starts every KME and link, and prefills the pools. dev.json is written last, once the pools
+    /// are prefilled: a client that waits for it (`qkd kms load`, the gateways) never finds KMEs with empty pools, and a
+    /// start that fails leaves none behind (a stale one from an earlier run would name ports nobody listens on).
+    /// </summary>
     public static async Task<DevNetwork> StartAsync(DevNetworkOptions o, Action<ILoggingBuilder>? logging = null, TimeProvider? time = null, CancellationToken ct = default)
     {
         time ??= TimeProvider.System;
         var (info, paths) = WriteFiles(o, time.GetUtcNow());
         var net = new DevNetwork(info, paths);
+        File.Delete(net.DevJsonPath);
         try
         {
             foreach (var p in paths)
@@ -206,6 +220,7 @@ public sealed class DevNetwork : IAsyncDisposable
                     net._pumps.Add(pump.RunAsync(supply, net._stop.Token));
                 }
             }
+            WriteDescription(Path.GetDirectoryName(net.DevJsonPath)!, info);
             return net;
         }
         catch

@@ -91,6 +91,7 @@ public sealed class KmsCliTests
         using var a = SaeClient.For(net, "SAE_A");
         var status = (await a.GetAsync("/api/v1/keys/SAE_B/status")).Body;
         Assert.Equal(10, status.GetProperty("stored_key_count").GetInt32());
+        Assert.True(File.Exists(net.DevJsonPath), "dev.json is written once the network is up and prefilled");
     }
 
     [Fact]
@@ -101,6 +102,8 @@ public sealed class KmsCliTests
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => DevNetwork.StartAsync(
             new DevNetworkOptions { Directory = dir.Path, RunSupply = false, PrefillBits = 1L << 28, PrefillBurstBits = 1L << 28 }));
         Assert.Contains("prefill of link LINK_A_B failed", e.Message, StringComparison.Ordinal);
+        // No dev.json: nothing may send a client to a network that did not start.
+        Assert.False(File.Exists(Path.Combine(dir.Path, "dev.json")));
     }
 
     [Fact]
