@@ -160,14 +160,13 @@ public sealed class DevNetwork : IAsyncDisposable
         var description = new Description(certs.CaCertPath,
             kmes.Select((k, i) => new KmeEntry(k, urls[i])).ToList(),
             certs.Saes.Select(s => new SaeEntry(s.Name, "KME_" + s.Name[4], s.CertPath, s.KeyPath)).ToList());
-        WriteDescription(dir, description);
+        WriteDescription(Path.Combine(dir, "dev.json"), description);
         return (description, paths);
     }
 
     /// <summary>Writes dev.json whole or not at all (a temporary file moved over it), so a reader never sees half of it.</summary>
-    private static void WriteDescription(string dir, Description description)
+    private static void WriteDescription(string path, Description description)
     {
-        var path = Path.Combine(dir, "dev.json");
         var partial = path + ".partial";
         File.WriteAllText(partial, JsonSerializer.Serialize(description, Indented));
         File.Move(partial, path, overwrite: true);
@@ -220,7 +219,7 @@ public sealed class DevNetwork : IAsyncDisposable
                     net._pumps.Add(pump.RunAsync(supply, net._stop.Token));
                 }
             }
-            WriteDescription(Path.GetDirectoryName(net.DevJsonPath)!, info);
+            WriteDescription(net.DevJsonPath, info);
             return net;
         }
         catch

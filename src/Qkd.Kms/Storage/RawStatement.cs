@@ -107,11 +107,7 @@ internal sealed class RawStatement : IDisposable
         : throw new InvalidDataException("a GUID column of the key store does not hold a GUID");
 
     /// <summary>Releases the statement's bindings (no key material stays bound between executions).</summary>
-    public void Finish()
-    {
-        raw.sqlite3_reset(_stmt);
-        raw.sqlite3_clear_bindings(_stmt);
-    }
+    public void Finish() => Start();
 
     public void Dispose() => _stmt.Dispose();
 

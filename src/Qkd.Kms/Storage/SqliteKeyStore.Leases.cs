@@ -48,7 +48,7 @@ public sealed partial class SqliteKeyStore
     public async Task<IReadOnlyList<StoredUnit>?> TakeOwnedAsync(string peer, int count, Func<IReadOnlyList<StoredUnit>, byte[]> notice, DateTimeOffset now, CancellationToken ct)
     {
         var ms = now.ToUnixTimeMilliseconds();
-        return await WriteAsync<IReadOnlyList<StoredUnit>?>((c, tx) =>
+        return await WriteAsync<IReadOnlyList<StoredUnit>?>((c, _) =>
         {
             ct.ThrowIfCancellationRequested();
             // SQLite returns the new values of an UPDATE, so the material is read first and wiped by the update.

@@ -152,32 +152,34 @@ public sealed partial class SqliteKeyStore : IKeyStore
     public async Task<IReadOnlyList<byte[]>?> TakeUnitsAsync(string peer, IReadOnlyList<UnitRef> units, UnitState from, Func<IReadOnlyList<byte[]>, IReadOnlyList<PendingKey>> keysFromUnits, DateTimeOffset now, CancellationToken ct)
     {
         var ms = now.ToUnixTimeMilliseconds();
-        return await WriteAsync(async (c, tx) =>
+        return await WriteAsync((c, _) =>
         {
-            var taken = await TakeInTransactionAsync(c, tx, peer, units, from, keysFromUnits, ms, ct);
-            return (taken, taken is not null);
+            var taken = TakeInTransaction(c, peer, units, from, keysFromUnits, ms, ct);
+            return Task.FromResult<(IReadOnlyList<byte[]>?, bool)>((taken, taken is not null));
         }, ct);
     }
 
     public async Task<IReadOnlyList<bool>> TakeUnitsBatchAsync(string peer, IReadOnlyList<UnitTake> takes, UnitState from, DateTimeOffset now, CancellationToken ct)
     {
         var ms = now.ToUnixTimeMilliseconds();
-        return await WriteAsync<IReadOnlyList<bool>>(async (c, tx) =>
+        return await WriteAsync<IReadOnlyList<bool>>((c, _) =>
         {
             var done = new bool[takes.Count];
             for (var i = 0; i < takes.Count; i++)
             {
-                done[i] = await TakeInTransactionAsync(c, tx, peer, takes[i].Units, from, takes[i].KeysFromUnits, ms, ct) is not null;
+                done[i] = TakeInTransaction(c, peer, takes[i].Units, from, takes[i].KeysFromUnits, ms, ct) is not null;
             }
-            return (done, true);
+            return Task.FromResult<(IReadOnlyList<bool>, bool)>((done, true));
         }, ct);
     }
 
-    /// <summary>One take inside the caller's transaction; changes nothing and returns null when a unit is missing or not in state <paramref name="from"/>.</summary>
-    private Task<IReadOnlyList<byte[]>?> TakeInTransactionAsync(SqliteConnection c, SqliteTransaction tx, string peer, IReadOnlyList<UnitRef> units, UnitState from,
+    /// <summary>
+    /// One take inside the caller's transaction on the writer connection <paramref name="c"/>; changes nothing and returns
+    /// null when a unit is missing or not in state <paramref name="from"/>.
+    /// </summary>
+    private List<byte[]>? TakeInTransaction(SqliteConnection c, string peer, IReadOnlyList<UnitRef> units, UnitState from,
         Func<IReadOnlyList<byte[]>, IReadOnlyList<PendingKey>> keysFromUnits, long ms, CancellationToken ct)
     {
-        _ = tx; // the statements below run inside it, on the same connection
         ct.ThrowIfCancellationRequested();
         var materials = new List<byte[]>(units.Count);
         var select = Raw(c, "SELECT material FROM units WHERE peer=?1 AND block_id=?2 AND idx=?3 AND state=?4");
@@ -192,7 +194,7 @@ public sealed partial class SqliteKeyStore : IKeyStore
             select.Finish();
             if (!found)
             {
-                return Task.FromResult<IReadOnlyList<byte[]>?>(null);
+                return null;
             }
         }
         var update = Raw(c, "UPDATE units SET state=5, material=NULL, changed_ms=?1 WHERE peer=?2 AND block_id=?3 AND idx=?4 AND state=?5");
@@ -218,7 +220,7 @@ public sealed partial class SqliteKeyStore : IKeyStore
                 insert.Finish(); // the cached statement keeps no key material bound
             }
         }
-        return Task.FromResult<IReadOnlyList<byte[]>?>(materials);
+        return materials;
     }
 
     public async Task<bool> KeyExistsAsync(Guid keyId, CancellationToken ct)
