@@ -5,43 +5,43 @@ namespace Qkd.Kms.Storage;
 // Key leases (release, confirm, grant, take owned units with their notice) and the notice outbox of the SQLite store.
 public sealed partial class SqliteKeyStore
 {
-    public async Task ReleaseReservationAsync(Guid reservationId, DateTimeOffset now, CancellationToken ct)
-    {
-        await WriteAsync(async (c, tx) =>
-        {
-            await ExecAsync(c, tx, "UPDATE units SET state=0, reservation=NULL, changed_ms=$t WHERE reservation=$r AND state=1", ct,
-                ("$t", now.ToUnixTimeMilliseconds()), ("$r", reservationId.ToString("D")));
-            return (0, true);
-        }, ct);
-    }
+    public Task ReleaseReservationAsync(Guid reservationId, DateTimeOffset now, CancellationToken ct)
+        => MoveReservedAsync(ReleaseSql, reservationId, now, ct);
 
-    public async Task ConfirmLeaseAsync(Guid reservationId, DateTimeOffset now, CancellationToken ct)
+    public Task ConfirmLeaseAsync(Guid reservationId, DateTimeOffset now, CancellationToken ct)
+        => MoveReservedAsync(ConfirmSql, reservationId, now, ct);
+
+    internal const string ReleaseSql = "UPDATE units SET state=0, reservation=NULL, changed_ms=?1 WHERE reservation=?2 AND state=1";
+    internal const string ConfirmSql = "UPDATE units SET state=6, changed_ms=?1 WHERE reservation=?2 AND state=1";
+
+    /// <summary>One statement over a reservation's units (?1 the time, ?2 the reservation), in its own transaction.</summary>
+    private async Task MoveReservedAsync(string sql, Guid reservationId, DateTimeOffset now, CancellationToken ct)
     {
-        await WriteAsync(async (c, tx) =>
+        var ms = now.ToUnixTimeMilliseconds();
+        await WriteAsync((c, _) =>
         {
-            await ExecAsync(c, tx, "UPDATE units SET state=6, changed_ms=$t WHERE reservation=$r AND state=1", ct,
-                ("$t", now.ToUnixTimeMilliseconds()), ("$r", reservationId.ToString("D")));
-            return (0, true);
+            ct.ThrowIfCancellationRequested();
+            var move = Raw(c, sql);
+            move.Start().Bind(1, ms).Bind(2, reservationId).Execute();
+            move.Finish();
+            return Task.FromResult((0, true));
         }, ct);
     }
 
     public async Task<bool> GrantLeaseAsync(string peer, IReadOnlyList<UnitRef> units, DateTimeOffset now, CancellationToken ct)
     {
-        return await WriteAsync(async (c, tx) =>
+        var ms = now.ToUnixTimeMilliseconds();
+        return await WriteAsync((c, _) =>
         {
-            var update = Prepared(c, tx, "UPDATE units SET state=7, changed_ms=$t WHERE peer=$p AND block_id=$b AND idx=$i AND state=0");
-            update.Parameters.AddWithValue("$t", now.ToUnixTimeMilliseconds());
-            update.Parameters.AddWithValue("$p", peer);
-            var b = update.Parameters.Add("$b", SqliteType.Text);
-            var i = update.Parameters.Add("$i", SqliteType.Integer);
+            ct.ThrowIfCancellationRequested();
+            var update = Raw(c, "UPDATE units SET state=7, changed_ms=?1 WHERE peer=?2 AND block_id=?3 AND idx=?4 AND state=0");
             var changed = 0;
             foreach (var u in units)
             {
-                b.Value = u.BlockId.ToString("D");
-                i.Value = u.Index;
-                changed += await update.ExecuteNonQueryAsync(ct);
+                changed += update.Start().Bind(1, ms).BindText(2, peer).Bind(3, u.BlockId).Bind(4, u.Index).Execute();
             }
-            return changed == units.Count ? (true, true) : (false, false);
+            update.Finish();
+            return Task.FromResult(changed == units.Count ? (true, true) : (false, false));
         }, ct);
     }
 
