@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -304,42 +303,6 @@ public static class EtsiEndpoints
     /// which could not be wiped), sends it, then zeroes the buffer and the keys.
     /// </summary>
     private static KeyContainerResult Container(IReadOnlyList<DeliveredKey> keys) => new(keys);
-
-    private sealed class KeyContainerResult(IReadOnlyList<DeliveredKey> keys) : IResult
-    {
-        public async Task ExecuteAsync(HttpContext ctx)
-        {
-            var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 + (keys.Count * (64 + (keys.Count > 0 ? keys[0].Material.Length * 2 : 0))));
-            try
-            {
-                using (var w = new Utf8JsonWriter(buffer))
-                {
-                    w.WriteStartObject();
-                    w.WriteStartArray("keys");
-                    foreach (var k in keys)
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("key_ID", k.KeyId);
-                        w.WriteBase64String("key", k.Material);
-                        w.WriteEndObject();
-                    }
-                    w.WriteEndArray();
-                    w.WriteEndObject();
-                }
-                ctx.Response.ContentType = "application/json; charset=utf-8";
-                ctx.Response.ContentLength = buffer.WrittenCount;
-                await ctx.Response.Body.WriteAsync(buffer.WrittenMemory, ctx.RequestAborted);
-            }
-            finally
-            {
-                buffer.Clear();
-                foreach (var k in keys)
-                {
-                    CryptographicOperations.ZeroMemory(k.Material);
-                }
-            }
-        }
-    }
 
     internal static IResult Error(int status, string message, IReadOnlyList<IReadOnlyDictionary<string, string>>? details = null)
         => Results.Json(new EtsiError(message, details), Json, statusCode: status);
