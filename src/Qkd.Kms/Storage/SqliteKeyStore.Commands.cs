@@ -10,15 +10,18 @@ public sealed partial class SqliteKeyStore
         var c = new SqliteConnection(_connectionString);
         await c.OpenAsync(ct);
         // secure_delete: a wiped material column or a deleted row is overwritten with zeros in its page, not left in free space.
-        await ExecAsync(c, null, "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA secure_delete=ON;", ct);
+        await ExecAsync(c, "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA secure_delete=ON;", ct);
         return c;
     }
 
     /// <summary>
     /// Runs <paramref name="work"/> in one BEGIN IMMEDIATE transaction on the one writer connection
     /// (writes are serialised anyway; keeping it open saves an open and two pragmas per transaction).
+    /// BEGIN, COMMIT and ROLLBACK are prepared statements run through SQLitePCL: Microsoft.Data.Sqlite's
+    /// transaction object ran each as a new command with its reader (7 % of the bytes a key request allocated,
+    /// docs/kms.md "Measured", tenth round). Commands of the work run on the connection as it is, inside it.
     /// </summary>
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<(T Result, bool Commit)>> work, CancellationToken ct)
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, Task<(T Result, bool Commit)>> work, CancellationToken ct)
     {
         await _writeGate.WaitAsync(ct);
         try
@@ -27,21 +30,29 @@ public sealed partial class SqliteKeyStore
             if (_writer is null)
             {
                 _writer = await OpenAsync(ct);
-                await ExecAsync(_writer, null, "PRAGMA wal_autocheckpoint=0; PRAGMA cache_size=-65536; PRAGMA journal_size_limit=67108864;", ct);
+                await ExecAsync(_writer, "PRAGMA wal_autocheckpoint=0; PRAGMA cache_size=-65536; PRAGMA journal_size_limit=67108864;", ct);
             }
             var c = _writer;
-            await using var tx = c.BeginTransaction(deferred: false);
-            var (result, commit) = await work(c, tx);
-            if (commit)
+            Run(c, "BEGIN IMMEDIATE");
+            var open = true;
+            try
             {
-                await tx.CommitAsync(ct);
-                Interlocked.Increment(ref _commits);
+                var (result, commit) = await work(c);
+                Run(c, commit ? "COMMIT" : "ROLLBACK");
+                open = false;
+                if (commit)
+                {
+                    Interlocked.Increment(ref _commits);
+                }
+                return result;
             }
-            else
+            finally
             {
-                await tx.RollbackAsync(ct);
+                if (open && c.Handle is { } db && SQLitePCL.raw.sqlite3_get_autocommit(db) == 0)
+                {
+                    Run(c, "ROLLBACK");
+                }
             }
-            return result;
         }
         finally
         {
@@ -49,8 +60,16 @@ public sealed partial class SqliteKeyStore
         }
     }
 
+    /// <summary>Runs a cached statement that takes no parameter and returns no row.</summary>
+    private void Run(SqliteConnection c, string sql)
+    {
+        var statement = Raw(c, sql);
+        statement.Start().Execute();
+        statement.Finish();
+    }
+
     /// <summary>A statement prepared once on the writer connection and reused (callers hold the write gate).</summary>
-    private SqliteCommand Prepared(SqliteConnection c, SqliteTransaction tx, string sql)
+    private SqliteCommand Prepared(SqliteConnection c, string sql)
     {
         if (!_prepared.TryGetValue(sql, out var cmd))
         {
@@ -58,7 +77,6 @@ public sealed partial class SqliteKeyStore
             cmd.CommandText = sql;
             _prepared[sql] = cmd;
         }
-        cmd.Transaction = tx;
         cmd.Parameters.Clear();
         return cmd;
     }
@@ -68,7 +86,7 @@ public sealed partial class SqliteKeyStore
     /// given; callers set <c>Parameters[i].Value</c> (on the request path: no parameter objects per call).
     /// A parameter that carried key material is set back to null by its caller, so the cache holds none.
     /// </summary>
-    private SqliteCommand Reused(SqliteConnection c, SqliteTransaction tx, string sql, params ReadOnlySpan<(string Name, SqliteType Type)> parameters)
+    private SqliteCommand Reused(SqliteConnection c, string sql, params ReadOnlySpan<(string Name, SqliteType Type)> parameters)
     {
         if (!_prepared.TryGetValue(sql, out var cmd))
         {
@@ -80,7 +98,6 @@ public sealed partial class SqliteKeyStore
             }
             _prepared[sql] = cmd;
         }
-        cmd.Transaction = tx;
         return cmd;
     }
 
@@ -97,9 +114,11 @@ public sealed partial class SqliteKeyStore
         return statement;
     }
 
-    private async Task<int> ExecAsync(SqliteConnection c, SqliteTransaction? tx, string sql, CancellationToken ct, params (string Name, object Value)[] args)
+    private async Task<int> ExecAsync(SqliteConnection c, string sql, CancellationToken ct, params (string Name, object Value)[] args)
     {
-        var cmd = tx is null ? new SqliteCommand(sql, c) : Prepared(c, tx, sql);
+        // Cached on the writer connection (inside WriteAsync); a command of any other connection is disposed after use.
+        var cached = ReferenceEquals(c, _writer);
+        var cmd = cached ? Prepared(c, sql) : new SqliteCommand(sql, c);
         try
         {
             foreach (var (name, value) in args)
@@ -110,16 +129,18 @@ public sealed partial class SqliteKeyStore
         }
         finally
         {
-            if (tx is null)
+            if (!cached)
             {
                 await cmd.DisposeAsync();
             }
         }
     }
 
-    private async Task<long> ScalarAsync(SqliteConnection c, SqliteTransaction? tx, string sql, CancellationToken ct, params (string Name, object Value)[] args)
+    private async Task<long> ScalarAsync(SqliteConnection c, string sql, CancellationToken ct, params (string Name, object Value)[] args)
     {
-        var cmd = tx is null ? new SqliteCommand(sql, c) : Prepared(c, tx, sql);
+        // Cached on the writer connection (inside WriteAsync); a command of any other connection is disposed after use.
+        var cached = ReferenceEquals(c, _writer);
+        var cmd = cached ? Prepared(c, sql) : new SqliteCommand(sql, c);
         try
         {
             foreach (var (name, value) in args)
@@ -130,7 +151,7 @@ public sealed partial class SqliteKeyStore
         }
         finally
         {
-            if (tx is null)
+            if (!cached)
             {
                 await cmd.DisposeAsync();
             }

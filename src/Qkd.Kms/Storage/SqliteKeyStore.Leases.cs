@@ -1,5 +1,3 @@
-using Microsoft.Data.Sqlite;
-
 namespace Qkd.Kms.Storage;
 
 // Key leases (release, confirm, grant, take owned units with their notice) and the notice outbox of the SQLite store.
@@ -18,7 +16,7 @@ public sealed partial class SqliteKeyStore
     private async Task MoveReservedAsync(string sql, Guid reservationId, DateTimeOffset now, CancellationToken ct)
     {
         var ms = now.ToUnixTimeMilliseconds();
-        await WriteAsync((c, _) =>
+        await WriteAsync(c =>
         {
             ct.ThrowIfCancellationRequested();
             var move = Raw(c, sql);
@@ -31,7 +29,7 @@ public sealed partial class SqliteKeyStore
     public async Task<bool> GrantLeaseAsync(string peer, IReadOnlyList<UnitRef> units, DateTimeOffset now, CancellationToken ct)
     {
         var ms = now.ToUnixTimeMilliseconds();
-        return await WriteAsync((c, _) =>
+        return await WriteAsync(c =>
         {
             ct.ThrowIfCancellationRequested();
             var update = Raw(c, "UPDATE units SET state=7, changed_ms=?1 WHERE peer=?2 AND block_id=?3 AND idx=?4 AND state=0");
@@ -48,7 +46,7 @@ public sealed partial class SqliteKeyStore
     public async Task<IReadOnlyList<StoredUnit>?> TakeOwnedAsync(string peer, int count, Func<IReadOnlyList<StoredUnit>, byte[]> notice, DateTimeOffset now, CancellationToken ct)
     {
         var ms = now.ToUnixTimeMilliseconds();
-        return await WriteAsync<IReadOnlyList<StoredUnit>?>((c, _) =>
+        return await WriteAsync<IReadOnlyList<StoredUnit>?>(c =>
         {
             ct.ThrowIfCancellationRequested();
             // SQLite returns the new values of an UPDATE, so the material is read first and wiped by the update.
@@ -81,35 +79,33 @@ public sealed partial class SqliteKeyStore
     {
         // On the writer connection: a pooled reader would have to drop its page cache at every read,
         // because the writer changed the file since (measured: a visible share of the CPU at 1,000 req/s).
-        return await WriteAsync<IReadOnlyList<OutboxEntry>>(async (c, tx) =>
+        return await WriteAsync<IReadOnlyList<OutboxEntry>>(c =>
         {
-            var read = Reused(c, tx, "SELECT seq, payload FROM outbox WHERE peer=$p ORDER BY seq LIMIT $n", ("$p", SqliteType.Text), ("$n", SqliteType.Integer));
-            read.Parameters[0].Value = peer;
-            read.Parameters[1].Value = max;
+            ct.ThrowIfCancellationRequested();
+            var read = Raw(c, "SELECT seq, payload FROM outbox WHERE peer=?1 ORDER BY seq LIMIT ?2");
+            read.Start().BindText(1, peer).Bind(2, max);
             var entries = new List<OutboxEntry>();
-            await using (var r = await read.ExecuteReaderAsync(ct))
+            while (read.Step())
             {
-                while (await r.ReadAsync(ct))
-                {
-                    entries.Add(new OutboxEntry(r.GetInt64(0), (byte[])r.GetValue(1)));
-                }
+                entries.Add(new OutboxEntry(read.Int64(0), read.Blob(1)));
             }
-            return (entries, false);
+            read.Finish();
+            return Task.FromResult<(IReadOnlyList<OutboxEntry>, bool)>((entries, false));
         }, ct);
     }
 
     public async Task DeleteOutboxAsync(IReadOnlyList<long> sequences, CancellationToken ct)
     {
-        await WriteAsync(async (c, tx) =>
+        await WriteAsync(c =>
         {
-            var delete = Reused(c, tx, "DELETE FROM outbox WHERE seq=$s", ("$s", SqliteType.Integer));
-            var seq = delete.Parameters[0];
+            ct.ThrowIfCancellationRequested();
+            var delete = Raw(c, "DELETE FROM outbox WHERE seq=?1");
             foreach (var s in sequences)
             {
-                seq.Value = s;
-                await delete.ExecuteNonQueryAsync(ct);
+                delete.Start().Bind(1, s).Execute();
             }
-            return (0, true);
+            delete.Finish();
+            return Task.FromResult((0, true));
         }, ct);
     }
 }

@@ -31,7 +31,7 @@ public sealed partial class SqliteKeyStore : IKeyStore
     public async Task InitializeAsync(bool recoverAllReservations, CancellationToken ct)
     {
         await using var c = await OpenAsync(ct);
-        await ExecAsync(c, null, """
+        await ExecAsync(c, """
             PRAGMA journal_mode=WAL;
             CREATE TABLE IF NOT EXISTS units(
               seq INTEGER PRIMARY KEY AUTOINCREMENT, peer TEXT NOT NULL, block_id TEXT NOT NULL, idx INTEGER NOT NULL,
@@ -53,7 +53,7 @@ public sealed partial class SqliteKeyStore : IKeyStore
             """, ct);
         if (recoverAllReservations)
         {
-            await ExecAsync(c, null, RecoverReservationsSql, ct);
+            await ExecAsync(c, RecoverReservationsSql, ct);
         }
         _checkpointer = CheckpointLoopAsync(_stop.Token);
     }
@@ -73,19 +73,19 @@ public sealed partial class SqliteKeyStore : IKeyStore
         long available;
         await using (var reader = await OpenAsync(ct))
         {
-            if (await ScalarAsync(reader, null, "SELECT COUNT(*) FROM blocks WHERE peer=$p AND block_id=$b", ct, ("$p", peer), ("$b", blockId.ToString("D"))) > 0)
+            if (await ScalarAsync(reader, "SELECT COUNT(*) FROM blocks WHERE peer=$p AND block_id=$b", ct, ("$p", peer), ("$b", blockId.ToString("D"))) > 0)
             {
                 return AddBlockResult.Duplicate;
             }
             // Upper bound first, from two index seeks: available units lie between the oldest and the newest
             // available sequence number. Only a pool whose bound reaches the limit is counted unit by unit.
-            available = await ScalarAsync(reader, null, """
+            available = await ScalarAsync(reader, """
                 SELECT COALESCE((SELECT seq FROM units WHERE peer=$p AND state=0 ORDER BY seq DESC LIMIT 1)
                               - (SELECT seq FROM units WHERE peer=$p AND state=0 ORDER BY seq LIMIT 1) + 1, 0)
                 """, ct, ("$p", peer));
             if (available + wrappedUnits.Count > maxPoolUnits)
             {
-                available = await ScalarAsync(reader, null, "SELECT COUNT(*) FROM (SELECT 1 FROM units WHERE peer=$p AND state=0 LIMIT $n)", ct,
+                available = await ScalarAsync(reader, "SELECT COUNT(*) FROM (SELECT 1 FROM units WHERE peer=$p AND state=0 LIMIT $n)", ct,
                     ("$p", peer), ("$n", Math.Max(0, maxPoolUnits - wrappedUnits.Count + 1)));
             }
         }
@@ -93,15 +93,15 @@ public sealed partial class SqliteKeyStore : IKeyStore
         {
             return AddBlockResult.PoolFull;
         }
-        return await WriteAsync(async (c, tx) =>
+        return await WriteAsync(async c =>
         {
-            if (await ScalarAsync(c, tx, "SELECT COUNT(*) FROM blocks WHERE peer=$p AND block_id=$b", ct, ("$p", peer), ("$b", blockId.ToString("D"))) > 0)
+            if (await ScalarAsync(c, "SELECT COUNT(*) FROM blocks WHERE peer=$p AND block_id=$b", ct, ("$p", peer), ("$b", blockId.ToString("D"))) > 0)
             {
                 return (AddBlockResult.Duplicate, false);
             }
-            await ExecAsync(c, tx, "INSERT INTO blocks(peer, block_id, arrived_ms, units) VALUES($p, $b, $t, $n)", ct,
+            await ExecAsync(c, "INSERT INTO blocks(peer, block_id, arrived_ms, units) VALUES($p, $b, $t, $n)", ct,
                 ("$p", peer), ("$b", blockId.ToString("D")), ("$t", ms), ("$n", wrappedUnits.Count));
-            var insert = Prepared(c, tx, "INSERT INTO units(peer, block_id, idx, state, arrived_ms, changed_ms, material) VALUES($p, $b, $i, 0, $t, $t, $m)");
+            var insert = Prepared(c, "INSERT INTO units(peer, block_id, idx, state, arrived_ms, changed_ms, material) VALUES($p, $b, $i, 0, $t, $t, $m)");
             insert.Parameters.AddWithValue("$p", peer);
             insert.Parameters.AddWithValue("$b", blockId.ToString("D"));
             var idx = insert.Parameters.Add("$i", SqliteType.Integer);
@@ -120,7 +120,7 @@ public sealed partial class SqliteKeyStore : IKeyStore
     public async Task<IReadOnlyList<StoredUnit>?> ReserveUnitsAsync(string peer, int count, bool newestFirst, Guid reservationId, DateTimeOffset now, CancellationToken ct)
     {
         var ms = now.ToUnixTimeMilliseconds();
-        return await WriteAsync<IReadOnlyList<StoredUnit>?>((c, _) =>
+        return await WriteAsync<IReadOnlyList<StoredUnit>?>(c =>
         {
             ct.ThrowIfCancellationRequested();
             var reserve = Raw(c, newestFirst ? ReserveNewest : ReserveOldest);
@@ -156,9 +156,9 @@ public sealed partial class SqliteKeyStore : IKeyStore
 
     public async Task FinishReservationAsync(Guid reservationId, bool delivered, DateTimeOffset now, CancellationToken ct)
     {
-        await WriteAsync(async (c, tx) =>
+        await WriteAsync(async c =>
         {
-            await ExecAsync(c, tx, "UPDATE units SET state=$s, material=NULL, changed_ms=$t WHERE reservation=$r AND state=1", ct,
+            await ExecAsync(c, "UPDATE units SET state=$s, material=NULL, changed_ms=$t WHERE reservation=$r AND state=1", ct,
                 ("$s", (int)(delivered ? UnitState.Delivered : UnitState.Discarded)), ("$t", now.ToUnixTimeMilliseconds()), ("$r", reservationId.ToString("D")));
             return (0, true);
         }, ct);
@@ -167,7 +167,7 @@ public sealed partial class SqliteKeyStore : IKeyStore
     public async Task<IReadOnlyList<byte[]>?> TakeUnitsAsync(string peer, IReadOnlyList<UnitRef> units, UnitState from, Func<IReadOnlyList<byte[]>, IReadOnlyList<PendingKey>> keysFromUnits, DateTimeOffset now, CancellationToken ct)
     {
         var ms = now.ToUnixTimeMilliseconds();
-        return await WriteAsync((c, _) =>
+        return await WriteAsync(c =>
         {
             var taken = TakeInTransaction(c, peer, units, from, keysFromUnits, ms, ct);
             return Task.FromResult<(IReadOnlyList<byte[]>?, bool)>((taken, taken is not null));
@@ -177,7 +177,7 @@ public sealed partial class SqliteKeyStore : IKeyStore
     public async Task<IReadOnlyList<bool>> TakeUnitsBatchAsync(string peer, IReadOnlyList<UnitTake> takes, UnitState from, DateTimeOffset now, CancellationToken ct)
     {
         var ms = now.ToUnixTimeMilliseconds();
-        return await WriteAsync<IReadOnlyList<bool>>((c, _) =>
+        return await WriteAsync<IReadOnlyList<bool>>(c =>
         {
             var done = new bool[takes.Count];
             for (var i = 0; i < takes.Count; i++)
@@ -241,21 +241,21 @@ public sealed partial class SqliteKeyStore : IKeyStore
     public async Task<bool> KeyExistsAsync(Guid keyId, CancellationToken ct)
     {
         await using var c = await OpenAsync(ct);
-        return await ScalarAsync(c, null, "SELECT COUNT(*) FROM keys WHERE key_id=$k", ct, ("$k", keyId.ToString("D"))) > 0;
+        return await ScalarAsync(c, "SELECT COUNT(*) FROM keys WHERE key_id=$k", ct, ("$k", keyId.ToString("D"))) > 0;
     }
 
     public async Task<long> OwnedUnitsAsync(string peer, CancellationToken ct)
-        => await WriteAsync(async (c, tx) => (await ScalarAsync(c, tx, "SELECT COUNT(*) FROM units WHERE peer=$p AND state=6", ct, ("$p", peer)), false), ct);
+        => await WriteAsync(async c => (await ScalarAsync(c, "SELECT COUNT(*) FROM units WHERE peer=$p AND state=6", ct, ("$p", peer)), false), ct);
 
     public async Task<long> AvailableUnitsUpToAsync(string peer, long cap, CancellationToken ct)
-        => await WriteAsync(async (c, tx) => (await ScalarAsync(c, tx, "SELECT COUNT(*) FROM (SELECT 1 FROM units WHERE peer=$p AND state=0 LIMIT $n)", ct, ("$p", peer), ("$n", cap)), false), ct);
+        => await WriteAsync(async c => (await ScalarAsync(c, "SELECT COUNT(*) FROM (SELECT 1 FROM units WHERE peer=$p AND state=0 LIMIT $n)", ct, ("$p", peer), ("$n", cap)), false), ct);
 
     public async Task<TakeKeysResult> TakeKeysAsync(IReadOnlyList<Guid> keyIds, string masterSae, string callerSae, DateTimeOffset now, CancellationToken ct)
     {
-        return await WriteAsync<TakeKeysResult>(async (c, tx) =>
+        return await WriteAsync<TakeKeysResult>(async c =>
         {
             var pending = new Dictionary<Guid, PendingKey>(keyIds.Count);
-            var select = Prepared(c, tx, "SELECT master, slaves, size_bits, material FROM keys WHERE key_id=$k AND state=0");
+            var select = Prepared(c, "SELECT master, slaves, size_bits, material FROM keys WHERE key_id=$k AND state=0");
             {
                 var k = select.Parameters.Add("$k", SqliteType.Text);
                 foreach (var id in keyIds)
@@ -273,7 +273,7 @@ public sealed partial class SqliteKeyStore : IKeyStore
             {
                 return (decision, false);
             }
-            var update = Prepared(c, tx, "UPDATE keys SET state=1, material=NULL, changed_ms=$t WHERE key_id=$k AND state=0");
+            var update = Prepared(c, "UPDATE keys SET state=1, material=NULL, changed_ms=$t WHERE key_id=$k AND state=0");
             {
                 update.Parameters.AddWithValue("$t", now.ToUnixTimeMilliseconds());
                 var k = update.Parameters.Add("$k", SqliteType.Text);
@@ -290,17 +290,17 @@ public sealed partial class SqliteKeyStore : IKeyStore
     public async Task<long> AvailableUnitsAsync(string peer, CancellationToken ct)
     {
         await using var c = await OpenAsync(ct);
-        return await ScalarAsync(c, null, "SELECT COUNT(*) FROM units WHERE peer=$p AND state=0", ct, ("$p", peer));
+        return await ScalarAsync(c, "SELECT COUNT(*) FROM units WHERE peer=$p AND state=0", ct, ("$p", peer));
     }
 
     public async Task<ExpiryResult> ExpireAsync(DateTimeOffset maxAgeCutoff, DateTimeOffset reservationCutoff, CancellationToken ct)
     {
-        return await WriteAsync(async (c, tx) =>
+        return await WriteAsync(async c =>
         {
             var age = maxAgeCutoff.ToUnixTimeMilliseconds();
-            var units = await ExecAsync(c, tx, ExpireUnitsSql, ct, ("$a", age));
-            var keys = await ExecAsync(c, tx, "UPDATE keys SET state=2, material=NULL WHERE state=0 AND created_ms < $a", ct, ("$a", age));
-            var res = await ExecAsync(c, tx, ExpireReservationsSql, ct, ("$r", reservationCutoff.ToUnixTimeMilliseconds()));
+            var units = await ExecAsync(c, ExpireUnitsSql, ct, ("$a", age));
+            var keys = await ExecAsync(c, "UPDATE keys SET state=2, material=NULL WHERE state=0 AND created_ms < $a", ct, ("$a", age));
+            var res = await ExecAsync(c, ExpireReservationsSql, ct, ("$r", reservationCutoff.ToUnixTimeMilliseconds()));
             return (new ExpiryResult(units, keys, res), true);
         }, ct);
     }
