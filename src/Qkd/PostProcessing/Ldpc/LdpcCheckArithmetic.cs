@@ -25,14 +25,19 @@ internal static class LdpcCheckArithmetic
 
     internal static short ScaleScalar(short m, short alpha16) => (short)(((m >> 4) * alpha16) + (((m & 15) * alpha16) >> 4));
 
-    /// <summary>The correction c(u) of <see cref="CorrectionScalar"/> on every lane.</summary>
+    /// <summary>
+    /// The correction c(u) of <see cref="CorrectionScalar"/> on every lane, for 0 &lt;= u &lt;= 32766, in five
+    /// instructions: floor(3u/8) and floor(3u/32) as the high halves of u 24576 and u 6144 (exact for every 16-bit u,
+    /// so no cap is needed against overflow), the chords 22 - 3u/8 and 11 - 3u/32 floored at 0 by unsigned saturating
+    /// subtraction, then their maximum. Equal to the scalar lane by lane: for u &gt; 255 both chords are below 0 either
+    /// way (<c>LdpcDecoderTests.CorrectionVector_EqualsScalar_Everywhere</c>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TV CorrectionVector<TL, TV>(TV u) where TL : struct, ILanes<TV> where TV : struct
     {
-        var c = TL.Multiply(TL.Min(u, TL.Create(CorrectionCap)), TL.Create(3));
-        var steep = TL.Subtract(TL.Create(22), TL.ShiftRightArithmetic(c, 3));
-        var shallow = TL.Subtract(TL.Create(11), TL.ShiftRightArithmetic(c, 5));
-        return TL.Max(TL.Max(steep, shallow), TL.Create(0));
+        var steep = TL.SubtractSaturateUnsigned(TL.Create(22), TL.MultiplyHighUnsigned(u, 3 << 13));
+        var shallow = TL.SubtractSaturateUnsigned(TL.Create(11), TL.MultiplyHighUnsigned(u, 3 << 11));
+        return TL.Max(steep, shallow);
     }
 
     private const short CorrectionCap = 255;
@@ -82,10 +87,13 @@ internal static class LdpcCheckArithmetic
         return BoxPlusAnyVector<TL, TV>(backward, TL.Abs(t));
     }
 
-    /// <summary>|a [+] b| for a, b &gt;= 0 in any order: min(a, b) + c(a + b) - c(|a - b|), floored at 0.</summary>
+    /// <summary>
+    /// |a [+] b| for a, b &gt;= 0 in any order: min(a, b) + c(a + b) - c(|a - b|), floored at 0 (one unsigned saturating
+    /// subtraction: both operands are non-negative 16-bit numbers).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TV BoxPlusAnyVector<TL, TV>(TV a, TV b) where TL : struct, ILanes<TV> where TV : struct
-        => TL.Max(TL.Create(0), TL.Subtract(TL.Add(TL.Min(a, b), CorrectionVector<TL, TV>(TL.Add(a, b))), CorrectionVector<TL, TV>(TL.Abs(TL.Subtract(a, b)))));
+        => TL.SubtractSaturateUnsigned(TL.Add(TL.Min(a, b), CorrectionVector<TL, TV>(TL.Add(a, b))), CorrectionVector<TL, TV>(TL.Abs(TL.Subtract(a, b))));
 
     internal static short BoxPlusAnyScalar(short a, short b)
         => (short)Math.Max(0, Math.Min(a, b) + CorrectionScalar(a + b) - CorrectionScalar(Math.Abs(a - b)));

@@ -100,6 +100,58 @@ public class LdpcDecoderTests
     }
 
     [Fact]
+    public void CorrectionVector_EqualsScalar_Everywhere()
+    {
+        // The vector correction (high-half multiplies, saturating chords) is the scalar c(u) lane for lane on every u
+        // the kernel forms (a + b and |a - b| of magnitudes up to MaxMagnitude), at both widths.
+        AssertCorrectionEqualsScalar<Lanes256, System.Runtime.Intrinsics.Vector256<short>>();
+        AssertCorrectionEqualsScalar<Lanes512, System.Runtime.Intrinsics.Vector512<short>>();
+    }
+
+    private static void AssertCorrectionEqualsScalar<TL, TV>() where TL : struct, ILanes<TV> where TV : struct
+    {
+        var u = new short[2 * LdpcDecoder.MaxMagnitude + 1];
+        for (var i = 0; i < u.Length; i++)
+        {
+            u[i] = (short)i;
+        }
+        var c = new short[TL.Count];
+        for (var i = 0; i + TL.Count <= u.Length; i += TL.Count)
+        {
+            TL.Store(LdpcCheckArithmetic.CorrectionVector<TL, TV>(TL.Load(ref u[i], 0)), ref c[0], 0);
+            for (var k = 0; k < c.Length; k++)
+            {
+                Assert.Equal(LdpcCheckArithmetic.CorrectionScalar(i + k), c[k]);
+            }
+        }
+    }
+
+    [Fact]
+    public void BoxPlusVector_EqualsScalar_OnMagnitudePairs()
+    {
+        // |a [+] b| on lanes (saturating floor at 0) against the scalar reference, including the pairs near 0 where
+        // min(a, b) + c(a + b) - c(|a - b|) goes negative before the floor.
+        var random = new SimRandom(31);
+        var a = new short[16];
+        var b = new short[16];
+        for (var round = 0; round < 4000; round++)
+        {
+            for (var k = 0; k < 16; k++)
+            {
+                var small = round % 2 == 0;
+                a[k] = (short)(small ? (int)random.NextBelow(8) : (int)random.NextBelow(LdpcDecoder.MaxMagnitude + 1));
+                b[k] = (short)(small ? (int)random.NextBelow(64) : (int)random.NextBelow(LdpcDecoder.MaxMagnitude + 1));
+            }
+            var v = LdpcCheckArithmetic.BoxPlusAnyVector<Lanes256, System.Runtime.Intrinsics.Vector256<short>>(
+                System.Runtime.Intrinsics.Vector256.Create(a), System.Runtime.Intrinsics.Vector256.Create(b));
+            for (var k = 0; k < 16; k++)
+            {
+                Assert.Equal(LdpcCheckArithmetic.BoxPlusAnyScalar(a[k], b[k]), v[k]);
+            }
+        }
+    }
+
+    [Fact]
     public void Decode_WellBelowThreshold_FindsTheWord()
     {
         var code = LdpcCode.Build(200, 64, 0.7, 5);
