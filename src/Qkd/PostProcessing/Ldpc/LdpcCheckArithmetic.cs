@@ -54,12 +54,15 @@ internal static class LdpcCheckArithmetic
         return Math.Max(Math.Max(22 - (c >> 3), 11 - (c >> 5)), 0);
     }
 
-    /// <summary>Forward step of one edge: t = clamp(L - R), the forward partial into R's slot; returns F [+] |t| and the sign parity.</summary>
+    /// <summary>
+    /// Forward step of one edge: t = clamp(L - R) from the belief at <paramref name="lOffset"/> into t's slot, the forward
+    /// partial into R's slot; returns F [+] |t| and the sign parity.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static (TV Forward, TV Parity) ForwardStep<TL, TV>(ref short t0, ref short r0, nuint tOffset, nuint rOffset, TV forward, TV parity)
-        where TL : struct, ILanes<TV> where TV : struct
+    internal static (TV Forward, TV Parity) ForwardStep<TL, TV>(ref short l0, ref short t0, ref short r0, nuint lOffset, nuint tOffset, nuint rOffset,
+        TV forward, TV parity) where TL : struct, ILanes<TV> where TV : struct
     {
-        var t = TL.Min(TL.Max(TL.Subtract(TL.Load(ref t0, tOffset), TL.Load(ref r0, rOffset)), TL.Create(-LdpcDecoder.MaxMagnitude)),
+        var t = TL.Min(TL.Max(TL.Subtract(TL.Load(ref l0, lOffset), TL.Load(ref r0, rOffset)), TL.Create(-LdpcDecoder.MaxMagnitude)),
             TL.Create(LdpcDecoder.MaxMagnitude));
         TL.Store(t, ref t0, tOffset);
         TL.Store(forward, ref r0, rOffset);
@@ -68,11 +71,11 @@ internal static class LdpcCheckArithmetic
 
     /// <summary>
     /// Backward step of one edge: R = sign * alpha |F [+] B| (unscaled when <paramref name="scaled"/> is false, alpha =
-    /// 1), L = clamp(t + R); returns B [+] |t|.
+    /// 1), the belief L = clamp(t + R) back at <paramref name="lOffset"/>; returns B [+] |t|.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static TV BackwardStep<TL, TV>(ref short t0, ref short r0, nuint tOffset, nuint rOffset, TV backward, TV parity, short alpha16, bool scaled)
-        where TL : struct, ILanes<TV> where TV : struct
+    internal static TV BackwardStep<TL, TV>(ref short l0, ref short t0, ref short r0, nuint lOffset, nuint tOffset, nuint rOffset, TV backward, TV parity,
+        short alpha16, bool scaled) where TL : struct, ILanes<TV> where TV : struct
     {
         var t = TL.Load(ref t0, tOffset);
         var magnitude = BoxPlusAnyVector<TL, TV>(TL.Load(ref r0, rOffset), backward);
@@ -83,7 +86,7 @@ internal static class LdpcCheckArithmetic
         var sign = TL.ShiftRightArithmetic(TL.Xor(parity, t), 15);
         var message = TL.Subtract(TL.Xor(magnitude, sign), sign);
         TL.Store(message, ref r0, rOffset);
-        TL.Store(TL.Min(TL.Max(TL.Add(t, message), TL.Create(-LdpcDecoder.MaxMagnitude)), TL.Create(LdpcDecoder.MaxMagnitude)), ref t0, tOffset);
+        TL.Store(TL.Min(TL.Max(TL.Add(t, message), TL.Create(-LdpcDecoder.MaxMagnitude)), TL.Create(LdpcDecoder.MaxMagnitude)), ref l0, lOffset);
         return BoxPlusAnyVector<TL, TV>(backward, TL.Abs(t));
     }
 

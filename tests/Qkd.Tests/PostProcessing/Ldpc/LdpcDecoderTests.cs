@@ -189,6 +189,43 @@ public class LdpcDecoderTests
     }
 
     [Fact]
+    public void Run_ResumedWithStallReference_GivesUpAfterOneWindowUnlessTheChecksFell()
+    {
+        var (decoder, decided, _) = Loaded(LdpcCode.Build(100, 64, 0.9, 5), 0.05, 10);
+        Assert.Equal(-1, decoder.Run(decided, 200, 1.0, stallWindow: 3, rule: LdpcCheckRule.BoxPlus));
+        var before = decoder.UnsatisfiedChecks(decided);
+        // Hopeless frame, nothing revealed: the resumed attempt stops at its first test, after one window of 3.
+        Assert.Equal(-1, decoder.Run(decided, 200, 1.0, stallWindow: 3, rule: LdpcCheckRule.BoxPlus, stallReference: before, resumedStallWindow: 3));
+        Assert.Equal(3, decoder.LastIterations);
+        // Without the reference the same state runs two windows before the first test can stop it.
+        Assert.Equal(-1, decoder.Run(decided, 200, 1.0, stallWindow: 3, rule: LdpcCheckRule.BoxPlus));
+        Assert.True(decoder.LastIterations >= 6, $"{decoder.LastIterations} iterations");
+    }
+
+    [Fact]
+    public void Run_ResumedAfterAUsefulReveal_KeepsGoingPastTheFirstWindow()
+    {
+        var (decoder, decided, x) = Loaded(LdpcCode.Build(100, 64, 0.8, 6), 0.06, 12);
+        Assert.Equal(-1, decoder.Run(decided, 20, 1.0, rule: LdpcCheckRule.BoxPlus));
+        var before = decoder.UnsatisfiedChecks(decided);
+        for (var v = 0; v < x.Length; v += 2)
+        {
+            decoder.Pin(v, x[v] == 1);
+        }
+        Assert.InRange(decoder.Run(decided, 60, 1.0, stallWindow: 3, rule: LdpcCheckRule.BoxPlus, stallReference: before, resumedStallWindow: 3), 1, 60);
+        Assert.Equal(x, decided);
+    }
+
+    /// <summary>A decoder loaded with a seeded frame of <paramref name="code"/> through BSC(q), its decision buffer and the word.</summary>
+    private static (LdpcDecoder Decoder, byte[] Decided, byte[] X) Loaded(LdpcCode code, double q, ulong seed)
+    {
+        var (x, syndrome, channel) = Frame(code, q, seed);
+        var decoder = new LdpcDecoder(code);
+        decoder.Load(channel, syndrome);
+        return (decoder, new byte[code.Length], x);
+    }
+
+    [Fact]
     public void Pin_AfterFailure_ResumesAndUsesTheRevealedBits()
     {
         var code = LdpcCode.Build(100, 64, 0.8, 6);
