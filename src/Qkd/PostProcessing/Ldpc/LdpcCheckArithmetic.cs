@@ -27,16 +27,17 @@ internal static class LdpcCheckArithmetic
 
     /// <summary>
     /// The correction c(u) of <see cref="CorrectionScalar"/> on every lane, for 0 &lt;= u &lt;= 32766, in five
-    /// instructions: floor(3u/8) and floor(3u/32) as the high halves of u 24576 and u 6144 (exact for every 16-bit u,
-    /// so no cap is needed against overflow), the chords 22 - 3u/8 and 11 - 3u/32 floored at 0 by unsigned saturating
+    /// instructions: floor(3u/8) as the high half of u 24576 (exact for every 16-bit u, so no cap is needed against
+    /// overflow) and floor(3u/32) = floor(floor(3u/8) / 4) by a shift, the chords 22 - 3u/8 and 11 - 3u/32 floored at 0 by unsigned saturating
     /// subtraction, then their maximum. Equal to the scalar lane by lane: for u &gt; 255 both chords are below 0 either
     /// way (<c>LdpcDecoderTests.CorrectionVector_EqualsScalar_Everywhere</c>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TV CorrectionVector<TL, TV>(TV u) where TL : struct, ILanes<TV> where TV : struct
     {
-        var steep = TL.SubtractSaturateUnsigned(TL.Create(22), TL.MultiplyHighUnsigned(u, 3 << 13));
-        var shallow = TL.SubtractSaturateUnsigned(TL.Create(11), TL.MultiplyHighUnsigned(u, 3 << 11));
+        var eighths = TL.MultiplyHighUnsigned(u, 3 << 13);
+        var steep = TL.SubtractSaturateUnsigned(TL.Create(22), eighths);
+        var shallow = TL.SubtractSaturateUnsigned(TL.Create(11), TL.ShiftRightArithmetic(eighths, 2));
         return TL.Max(steep, shallow);
     }
 
