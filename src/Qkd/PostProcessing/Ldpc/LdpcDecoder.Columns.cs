@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace Qkd.PostProcessing.Ldpc;
 
 /// <summary>
@@ -48,14 +51,40 @@ public sealed partial class LdpcDecoder
     private void ReturnWrappedBlocks(int e0, int degree, int wideLanes)
     {
         var z = _code.LiftingSize;
+        var wide = Vector512.IsHardwareAccelerated && z >= ColumnPad;
         for (var k = 0; k < degree; k++)
         {
             var column = _code.EdgeColumn[e0 + k];
             var wrapped = WrappedLanes(_code.EdgeShift[e0 + k], wideLanes);
             var start = column * Stride;
+            if (wide)
+            {
+                ReturnWrappedLanes((nuint)start, (nuint)z, wrapped);
+                continue;
+            }
             _l.AsSpan(start + z, wrapped).CopyTo(_l.AsSpan(start, wrapped));
             RefreshRepeat(column);
         }
+    }
+
+    /// <summary>
+    /// The same for one column with Z &gt;= 64, in four Vector512 loads and four stores (no copy calls): the head's first
+    /// 64 lanes take the repeat's lanes below <paramref name="wrapped"/>, then the repeat takes the head's.
+    /// </summary>
+    private void ReturnWrappedLanes(nuint start, nuint z, int wrapped)
+    {
+        ref var l0 = ref MemoryMarshal.GetArrayDataReference(_l);
+        var count = Vector512.Create((short)wrapped);
+        var low = Vector512<short>.Indices;
+        var high = low + Vector512.Create((short)Vector512<short>.Count);
+        var width = (nuint)Vector512<short>.Count;
+        var headLow = Vector512.ConditionalSelect(Vector512.LessThan(low, count), Vector512.LoadUnsafe(ref l0, start + z), Vector512.LoadUnsafe(ref l0, start));
+        var headHigh = Vector512.ConditionalSelect(Vector512.LessThan(high, count), Vector512.LoadUnsafe(ref l0, start + z + width),
+            Vector512.LoadUnsafe(ref l0, start + width));
+        headLow.StoreUnsafe(ref l0, start);
+        headHigh.StoreUnsafe(ref l0, start + width);
+        headLow.StoreUnsafe(ref l0, start + z);
+        headHigh.StoreUnsafe(ref l0, start + z + width);
     }
 
     /// <summary>
