@@ -27,6 +27,13 @@ public sealed partial class LdpcDecoder
     /// <summary>Fixed-point units per natural-log LLR unit.</summary>
     public const double LlrScale = 32;
 
+    /// <summary>
+    /// The stall test gives an attempt up when its unsatisfied checks fell by less than this over a window [%] (15 since
+    /// ldpc6, 10 before: with the start at 0.90, 9 % fewer iterations at the same f at 1 and 2 %; docs/postprocessing.md
+    /// section 7).
+    /// </summary>
+    public const int StallDecreasePercent = 15;
+
     /// <summary>Largest LLR magnitude [fixed-point units]; shortened (known) bits sit there.</summary>
     public const short MaxMagnitude = 16383;
 
@@ -122,7 +129,7 @@ public sealed partial class LdpcDecoder
     /// Continues belief propagation from the current state (after <see cref="Load"/>, and after a failed run, so a
     /// blind round resumes instead of starting over); returns the iterations used or -1. With
     /// <paramref name="stallWindow"/> w > 0 it also gives up (-1) when, from iteration 2w on, the number of
-    /// unsatisfied checks fell by less than 10 % over the last w iterations. A resumed attempt may pass
+    /// unsatisfied checks fell by less than 15 % over the last w iterations. A resumed attempt may pass
     /// <paramref name="stallReference"/> &gt; 0, the unsatisfied checks it starts from (before the reveal): the test then
     /// runs from iteration <paramref name="resumedStallWindow"/> on (w when 0), against that count first.
     /// </summary>
@@ -164,10 +171,10 @@ public sealed partial class LdpcDecoder
             }
             if (stallWindow > 0 && iteration == nextTest)
             {
-                // Stall test: a frame whose unsatisfied checks did not fall by a tenth over the last window is
-                // given up early (the blind round that follows resumes from this state with more known bits).
+                // Stall test: a frame whose unsatisfied checks did not fall by StallDecreasePercent over the last
+                // window is given up early (the blind round that follows resumes from this state with more known bits).
                 var unsatisfied = UnsatisfiedChecks(decided, syndrome);
-                if (iteration >= firstTest && (long)unsatisfied * 10 > (long)previousUnsatisfied * 9)
+                if (iteration >= firstTest && (long)unsatisfied * 100 > (long)previousUnsatisfied * (100 - StallDecreasePercent))
                 {
                     return -1;
                 }

@@ -16,7 +16,7 @@ public sealed record LdpcOptions
     public double FrameSlack { get; init; } = 0.1;
 
     /// <summary>Efficiency the first syndrome aims at: leak = f_start n h(Q) (before blind reveals).</summary>
-    public double StartEfficiency { get; init; } = 0.92;
+    public double StartEfficiency { get; init; } = 0.90;
 
     /// <summary>Feedback rounds in which Alice reveals punctured bits after a failed decoding (0: one-way only).</summary>
     public int BlindRounds { get; init; } = MaxBlindRounds;
@@ -28,7 +28,7 @@ public sealed record LdpcOptions
     /// Bits revealed per blind round, as an efficiency step: ceil(step n h(Q)); with
     /// <see cref="RevealPerUnsatisfiedCheck"/> the most Bob may ask for in a round.
     /// </summary>
-    public double RevealEfficiencyStep { get; init; } = 0.04;
+    public double RevealEfficiencyStep { get; init; } = 0.05;
 
     /// <summary>
     /// Least-reliable order: after a failed attempt Bob asks for ceil(this times his unsatisfied checks) values, at
@@ -57,7 +57,10 @@ public sealed record LdpcOptions
     /// <summary>Belief-propagation iterations per decoding attempt.</summary>
     public int MaxIterations { get; init; } = 60;
 
-    /// <summary>Give an attempt up when unsatisfied checks fell by less than 10 % over this many iterations (0: never).</summary>
+    /// <summary>
+    /// Give an attempt up when unsatisfied checks fell by less than <see cref="LdpcDecoder.StallDecreasePercent"/> over
+    /// this many iterations (0: never).
+    /// </summary>
     public int StallWindow { get; init; } = 3;
 
     /// <summary>

@@ -40,8 +40,8 @@ public class LdpcReconcilerTests
             {
                 // Not decoded, or a satisfied syndrome on a wrong word: in the pipeline both are frame errors (the
                 // verification hash of docs/postprocessing.md section 3 catches the second, LdpcPipelineTests). With
-                // the start at 0.92 one frame of these seeds does the second at 2 % (1 of 600 seeded 2 * 10^4-bit
-                // frames at 1 / 2 / 5 %, 0 of 300 at 10^5 bits; section 7).
+                // the start at 0.92 and a 10 % stall test one frame of these seeds did the second at 2 % (1 of 1,200
+                // seeded 2 * 10^4-bit frames; none with the defaults, nor at 10^5 bits; section 7).
                 failures++;
             }
             Assert.InRange(result.Attempts, 1, LdpcOptions.Default.BlindRounds + 1);
@@ -132,7 +132,7 @@ public class LdpcReconcilerTests
     [InlineData(0.05, 1.10)]
     public void Reconcile_DesignedCodes_HundredThousandBitFrames_EfficiencyWithinBound(double q, double bound)
     {
-        // docs/postprocessing.md section 7: 100 frames give f = 1.095 / 1.086 / 1.071 at 1 / 2 / 5 % with the start at 0.92
+        // docs/postprocessing.md section 7: 100 frames give f = 1.095 / 1.087 / 1.076 at 1 / 2 / 5 % with the start at 0.90
         // and resumed attempts stall-tested after one window (1.097 / 1.077 / 1.073 before); 10 frames of the same seeds
         // keep this short.
         const int n = 100_000;
