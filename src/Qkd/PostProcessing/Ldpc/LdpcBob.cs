@@ -29,6 +29,7 @@ public sealed class LdpcBob
     private int[] _requested = [];
     private int _revealed;
     private int _round;
+    private int _unsatisfied;
 
     /// <summary>Bob with his key (corrected in place) and the agreed QBER estimate.</summary>
     public LdpcBob(LdpcOptions options, double qberEstimate, BitString key)
@@ -90,7 +91,7 @@ public sealed class LdpcBob
         if (_options.RevealPerUnsatisfiedCheck > 0 && _options.RevealOrder == LdpcRevealOrder.LeastReliable)
         {
             // A frame close to decoding asks for few values, one far from it for up to the round's size.
-            var unsatisfied = _decoder!.UnsatisfiedChecks(_decided!);
+            var unsatisfied = _unsatisfied = _decoder!.UnsatisfiedChecks(_decided!);
             count = Math.Clamp((int)Math.Ceiling(_options.RevealPerUnsatisfiedCheck * unsatisfied), Math.Min(_options.MinimumRevealBits, count), count);
         }
         _round++;
@@ -193,7 +194,7 @@ public sealed class LdpcBob
         // The last attempt gets every iteration; earlier ones give up on a stall (a reveal follows).
         var last = _round >= _plan!.Rounds || _revealed >= _plan.Revealable;
         var iterations = _decoder!.Run(decided, _options.MaxIterations, _options.Normalisation, stallWindow: last ? 0 : _options.StallWindow,
-            rule: _options.CheckRule);
+            rule: _options.CheckRule, stallReference: _options.ResumedStallWindow > 0 ? _unsatisfied : 0, resumedStallWindow: _options.ResumedStallWindow);
         Iterations += _decoder.LastIterations;
         if (iterations < 0)
         {

@@ -25,14 +25,20 @@ internal static class LdpcCheckArithmetic
 
     internal static short ScaleScalar(short m, short alpha16) => (short)(((m >> 4) * alpha16) + (((m & 15) * alpha16) >> 4));
 
-    /// <summary>The correction c(u) of <see cref="CorrectionScalar"/> on every lane.</summary>
+    /// <summary>
+    /// The correction c(u) of <see cref="CorrectionScalar"/> on every lane, for 0 &lt;= u &lt;= 32766, in five
+    /// instructions: floor(3u/8) as the high half of u 24576 (exact for every 16-bit u, so no cap is needed against
+    /// overflow) and floor(3u/32) = floor(floor(3u/8) / 4) by a shift, the chords 22 - 3u/8 and 11 - 3u/32 floored at 0 by unsigned saturating
+    /// subtraction, then their maximum. Equal to the scalar lane by lane: for u &gt; 255 both chords are below 0 either
+    /// way (<c>LdpcDecoderTests.CorrectionVector_EqualsScalar_Everywhere</c>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TV CorrectionVector<TL, TV>(TV u) where TL : struct, ILanes<TV> where TV : struct
     {
-        var c = TL.Multiply(TL.Min(u, TL.Create(CorrectionCap)), TL.Create(3));
-        var steep = TL.Subtract(TL.Create(22), TL.ShiftRightArithmetic(c, 3));
-        var shallow = TL.Subtract(TL.Create(11), TL.ShiftRightArithmetic(c, 5));
-        return TL.Max(TL.Max(steep, shallow), TL.Create(0));
+        var eighths = TL.MultiplyHighUnsigned(u, 3 << 13);
+        var steep = TL.SubtractSaturateUnsigned(TL.Create(22), eighths);
+        var shallow = TL.SubtractSaturateUnsigned(TL.Create(11), TL.ShiftRightArithmetic(eighths, 2));
+        return TL.Max(steep, shallow);
     }
 
     private const short CorrectionCap = 255;
@@ -49,12 +55,15 @@ internal static class LdpcCheckArithmetic
         return Math.Max(Math.Max(22 - (c >> 3), 11 - (c >> 5)), 0);
     }
 
-    /// <summary>Forward step of one edge: t = clamp(L - R), the forward partial into R's slot; returns F [+] |t| and the sign parity.</summary>
+    /// <summary>
+    /// Forward step of one edge: t = clamp(L - R) from the belief at <paramref name="lOffset"/> into t's slot, the forward
+    /// partial into R's slot; returns F [+] |t| and the sign parity.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static (TV Forward, TV Parity) ForwardStep<TL, TV>(ref short t0, ref short r0, nuint tOffset, nuint rOffset, TV forward, TV parity)
-        where TL : struct, ILanes<TV> where TV : struct
+    internal static (TV Forward, TV Parity) ForwardStep<TL, TV>(ref short l0, ref short t0, ref short r0, nuint lOffset, nuint tOffset, nuint rOffset,
+        TV forward, TV parity) where TL : struct, ILanes<TV> where TV : struct
     {
-        var t = TL.Min(TL.Max(TL.Subtract(TL.Load(ref t0, tOffset), TL.Load(ref r0, rOffset)), TL.Create(-LdpcDecoder.MaxMagnitude)),
+        var t = TL.Min(TL.Max(TL.Subtract(TL.Load(ref l0, lOffset), TL.Load(ref r0, rOffset)), TL.Create(-LdpcDecoder.MaxMagnitude)),
             TL.Create(LdpcDecoder.MaxMagnitude));
         TL.Store(t, ref t0, tOffset);
         TL.Store(forward, ref r0, rOffset);
@@ -63,11 +72,11 @@ internal static class LdpcCheckArithmetic
 
     /// <summary>
     /// Backward step of one edge: R = sign * alpha |F [+] B| (unscaled when <paramref name="scaled"/> is false, alpha =
-    /// 1), L = clamp(t + R); returns B [+] |t|.
+    /// 1), the belief L = clamp(t + R) back at <paramref name="lOffset"/>; returns B [+] |t|.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static TV BackwardStep<TL, TV>(ref short t0, ref short r0, nuint tOffset, nuint rOffset, TV backward, TV parity, short alpha16, bool scaled)
-        where TL : struct, ILanes<TV> where TV : struct
+    internal static TV BackwardStep<TL, TV>(ref short l0, ref short t0, ref short r0, nuint lOffset, nuint tOffset, nuint rOffset, TV backward, TV parity,
+        short alpha16, bool scaled) where TL : struct, ILanes<TV> where TV : struct
     {
         var t = TL.Load(ref t0, tOffset);
         var magnitude = BoxPlusAnyVector<TL, TV>(TL.Load(ref r0, rOffset), backward);
@@ -78,14 +87,17 @@ internal static class LdpcCheckArithmetic
         var sign = TL.ShiftRightArithmetic(TL.Xor(parity, t), 15);
         var message = TL.Subtract(TL.Xor(magnitude, sign), sign);
         TL.Store(message, ref r0, rOffset);
-        TL.Store(TL.Min(TL.Max(TL.Add(t, message), TL.Create(-LdpcDecoder.MaxMagnitude)), TL.Create(LdpcDecoder.MaxMagnitude)), ref t0, tOffset);
+        TL.Store(TL.Min(TL.Max(TL.Add(t, message), TL.Create(-LdpcDecoder.MaxMagnitude)), TL.Create(LdpcDecoder.MaxMagnitude)), ref l0, lOffset);
         return BoxPlusAnyVector<TL, TV>(backward, TL.Abs(t));
     }
 
-    /// <summary>|a [+] b| for a, b &gt;= 0 in any order: min(a, b) + c(a + b) - c(|a - b|), floored at 0.</summary>
+    /// <summary>
+    /// |a [+] b| for a, b &gt;= 0 in any order: min(a, b) + c(a + b) - c(|a - b|), floored at 0 (one unsigned saturating
+    /// subtraction: both operands are non-negative 16-bit numbers).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TV BoxPlusAnyVector<TL, TV>(TV a, TV b) where TL : struct, ILanes<TV> where TV : struct
-        => TL.Max(TL.Create(0), TL.Subtract(TL.Add(TL.Min(a, b), CorrectionVector<TL, TV>(TL.Add(a, b))), CorrectionVector<TL, TV>(TL.Abs(TL.Subtract(a, b)))));
+        => TL.SubtractSaturateUnsigned(TL.Add(TL.Min(a, b), CorrectionVector<TL, TV>(TL.Add(a, b))), CorrectionVector<TL, TV>(TL.Abs(TL.Subtract(a, b))));
 
     internal static short BoxPlusAnyScalar(short a, short b)
         => (short)Math.Max(0, Math.Min(a, b) + CorrectionScalar(a + b) - CorrectionScalar(Math.Abs(a - b)));

@@ -37,20 +37,26 @@ public sealed partial class LdpcDecoder
 
     private void HardDecision(Span<byte> decided)
     {
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        var z = _code.LiftingSize;
+        for (var c = 0; c < _code.BaseColumns; c++)
         {
-            var one = Vector256.Create((byte)1);
-            for (; i + 2 * Vector256<short>.Count <= _l.Length; i += 2 * Vector256<short>.Count)
+            var column = _l.AsSpan(c * Stride, z);
+            var bits = decided.Slice(c * z, z);
+            var i = 0;
+            if (Vector256.IsHardwareAccelerated)
             {
-                var lo = Vector256.ShiftRightLogical(Vector256.Create(_l.AsSpan(i, Vector256<short>.Count)).AsUInt16(), 15);
-                var hi = Vector256.ShiftRightLogical(Vector256.Create(_l.AsSpan(i + Vector256<short>.Count, Vector256<short>.Count)).AsUInt16(), 15);
-                (Vector256.Narrow(lo, hi) & one).CopyTo(decided.Slice(i, Vector256<byte>.Count));
+                var one = Vector256.Create((byte)1);
+                for (; i + 2 * Vector256<short>.Count <= z; i += 2 * Vector256<short>.Count)
+                {
+                    var lo = Vector256.ShiftRightLogical(Vector256.Create(column.Slice(i, Vector256<short>.Count)).AsUInt16(), 15);
+                    var hi = Vector256.ShiftRightLogical(Vector256.Create(column.Slice(i + Vector256<short>.Count, Vector256<short>.Count)).AsUInt16(), 15);
+                    (Vector256.Narrow(lo, hi) & one).CopyTo(bits.Slice(i, Vector256<byte>.Count));
+                }
             }
-        }
-        for (; i < _l.Length; i++)
-        {
-            decided[i] = _l[i] < 0 ? (byte)1 : (byte)0;
+            for (; i < z; i++)
+            {
+                bits[i] = column[i] < 0 ? (byte)1 : (byte)0;
+            }
         }
     }
 

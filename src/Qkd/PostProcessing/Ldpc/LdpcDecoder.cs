@@ -27,11 +27,19 @@ public sealed partial class LdpcDecoder
     /// <summary>Fixed-point units per natural-log LLR unit.</summary>
     public const double LlrScale = 32;
 
+    /// <summary>
+    /// The stall test gives an attempt up when its unsatisfied checks fell by less than this over a window [%] (15 since
+    /// ldpc6, 10 before: with the start at 0.90, 9 % fewer iterations at the same f at 1 and 2 %; docs/postprocessing.md
+    /// section 7).
+    /// </summary>
+    public const int StallDecreasePercent = 15;
+
     /// <summary>Largest LLR magnitude [fixed-point units]; shortened (known) bits sit there.</summary>
     public const short MaxMagnitude = 16383;
 
     private readonly LdpcCode _code;
     private readonly short[] _l;
+    private readonly short[] _beliefs;
     private readonly short[] _r;
     private readonly short[] _t;
     private readonly short[] _syndromeMask;
@@ -42,7 +50,8 @@ public sealed partial class LdpcDecoder
     public LdpcDecoder(LdpcCode code)
     {
         _code = Guard.NotNull(code);
-        _l = new short[code.Length];
+        _l = new short[code.BaseColumns * Stride];
+        _beliefs = new short[code.Length];
         _r = new short[code.BaseEdges * code.LiftingSize];
         _t = new short[code.MaxRowDegree * code.LiftingSize];
         _syndromeMask = new short[code.Checks];
@@ -63,7 +72,7 @@ public sealed partial class LdpcDecoder
     internal bool UseVector512 { get; set; } = Vector512.IsHardwareAccelerated;
 
     /// <summary>The current beliefs L_v (fixed point), one per code bit.</summary>
-    public ReadOnlySpan<short> Beliefs => _l;
+    public ReadOnlySpan<short> Beliefs => _beliefs;
 
     /// <summary>
     /// Decodes: finds x with H x = <paramref name="syndrome"/> (one bit per byte) near the channel LLRs. Writes
@@ -84,7 +93,13 @@ public sealed partial class LdpcDecoder
         Guard.SameLength(syndrome.Length, _code.Checks, "Syndrome");
         for (var i = 0; i < channel.Length; i++)
         {
-            _l[i] = Math.Clamp(channel[i], (short)-MaxMagnitude, MaxMagnitude);
+            _beliefs[i] = Math.Clamp(channel[i], (short)-MaxMagnitude, MaxMagnitude);
+        }
+        var z = _code.LiftingSize;
+        for (var c = 0; c < _code.BaseColumns; c++)
+        {
+            _beliefs.AsSpan(c * z, z).CopyTo(_l.AsSpan(c * Stride, z));
+            RefreshRepeat(c);
         }
         for (var i = 0; i < syndrome.Length; i++)
         {
@@ -97,21 +112,37 @@ public sealed partial class LdpcDecoder
     public void Wipe()
     {
         Array.Clear(_l);
+        Array.Clear(_beliefs);
         Array.Clear(_r);
         Array.Clear(_t);
     }
 
     /// <summary>Fixes variable <paramref name="variable"/> to a known bit (blind reveal) while keeping the messages.</summary>
-    public void Pin(int variable, bool bit) => _l[variable] = bit ? (short)-MaxMagnitude : MaxMagnitude;
+    public void Pin(int variable, bool bit)
+    {
+        var value = bit ? (short)-MaxMagnitude : MaxMagnitude;
+        SetBelief(variable, value);
+        _beliefs[variable] = value;
+    }
 
     /// <summary>
     /// Continues belief propagation from the current state (after <see cref="Load"/>, and after a failed run, so a
     /// blind round resumes instead of starting over); returns the iterations used or -1. With
     /// <paramref name="stallWindow"/> w > 0 it also gives up (-1) when, from iteration 2w on, the number of
-    /// unsatisfied checks fell by less than 10 % over the last w iterations.
+    /// unsatisfied checks fell by less than 15 % over the last w iterations. A resumed attempt may pass
+    /// <paramref name="stallReference"/> &gt; 0, the unsatisfied checks it starts from (before the reveal): the test then
+    /// runs from iteration <paramref name="resumedStallWindow"/> on (w when 0), against that count first.
     /// </summary>
     public int Run(Span<byte> decided, int maxIterations, double normalisation = 0.75, bool vectorised = true, int stallWindow = 0,
-        LdpcCheckRule rule = LdpcCheckRule.NormalisedMinSum)
+        LdpcCheckRule rule = LdpcCheckRule.NormalisedMinSum, int stallReference = 0, int resumedStallWindow = 0)
+    {
+        var result = Iterate(decided, maxIterations, normalisation, vectorised, stallWindow, rule, stallReference, resumedStallWindow);
+        CompactBeliefs();
+        return result;
+    }
+
+    private int Iterate(Span<byte> decided, int maxIterations, double normalisation, bool vectorised, int stallWindow,
+        LdpcCheckRule rule, int stallReference, int resumedStallWindow)
     {
         Guard.SameLength(decided.Length, _code.Length, "Decision buffer");
         Guard.InRange(maxIterations, 1, 10_000);
@@ -123,7 +154,9 @@ public sealed partial class LdpcDecoder
             syndrome[i] = (byte)(_syndromeMask[i] & 1);
         }
         var vector = vectorised && Vector256.IsHardwareAccelerated;
-        var previousUnsatisfied = int.MaxValue;
+        var previousUnsatisfied = stallReference > 0 ? stallReference : int.MaxValue;
+        var firstTest = stallReference > 0 ? (resumedStallWindow > 0 ? resumedStallWindow : stallWindow) : 2 * stallWindow;
+        var nextTest = stallReference > 0 ? firstTest : stallWindow;
         for (var iteration = 1; iteration <= maxIterations; iteration++)
         {
             LastIterations = iteration;
@@ -136,16 +169,17 @@ public sealed partial class LdpcDecoder
             {
                 return iteration;
             }
-            if (stallWindow > 0 && iteration % stallWindow == 0)
+            if (stallWindow > 0 && iteration == nextTest)
             {
-                // Stall test: a frame whose unsatisfied checks did not fall by a tenth over the last window is
-                // given up early (the blind round that follows resumes from this state with more known bits).
+                // Stall test: a frame whose unsatisfied checks did not fall by StallDecreasePercent over the last
+                // window is given up early (the blind round that follows resumes from this state with more known bits).
                 var unsatisfied = UnsatisfiedChecks(decided, syndrome);
-                if (iteration >= 2 * stallWindow && unsatisfied * 10 > previousUnsatisfied * 9)
+                if (iteration >= firstTest && (long)unsatisfied * 100 > (long)previousUnsatisfied * (100 - StallDecreasePercent))
                 {
                     return -1;
                 }
                 previousUnsatisfied = unsatisfied;
+                nextTest += stallWindow;
             }
         }
         return -1;
@@ -156,39 +190,33 @@ public sealed partial class LdpcDecoder
         var z = _code.LiftingSize;
         var e0 = _code.RowStart[row];
         var degree = _code.RowStart[row + 1] - e0;
-        for (var k = 0; k < degree; k++)
+        if (vector && rule == LdpcCheckRule.BoxPlus)
         {
-            var column = _l.AsSpan(_code.EdgeColumn[e0 + k] * z, z);
-            var s = _code.EdgeShift[e0 + k];
-            var t = _t.AsSpan(k * z, z);
-            column[s..].CopyTo(t);
-            column[..s].CopyTo(t[(z - s)..]);
-        }
-        if (vector)
-        {
-            if (rule == LdpcCheckRule.BoxPlus)
+            // In place (LdpcDecoder.Columns.cs). Z is a multiple of 32 (LdpcCode.LiftingGranularity): two blocks of
+            // lanes per call, 2 x 32 lanes of Vector512 while they fit, the rest (32 lanes when Z is an odd multiple of
+            // 32) as 2 x 16 of Vector256.
+            var j = 0;
+            if (UseVector512)
             {
-                // Z is a multiple of 32 (LdpcCode.LiftingGranularity): two blocks of lanes per call, 2 x 32 lanes of
-                // Vector512 while they fit, the rest (32 lanes when Z is an odd multiple of 32) as 2 x 16 of Vector256.
-                var j = 0;
-                if (UseVector512)
+                for (; j + 2 * Vector512<short>.Count <= z; j += 2 * Vector512<short>.Count)
                 {
-                    for (; j + 2 * Vector512<short>.Count <= z; j += 2 * Vector512<short>.Count)
-                    {
-                        LanesVectorBoxPlus<Lanes512, Vector512<short>>(row, e0, degree, j, alpha16);
-                    }
-                }
-                for (; j < z; j += 2 * Vector256<short>.Count)
-                {
-                    LanesVectorBoxPlus<Lanes256, Vector256<short>>(row, e0, degree, j, alpha16);
+                    LanesVectorBoxPlus<Lanes512, Vector512<short>>(row, e0, degree, j, alpha16);
                 }
             }
-            else
+            var wideLanes = j;
+            for (; j < z; j += 2 * Vector256<short>.Count)
             {
-                for (var j = 0; j < z; j += Vector256<short>.Count)
-                {
-                    LanesVector(row, e0, degree, j, alpha16);
-                }
+                LanesVectorBoxPlus<Lanes256, Vector256<short>>(row, e0, degree, j, alpha16);
+            }
+            ReturnWrappedBlocks(e0, degree, wideLanes);
+            return;
+        }
+        CopyRowIn(e0, degree);
+        if (vector)
+        {
+            for (var j = 0; j < z; j += Vector256<short>.Count)
+            {
+                LanesVector(row, e0, degree, j, alpha16);
             }
         }
         else
@@ -206,101 +234,7 @@ public sealed partial class LdpcDecoder
                 }
             }
         }
-        for (var k = 0; k < degree; k++)
-        {
-            var column = _l.AsSpan(_code.EdgeColumn[e0 + k] * z, z);
-            var s = _code.EdgeShift[e0 + k];
-            var t = _t.AsSpan(k * z, z);
-            t[..(z - s)].CopyTo(column[s..]);
-            t[(z - s)..].CopyTo(column[..s]);
-        }
-    }
-
-    private void LanesVector(int row, int e0, int degree, int j, short alpha16)
-    {
-        var (z, lane, edge, acc) = LaneBlock(row, e0, j);
-        ref var t0 = ref MemoryMarshal.GetArrayDataReference(_t);
-        ref var r0 = ref MemoryMarshal.GetArrayDataReference(_r);
-        var max = Vector256.Create(MaxMagnitude);
-        var min = Vector256.Create((short)-MaxMagnitude);
-        var min1 = max;
-        var min2 = max;
-        var index = Vector256<short>.Zero;
-        var kv = Vector256<short>.Zero;
-        var oneV = Vector256<short>.One;
-        for (var k = 0; k < degree; k++)
-        {
-            var tOffset = (nuint)k * z + lane;
-            var t = Vector256.Min(Vector256.Max(Vector256.LoadUnsafe(ref t0, tOffset) - Vector256.LoadUnsafe(ref r0, edge + (nuint)k * z), min), max);
-            t.StoreUnsafe(ref t0, tOffset);
-            var a = Vector256.Abs(t);
-            acc ^= t;
-            var less = Vector256.LessThan(a, min1);
-            min2 = Vector256.ConditionalSelect(less, min1, Vector256.Min(min2, a));
-            min1 = Vector256.Min(min1, a);
-            index = Vector256.ConditionalSelect(less, kv, index);
-            kv += oneV;
-        }
-        var m1 = ScaleVector<Lanes256, Vector256<short>>(min1, alpha16);
-        var m2 = ScaleVector<Lanes256, Vector256<short>>(min2, alpha16);
-        kv = Vector256<short>.Zero;
-        for (var k = 0; k < degree; k++)
-        {
-            var tOffset = (nuint)k * z + lane;
-            var t = Vector256.LoadUnsafe(ref t0, tOffset);
-            var magnitude = Vector256.ConditionalSelect(Vector256.Equals(index, kv), m2, m1);
-            var sign = Vector256.ShiftRightArithmetic(acc ^ t, 15);
-            var message = (magnitude ^ sign) - sign;
-            message.StoreUnsafe(ref r0, edge + (nuint)k * z);
-            Vector256.Min(Vector256.Max(t + message, min), max).StoreUnsafe(ref t0, tOffset);
-            kv += oneV;
-        }
-    }
-
-    /// <summary>
-    /// Where lanes j..j+15 of base row <paramref name="row"/> live: Z, the lane offset, the offset of their first
-    /// edge message (edge e0) and the syndrome signs they start from (min-sum kernel).
-    /// </summary>
-    private (nuint Z, nuint Lane, nuint Edge, Vector256<short> Syndrome) LaneBlock(int row, int e0, int j)
-    {
-        var z = (nuint)_code.LiftingSize;
-        var lane = (nuint)j;
-        return (z, lane, (nuint)e0 * z + lane,
-            Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_syndromeMask), (nuint)row * z + lane));
-    }
-
-    private void LaneScalar(int row, int e0, int degree, int j, short alpha16)
-    {
-        var z = _code.LiftingSize;
-        int acc = _syndromeMask[row * z + j];
-        short min1 = MaxMagnitude, min2 = MaxMagnitude, index = 0;
-        for (var k = 0; k < degree; k++)
-        {
-            var t = (short)Math.Clamp(_t[k * z + j] - _r[(e0 + k) * z + j], -MaxMagnitude, MaxMagnitude);
-            _t[k * z + j] = t;
-            var a = (short)Math.Abs(t);
-            acc ^= t;
-            if (a < min1)
-            {
-                min2 = min1;
-                min1 = a;
-                index = (short)k;
-            }
-            else
-            {
-                min2 = Math.Min(min2, a);
-            }
-        }
-        var m1 = ScaleScalar(min1, alpha16);
-        var m2 = ScaleScalar(min2, alpha16);
-        for (var k = 0; k < degree; k++)
-        {
-            var t = _t[k * z + j];
-            var magnitude = k == index ? m2 : m1;
-            var message = (short)(((acc ^ t) & 0x8000) != 0 ? -magnitude : magnitude);
-            _r[(e0 + k) * z + j] = message;
-            _t[k * z + j] = (short)Math.Clamp(t + message, -MaxMagnitude, MaxMagnitude);
-        }
+        CopyRowOut(e0, degree);
     }
 
     /// <summary>
@@ -313,32 +247,50 @@ public sealed partial class LdpcDecoder
     {
         var width = (nuint)TL.Count;
         var z = (nuint)_code.LiftingSize;
+        var stride = (nuint)Stride;
         var lane = (nuint)j;
         var edge = (nuint)e0 * z + lane;
+        ref var l0 = ref MemoryMarshal.GetArrayDataReference(_l);
         ref var t0 = ref MemoryMarshal.GetArrayDataReference(_t);
         ref var r0 = ref MemoryMarshal.GetArrayDataReference(_r);
         ref var s0 = ref MemoryMarshal.GetArrayDataReference(_syndromeMask);
+        ref var column0 = ref MemoryMarshal.GetArrayDataReference(_code.EdgeColumn);
+        ref var shift0 = ref MemoryMarshal.GetArrayDataReference(_code.EdgeShift);
         var accA = TL.Load(ref s0, (nuint)row * z + lane);
         var accB = TL.Load(ref s0, (nuint)row * z + lane + width);
         var forwardA = TL.Create(MaxMagnitude);
         var forwardB = forwardA;
         for (var k = 0; k < degree; k++)
         {
+            var lOffset = BeliefOffset(ref column0, ref shift0, e0 + k, lane, z, stride);
             var tOffset = (nuint)k * z + lane;
             var rOffset = edge + (nuint)k * z;
-            (forwardA, accA) = ForwardStep<TL, TV>(ref t0, ref r0, tOffset, rOffset, forwardA, accA);
-            (forwardB, accB) = ForwardStep<TL, TV>(ref t0, ref r0, tOffset + width, rOffset + width, forwardB, accB);
+            (forwardA, accA) = ForwardStep<TL, TV>(ref l0, ref t0, ref r0, lOffset, tOffset, rOffset, forwardA, accA);
+            (forwardB, accB) = ForwardStep<TL, TV>(ref l0, ref t0, ref r0, lOffset + width, tOffset + width, rOffset + width, forwardB, accB);
         }
         var backwardA = TL.Create(MaxMagnitude);
         var backwardB = backwardA;
         var scaled = alpha16 != 16;
         for (var k = degree - 1; k >= 0; k--)
         {
+            var lOffset = BeliefOffset(ref column0, ref shift0, e0 + k, lane, z, stride);
             var tOffset = (nuint)k * z + lane;
             var rOffset = edge + (nuint)k * z;
-            backwardA = BackwardStep<TL, TV>(ref t0, ref r0, tOffset, rOffset, backwardA, accA, alpha16, scaled);
-            backwardB = BackwardStep<TL, TV>(ref t0, ref r0, tOffset + width, rOffset + width, backwardB, accB, alpha16, scaled);
+            backwardA = BackwardStep<TL, TV>(ref l0, ref t0, ref r0, lOffset, tOffset, rOffset, backwardA, accA, alpha16, scaled);
+            backwardB = BackwardStep<TL, TV>(ref l0, ref t0, ref r0, lOffset + width, tOffset + width, rOffset + width, backwardB, accB, alpha16, scaled);
         }
+    }
+
+    /// <summary>Where lane <paramref name="lane"/> of edge <paramref name="e"/> reads its belief: column start + (s + lane) mod Z.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static nuint BeliefOffset(ref int column0, ref int shift0, int e, nuint lane, nuint z, nuint stride)
+    {
+        var p = (nuint)System.Runtime.CompilerServices.Unsafe.Add(ref shift0, e) + lane;
+        if (p >= z)
+        {
+            p -= z;
+        }
+        return (nuint)System.Runtime.CompilerServices.Unsafe.Add(ref column0, e) * stride + p;
     }
 
     private void LaneScalarBoxPlus(int row, int e0, int degree, int j, short alpha16)

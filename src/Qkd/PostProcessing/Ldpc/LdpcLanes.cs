@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Qkd.PostProcessing.Ldpc;
 
@@ -36,6 +37,12 @@ internal interface ILanes<TVector> where TVector : struct
     static abstract TVector Abs(TVector a);
 
     static abstract TVector ShiftRightArithmetic(TVector a, int count);
+
+    /// <summary>max(a - b, 0) for lanes read as unsigned 16-bit numbers (one saturating instruction).</summary>
+    static abstract TVector SubtractSaturateUnsigned(TVector a, TVector b);
+
+    /// <summary>floor(a m / 2^16) for lanes read as unsigned 16-bit numbers (the high half of the product).</summary>
+    static abstract TVector MultiplyHighUnsigned(TVector a, ushort m);
 }
 
 /// <summary>16 lanes of <see cref="Vector256{T}"/>.</summary>
@@ -78,6 +85,21 @@ internal readonly struct Lanes256 : ILanes<Vector256<short>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<short> ShiftRightArithmetic(Vector256<short> a, int count) => Vector256.ShiftRightArithmetic(a, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<short> SubtractSaturateUnsigned(Vector256<short> a, Vector256<short> b)
+        => Vector256.SubtractSaturate(a.AsUInt16(), b.AsUInt16()).AsInt16();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<short> MultiplyHighUnsigned(Vector256<short> a, ushort m)
+    {
+        if (Avx2.IsSupported)
+        {
+            return Avx2.MultiplyHigh(a.AsUInt16(), Vector256.Create(m)).AsInt16();
+        }
+        var (lo, hi) = Vector256.Widen(a.AsUInt16());
+        return Vector256.Narrow(Vector256.ShiftRightLogical(lo * m, 16), Vector256.ShiftRightLogical(hi * m, 16)).AsInt16();
+    }
 }
 
 /// <summary>32 lanes of <see cref="Vector512{T}"/>.</summary>
@@ -120,4 +142,19 @@ internal readonly struct Lanes512 : ILanes<Vector512<short>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<short> ShiftRightArithmetic(Vector512<short> a, int count) => Vector512.ShiftRightArithmetic(a, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<short> SubtractSaturateUnsigned(Vector512<short> a, Vector512<short> b)
+        => Vector512.SubtractSaturate(a.AsUInt16(), b.AsUInt16()).AsInt16();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<short> MultiplyHighUnsigned(Vector512<short> a, ushort m)
+    {
+        if (Avx512BW.IsSupported)
+        {
+            return Avx512BW.MultiplyHigh(a.AsUInt16(), Vector512.Create(m)).AsInt16();
+        }
+        var (lo, hi) = Vector512.Widen(a.AsUInt16());
+        return Vector512.Narrow(Vector512.ShiftRightLogical(lo * m, 16), Vector512.ShiftRightLogical(hi * m, 16)).AsInt16();
+    }
 }

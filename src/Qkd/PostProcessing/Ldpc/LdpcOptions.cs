@@ -16,7 +16,7 @@ public sealed record LdpcOptions
     public double FrameSlack { get; init; } = 0.1;
 
     /// <summary>Efficiency the first syndrome aims at: leak = f_start n h(Q) (before blind reveals).</summary>
-    public double StartEfficiency { get; init; } = 1.03;
+    public double StartEfficiency { get; init; } = 0.90;
 
     /// <summary>Feedback rounds in which Alice reveals punctured bits after a failed decoding (0: one-way only).</summary>
     public int BlindRounds { get; init; } = MaxBlindRounds;
@@ -28,14 +28,14 @@ public sealed record LdpcOptions
     /// Bits revealed per blind round, as an efficiency step: ceil(step n h(Q)); with
     /// <see cref="RevealPerUnsatisfiedCheck"/> the most Bob may ask for in a round.
     /// </summary>
-    public double RevealEfficiencyStep { get; init; } = 0.02;
+    public double RevealEfficiencyStep { get; init; } = 0.05;
 
     /// <summary>
     /// Least-reliable order: after a failed attempt Bob asks for ceil(this times his unsatisfied checks) values, at
     /// least <see cref="MinimumRevealBits"/> and at most the round's size (0: always the round's size). A frame near
     /// decoding then pays for a few bits, one far from it for many, in one round trip (docs/postprocessing.md section 7).
     /// </summary>
-    public double RevealPerUnsatisfiedCheck { get; init; } = 0.03;
+    public double RevealPerUnsatisfiedCheck { get; init; } = 0.1;
 
     /// <summary>Fewest values Bob asks for in a blind round when <see cref="RevealPerUnsatisfiedCheck"/> sizes it [bits].</summary>
     public int MinimumRevealBits { get; init; } = 8;
@@ -57,8 +57,19 @@ public sealed record LdpcOptions
     /// <summary>Belief-propagation iterations per decoding attempt.</summary>
     public int MaxIterations { get; init; } = 60;
 
-    /// <summary>Give an attempt up when unsatisfied checks fell by less than 10 % over this many iterations (0: never).</summary>
+    /// <summary>
+    /// Give an attempt up when unsatisfied checks fell by less than <see cref="LdpcDecoder.StallDecreasePercent"/> over
+    /// this many iterations (0: never).
+    /// </summary>
     public int StallWindow { get; init; } = 3;
+
+    /// <summary>
+    /// A resumed attempt (after a reveal, least-reliable order with <see cref="RevealPerUnsatisfiedCheck"/>) is first
+    /// stall-tested after this many iterations, against the unsatisfied checks it started from (before the reveal), so
+    /// a reveal that did not help ends the attempt after one window instead of two; 0: the first attempt's rule (from
+    /// iteration 2 <see cref="StallWindow"/> on). docs/postprocessing.md section 7 has the measurements.
+    /// </summary>
+    public int ResumedStallWindow { get; init; } = 3;
 
     /// <summary>alpha: check messages are scaled by it (multiples of 1/16 are used); 13/16 suits normalised min-sum.</summary>
     public double Normalisation { get; init; } = 1.0;
@@ -84,6 +95,7 @@ public sealed record LdpcOptions
         Guard.InRange(PunctureReserve, 0, 2, "", nameof(PunctureReserve));
         Guard.InRange(Normalisation, 0.5, 1, "", nameof(Normalisation));
         Guard.InRange(StallWindow, 0, 1000, nameof(StallWindow));
+        Guard.InRange(ResumedStallWindow, 0, 1000, nameof(ResumedStallWindow));
         Guard.InRange(RevealPerUnsatisfiedCheck, 0, 10, "", nameof(RevealPerUnsatisfiedCheck));
         Guard.InRange(MinimumRevealBits, 1, 1 << 20, nameof(MinimumRevealBits));
         if (!Enum.IsDefined(CheckRule))

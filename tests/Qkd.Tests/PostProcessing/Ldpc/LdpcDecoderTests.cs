@@ -100,6 +100,58 @@ public class LdpcDecoderTests
     }
 
     [Fact]
+    public void CorrectionVector_EqualsScalar_Everywhere()
+    {
+        // The vector correction (high-half multiplies, saturating chords) is the scalar c(u) lane for lane on every u
+        // the kernel forms (a + b and |a - b| of magnitudes up to MaxMagnitude), at both widths.
+        AssertCorrectionEqualsScalar<Lanes256, System.Runtime.Intrinsics.Vector256<short>>();
+        AssertCorrectionEqualsScalar<Lanes512, System.Runtime.Intrinsics.Vector512<short>>();
+    }
+
+    private static void AssertCorrectionEqualsScalar<TL, TV>() where TL : struct, ILanes<TV> where TV : struct
+    {
+        var u = new short[2 * LdpcDecoder.MaxMagnitude + 1];
+        for (var i = 0; i < u.Length; i++)
+        {
+            u[i] = (short)i;
+        }
+        var c = new short[TL.Count];
+        for (var i = 0; i + TL.Count <= u.Length; i += TL.Count)
+        {
+            TL.Store(LdpcCheckArithmetic.CorrectionVector<TL, TV>(TL.Load(ref u[i], 0)), ref c[0], 0);
+            for (var k = 0; k < c.Length; k++)
+            {
+                Assert.Equal(LdpcCheckArithmetic.CorrectionScalar(i + k), c[k]);
+            }
+        }
+    }
+
+    [Fact]
+    public void BoxPlusVector_EqualsScalar_OnMagnitudePairs()
+    {
+        // |a [+] b| on lanes (saturating floor at 0) against the scalar reference, including the pairs near 0 where
+        // min(a, b) + c(a + b) - c(|a - b|) goes negative before the floor.
+        var random = new SimRandom(31);
+        var a = new short[16];
+        var b = new short[16];
+        for (var round = 0; round < 4000; round++)
+        {
+            for (var k = 0; k < 16; k++)
+            {
+                var small = round % 2 == 0;
+                a[k] = (short)(small ? (int)random.NextBelow(8) : (int)random.NextBelow(LdpcDecoder.MaxMagnitude + 1));
+                b[k] = (short)(small ? (int)random.NextBelow(64) : (int)random.NextBelow(LdpcDecoder.MaxMagnitude + 1));
+            }
+            var v = LdpcCheckArithmetic.BoxPlusAnyVector<Lanes256, System.Runtime.Intrinsics.Vector256<short>>(
+                System.Runtime.Intrinsics.Vector256.Create(a), System.Runtime.Intrinsics.Vector256.Create(b));
+            for (var k = 0; k < 16; k++)
+            {
+                Assert.Equal(LdpcCheckArithmetic.BoxPlusAnyScalar(a[k], b[k]), v[k]);
+            }
+        }
+    }
+
+    [Fact]
     public void Decode_WellBelowThreshold_FindsTheWord()
     {
         var code = LdpcCode.Build(200, 64, 0.7, 5);
@@ -134,6 +186,43 @@ public class LdpcDecoderTests
         decoder.Load(goodChannel, good);
         Assert.InRange(decoder.Run(decided, 200, 0.8125, stallWindow: 8), 1, 200);
         Assert.Equal(x, decided);
+    }
+
+    [Fact]
+    public void Run_ResumedWithStallReference_GivesUpAfterOneWindowUnlessTheChecksFell()
+    {
+        var (decoder, decided, _) = Loaded(LdpcCode.Build(100, 64, 0.9, 5), 0.05, 10);
+        Assert.Equal(-1, decoder.Run(decided, 200, 1.0, stallWindow: 3, rule: LdpcCheckRule.BoxPlus));
+        var before = decoder.UnsatisfiedChecks(decided);
+        // Hopeless frame, nothing revealed: the resumed attempt stops at its first test, after one window of 3.
+        Assert.Equal(-1, decoder.Run(decided, 200, 1.0, stallWindow: 3, rule: LdpcCheckRule.BoxPlus, stallReference: before, resumedStallWindow: 3));
+        Assert.Equal(3, decoder.LastIterations);
+        // Without the reference the same state runs two windows before the first test can stop it.
+        Assert.Equal(-1, decoder.Run(decided, 200, 1.0, stallWindow: 3, rule: LdpcCheckRule.BoxPlus));
+        Assert.True(decoder.LastIterations >= 6, $"{decoder.LastIterations} iterations");
+    }
+
+    [Fact]
+    public void Run_ResumedAfterAUsefulReveal_KeepsGoingPastTheFirstWindow()
+    {
+        var (decoder, decided, x) = Loaded(LdpcCode.Build(100, 64, 0.8, 6), 0.06, 12);
+        Assert.Equal(-1, decoder.Run(decided, 20, 1.0, rule: LdpcCheckRule.BoxPlus));
+        var before = decoder.UnsatisfiedChecks(decided);
+        for (var v = 0; v < x.Length; v += 2)
+        {
+            decoder.Pin(v, x[v] == 1);
+        }
+        Assert.InRange(decoder.Run(decided, 60, 1.0, stallWindow: 3, rule: LdpcCheckRule.BoxPlus, stallReference: before, resumedStallWindow: 3), 1, 60);
+        Assert.Equal(x, decided);
+    }
+
+    /// <summary>A decoder loaded with a seeded frame of <paramref name="code"/> through BSC(q), its decision buffer and the word.</summary>
+    private static (LdpcDecoder Decoder, byte[] Decided, byte[] X) Loaded(LdpcCode code, double q, ulong seed)
+    {
+        var (x, syndrome, channel) = Frame(code, q, seed);
+        var decoder = new LdpcDecoder(code);
+        decoder.Load(channel, syndrome);
+        return (decoder, new byte[code.Length], x);
     }
 
     [Fact]

@@ -32,15 +32,16 @@ public class LdpcReconcilerTests
         {
             var (alice, bob, errors) = Frame(404, (ulong)i, n, q);
             var result = LdpcReconciler.Reconcile(LdpcOptions.Default, q, alice, bob);
-            if (result.Decoded)
+            if (result.Decoded && alice.Equals(bob))
             {
-                // A satisfied syndrome on a wrong word would be caught by the verification hash in the pipeline;
-                // at these lengths it does not happen for these seeds.
-                Assert.Equal(alice, bob);
                 Assert.Equal(errors, result.Corrections);
             }
             else
             {
+                // Not decoded, or a satisfied syndrome on a wrong word: in the pipeline both are frame errors (the
+                // verification hash of docs/postprocessing.md section 3 catches the second, LdpcPipelineTests). With
+                // the start at 0.92 and a 10 % stall test one frame of these seeds did the second at 2 % (1 of 1,200
+                // seeded 2 * 10^4-bit frames; none with the defaults, nor at 10^5 bits; section 7).
                 failures++;
             }
             Assert.InRange(result.Attempts, 1, LdpcOptions.Default.BlindRounds + 1);
@@ -104,14 +105,36 @@ public class LdpcReconcilerTests
         Assert.Equal(plan.InitialLeakBits + revealed, result.LeakedBits);
     }
 
+    [Fact]
+    public void Reconcile_ResumedAttemptsStallTestedAfterOneWindow_FewerIterationsSameFrames()
+    {
+        // The resumed attempts' early stall test (against the unsatisfied checks before the reveal) only ever ends an
+        // attempt sooner: over the same frames the defaults take fewer iterations than with it off, and still decode.
+        const int n = 20_000;
+        long early = 0, late = 0;
+        for (var i = 0; i < 4; i++)
+        {
+            var (alice, bob, _) = Frame(91, (ulong)i, n, 0.02);
+            var result = LdpcReconciler.Reconcile(LdpcOptions.Default, 0.02, alice, bob);
+            Assert.True(result.Decoded);
+            early += result.Iterations;
+            (alice, bob, _) = Frame(91, (ulong)i, n, 0.02);
+            result = LdpcReconciler.Reconcile(LdpcOptions.Default with { ResumedStallWindow = 0 }, 0.02, alice, bob);
+            Assert.True(result.Decoded);
+            late += result.Iterations;
+        }
+        Assert.True(early < late, $"{early} iterations with the early test, {late} without");
+    }
+
     [Theory]
     [InlineData(0.01, 1.11)]
     [InlineData(0.02, 1.10)]
     [InlineData(0.05, 1.10)]
     public void Reconcile_DesignedCodes_HundredThousandBitFrames_EfficiencyWithinBound(double q, double bound)
     {
-        // docs/postprocessing.md section 7: 100 frames give f = 1.097 / 1.077 / 1.073 at 1 / 2 / 5 % with blind rounds
-        // sized by Bob's unsatisfied checks (1.120 / 1.094 / 1.083 before); 10 frames of the same seeds keep this short.
+        // docs/postprocessing.md section 7: 100 frames give f = 1.095 / 1.087 / 1.076 at 1 / 2 / 5 % with the start at 0.90
+        // and resumed attempts stall-tested after one window (1.097 / 1.077 / 1.073 before); 10 frames of the same seeds
+        // keep this short.
         const int n = 100_000;
         const int frames = 10;
         var fSum = 0.0;
