@@ -197,7 +197,7 @@ public sealed class LdpcFramePlan
         }
         var code = LdpcCodeBook.Get(keyBits, index, options);
         var punctured = Math.Clamp(code.Checks - start, 0, Math.Min(slack, code.PuncturingOrder.Length));
-        return new LdpcFramePlan(code, keyBits, index, punctured, slack - punctured, options.BlindRounds, reveal, options.RevealGrowthRounds);
+        return Cached(code, keyBits, index, punctured, slack - punctured, options.BlindRounds, reveal, options.RevealGrowthRounds);
     }
 
     /// <summary>Bob's copy of the plan Alice announced; throws when the announcement does not fit the key.</summary>
@@ -209,6 +209,29 @@ public sealed class LdpcFramePlan
         Guard.SameLength(punctured + shortened, code.Length - keyBits, "Punctured plus shortened bits of the LDPC frame");
         Guard.InRange(rounds, 0, LdpcOptions.MaxBlindRounds);
         Guard.InRange(revealPerRound, 1, code.Length);
-        return new LdpcFramePlan(code, keyBits, rateIndex, punctured, shortened, rounds, revealPerRound, options.RevealGrowthRounds);
+        return Cached(code, keyBits, rateIndex, punctured, shortened, rounds, revealPerRound, options.RevealGrowthRounds);
     }
+
+    /// <summary>
+    /// Plans are public and immutable, so equal announcements share one: building one costs ~0.4 ms and ~1 MB of
+    /// position arrays per party and frame (docs/postprocessing.md section 7), and the frames of a link mostly
+    /// repeat a few. At most <see cref="CachedPlans"/> are kept (the cache starts over beyond that).
+    /// </summary>
+    private static LdpcFramePlan Cached(LdpcCode code, int keyBits, int rateIndex, int punctured, int shortened, int rounds, int revealPerRound, int growthRounds)
+    {
+        var key = (code, keyBits, rateIndex, punctured, shortened, rounds, revealPerRound, growthRounds);
+        if (Plans.TryGetValue(key, out var plan))
+        {
+            return plan;
+        }
+        if (Plans.Count >= CachedPlans)
+        {
+            Plans.Clear();
+        }
+        return Plans.GetOrAdd(key, k => new LdpcFramePlan(k.code, k.keyBits, k.rateIndex, k.punctured, k.shortened, k.rounds, k.revealPerRound, k.growthRounds));
+    }
+
+    private const int CachedPlans = 64;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(LdpcCode code, int keyBits, int rateIndex, int punctured, int shortened, int rounds, int revealPerRound, int growthRounds), LdpcFramePlan> Plans = new();
 }

@@ -62,6 +62,18 @@ public class LdpcFramePlanTests
     }
 
     [Fact]
+    public void Plans_EqualAnnouncements_ShareOnePlan_OthersDoNot()
+    {
+        var alice = LdpcFramePlan.Choose(30_000, 0.03, LdpcOptions.Default);
+        var bob = LdpcFramePlan.FromAnnouncement(30_000, alice.RateIndex, alice.Punctured, alice.Shortened, alice.Rounds, alice.RevealPerRound, LdpcOptions.Default);
+        Assert.Same(alice, bob);
+        Assert.Same(alice, LdpcFramePlan.Choose(30_000, 0.03, LdpcOptions.Default));
+        var other = LdpcFramePlan.FromAnnouncement(30_000, alice.RateIndex, alice.Punctured, alice.Shortened, alice.Rounds, alice.RevealPerRound + 1, LdpcOptions.Default);
+        Assert.NotSame(alice, other);
+        Assert.Equal(alice.RevealPerRound + 1, other.RevealPerRound);
+    }
+
+    [Fact]
     public void FromAnnouncement_CountsThatDoNotFitTheKey_Throw()
     {
         var alice = LdpcFramePlan.Choose(30_000, 0.03, LdpcOptions.Default);
