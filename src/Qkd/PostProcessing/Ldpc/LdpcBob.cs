@@ -125,7 +125,9 @@ public sealed class LdpcBob
             BinaryPrimitives.ReadInt32LittleEndian(message[17..]), _options);
         var code = plan.Code;
         Guard.SameLength(message.Length, LdpcAlice.HeaderBytes + (code.Checks + 7) / 8, "First LDPC message");
-        var syndrome = new byte[code.Checks];
+        _decoder = LdpcCodeBook.RentDecoder(plan.KeyBits, plan.RateIndex, _options);
+        var buffers = _decoder.FrameBuffers;
+        var syndrome = buffers.Syndrome;
         var packed = message[LdpcAlice.HeaderBytes..];
         for (var i = 0; i < syndrome.Length; i++)
         {
@@ -133,9 +135,9 @@ public sealed class LdpcBob
         }
         var q = Math.Clamp(_qber, 1e-3, 0.2);
         var llr = (short)Math.Min(LdpcDecoder.MaxMagnitude, Math.Round(Math.Log((1 - q) / q) * LdpcDecoder.LlrScale));
-        var channel = new short[code.Length];
-        var frame = _frame = new byte[code.Length];
-        var known = _known = new byte[code.Length];
+        var channel = buffers.Channel;
+        var frame = _frame = buffers.Frame;
+        var known = _known = buffers.Known;
         var keyPositions = plan.KeyPositions;
         var words = _key.Words;
         for (var i = 0; i < keyPositions.Length; i++)
@@ -149,17 +151,16 @@ public sealed class LdpcBob
             known[v] = 1;
         }
         // Error syndrome s_A XOR H y: the decoder looks for the error pattern, all-zero being the channel's guess.
-        var own = new byte[code.Checks];
+        var own = buffers.Own;
         code.Syndrome(frame, own);
         for (var i = 0; i < syndrome.Length; i++)
         {
             syndrome[i] ^= own[i];
         }
         CryptographicOperations.ZeroMemory(own);
-        _decoder = LdpcCodeBook.RentDecoder(plan.KeyBits, plan.RateIndex, _options);
         _decoder.Load(channel, syndrome);
         CryptographicOperations.ZeroMemory(syndrome);
-        _decided = new byte[code.Length];
+        _decided = buffers.Decided;
         LeakedBits = plan.InitialLeakBits;
     }
 
@@ -212,17 +213,12 @@ public sealed class LdpcBob
         return true;
     }
 
-    /// <summary>Returns the decoder to its pool and clears the decisions (they are key bits).</summary>
+    /// <summary>Returns the decoder to its pool; its wipe clears the frame buffers too (decisions and frame are key bits).</summary>
     private void Release()
     {
-        if (_decided is not null)
-        {
-            CryptographicOperations.ZeroMemory(_decided);
-        }
-        if (_frame is not null)
-        {
-            CryptographicOperations.ZeroMemory(_frame);
-        }
+        _decided = null;
+        _frame = null;
+        _known = null;
         if (_decoder is not null)
         {
             _decoder.Wipe();

@@ -115,7 +115,13 @@ public sealed partial class LdpcDecoder
         Array.Clear(_beliefs);
         Array.Clear(_r);
         Array.Clear(_t);
+        _frameBuffers?.Clear();
     }
+
+    private LdpcFrameBuffers? _frameBuffers;
+
+    /// <summary>Bob's per-frame arrays for this decoder's code (made on first use; zero until used, wiped by <see cref="Wipe"/>).</summary>
+    internal LdpcFrameBuffers FrameBuffers => _frameBuffers ??= new LdpcFrameBuffers(_code);
 
     /// <summary>Fixes variable <paramref name="variable"/> to a known bit (blind reveal) while keeping the messages.</summary>
     public void Pin(int variable, bool bit)
