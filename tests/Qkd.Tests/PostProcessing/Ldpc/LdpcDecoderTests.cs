@@ -61,6 +61,28 @@ public class LdpcDecoderTests
     }
 
     [Fact]
+    public void Wipe_ClearsBobsFrameBuffers_SoAPooledDecoderCarriesNoKeyBits()
+    {
+        var plan = LdpcFramePlan.Choose(20_000, 0.02, LdpcOptions.Default);
+        var decoder = new LdpcDecoder(plan.Code);
+        var buffers = decoder.FrameBuffers;
+        buffers.Channel.AsSpan().Fill(5);
+        foreach (var bytes in new[] { buffers.Frame, buffers.Known, buffers.Decided, buffers.Syndrome, buffers.Own })
+        {
+            bytes.AsSpan().Fill(1);
+        }
+
+        decoder.Wipe();
+
+        Assert.Same(buffers, decoder.FrameBuffers);
+        Assert.DoesNotContain(buffers.Channel, v => v != 0);
+        foreach (var bytes in new[] { buffers.Frame, buffers.Known, buffers.Decided, buffers.Syndrome, buffers.Own })
+        {
+            Assert.DoesNotContain(bytes, v => v != 0);
+        }
+    }
+
+    [Fact]
     public void BoxPlus_DecodesFramesNormalisedMinSumCannot()
     {
         const LdpcCheckRule rule = LdpcCheckRule.BoxPlus;
