@@ -154,15 +154,11 @@ public sealed partial class SqliteKeyStore : IKeyStore
         RETURNING seq, block_id, idx, material
         """;
 
-    public async Task FinishReservationAsync(Guid reservationId, bool delivered, DateTimeOffset now, CancellationToken ct)
-    {
-        await WriteAsync(async c =>
-        {
-            await ExecAsync(c, "UPDATE units SET state=$s, material=NULL, changed_ms=$t WHERE reservation=$r AND state=1", ct,
-                ("$s", (int)(delivered ? UnitState.Delivered : UnitState.Discarded)), ("$t", now.ToUnixTimeMilliseconds()), ("$r", reservationId.ToString("D")));
-            return (0, true);
-        }, ct);
-    }
+    public Task FinishReservationAsync(Guid reservationId, bool delivered, DateTimeOffset now, CancellationToken ct)
+        => MoveReservedAsync(delivered ? DeliverSql : DiscardSql, reservationId, now, ct);
+
+    internal const string DeliverSql = "UPDATE units SET state=2, material=NULL, changed_ms=?1 WHERE reservation=?2 AND state=1";
+    internal const string DiscardSql = "UPDATE units SET state=3, material=NULL, changed_ms=?1 WHERE reservation=?2 AND state=1";
 
     public async Task<IReadOnlyList<byte[]>?> TakeUnitsAsync(string peer, IReadOnlyList<UnitRef> units, UnitState from, Func<IReadOnlyList<byte[]>, IReadOnlyList<PendingKey>> keysFromUnits, DateTimeOffset now, CancellationToken ct)
     {

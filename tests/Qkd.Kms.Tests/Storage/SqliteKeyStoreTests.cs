@@ -57,6 +57,8 @@ public sealed class SqliteKeyStoreTests : KeyStoreContract
     [InlineData(SqliteKeyStore.RecoverReservationsSql)]
     [InlineData(SqliteKeyStore.ReleaseSql)]
     [InlineData(SqliteKeyStore.ConfirmSql)]
+    [InlineData(SqliteKeyStore.DeliverSql)]
+    [InlineData(SqliteKeyStore.DiscardSql)]
     public async Task SweepAndLeaseStatements_FindTheirRowsThroughAnIndex(string sql)
     {
         await using var probe = await OpenProbeAsync();
