@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
+using Qkd.Kms;
 using Qkd.Kms.Dev;
 using Qkd.Kms.Supply;
 
@@ -24,6 +25,7 @@ public static class KmsDevCommand
         var cmd = new Command("dev", "Start a development KME network on loopback with simulated QKD links; writes DIR/dev.json") { dir, kmes, supplyKind, preset, blockSeconds, distance, seed, rate, prefill, json };
         cmd.SetAction(async (parse, ct) =>
         {
+            InlineSocketIo.PreferForProcess();
             var bb84 = (parse.GetValue(supplyKind) ?? "bb84") == "bb84";
             if (bb84 && parse.GetValue(rate) is not null)
             {

@@ -18,6 +18,7 @@ public static class KmsServeCommand
         var cmd = new Command("serve", "Start one KME from a config file and serve until Ctrl-C") { config, insecure, json };
         cmd.SetAction(async (parse, ct) =>
         {
+            InlineSocketIo.PreferForProcess();
             var path = parse.GetValue(config)!;
             if (!File.Exists(path))
             {

@@ -34,13 +34,25 @@ public static class LoadGenerator
 
         // Warm-up: open the connections (TLS handshakes are not part of the steady state measured).
         await Task.WhenAll(Enumerable.Range(0, Math.Min(o.Connections, 8)).Select(_ => SendAsync(http, path, body, ct)));
+        using var lean = o.Client == LoadClient.Lean
+            ? await LeanHttpClient.ConnectAsync(o.KmeUrl, cert, trust, path, body, o.Connections, ct)
+            : null;
         if (o.Warmup > TimeSpan.Zero)
         {
-            await RunOpenLoopAsync(http, path, body, o with { Duration = o.Warmup }, ct);
+            await RunOpenLoopAsync(http, lean, path, body, o with { Duration = o.Warmup }, ct);
         }
         var before = ServerSnapshot.Parse(await http.GetStringAsync("/metrics", ct));
-        var result = await RunOpenLoopAsync(http, path, body, o, ct, o.LatencyCsv);
-        var after = ServerSnapshot.Parse(await http.GetStringAsync("/metrics", ct));
+        var result = await RunOpenLoopAsync(http, lean, path, body, o, ct, o.LatencyCsv);
+        ServerSnapshot after;
+        try
+        {
+            after = ServerSnapshot.Parse(await http.GetStringAsync("/metrics", ct));
+        }
+        catch (HttpRequestException)
+        {
+            // The KME went away during the run: the client's figures stand, the server's are unknown.
+            return result with { Client = ClientName(o.Client) };
+        }
         return result with
         {
             ServerP50Ms = ServerSnapshot.QuantileMs(before, after, 0.50),
@@ -51,11 +63,12 @@ public static class LoadGenerator
             ServerGcCollections = after.GcCollections - before.GcCollections,
             ServerCpuMsPerRequest = PerRequest((after.CpuSeconds - before.CpuSeconds) * 1000, result.Requests),
             ServerAllocatedBytesPerRequest = PerRequest(after.AllocatedBytes - before.AllocatedBytes, result.Requests),
+            Client = ClientName(o.Client),
         };
     }
 
     /// <summary>One open-loop period of <see cref="LoadOptions.Duration"/> at <see cref="LoadOptions.RatePerSecond"/> on warm connections.</summary>
-    private static async Task<LoadResult> RunOpenLoopAsync(HttpClient http, string path, string body, LoadOptions o, CancellationToken ct, string? csv = null)
+    private static async Task<LoadResult> RunOpenLoopAsync(HttpClient http, LeanHttpClient? lean, string path, string body, LoadOptions o, CancellationToken ct, string? csv = null)
     {
         var total = (long)Math.Round(o.RatePerSecond * o.Duration.TotalSeconds);
         var process = ProcessSnapshot.Take();
@@ -66,6 +79,18 @@ public static class LoadGenerator
         var start = Stopwatch.GetTimestamp();
         var ticksPerRequest = Stopwatch.Frequency / o.RatePerSecond;
         long next = 0;
+        // The lean client reports each outcome from a connection's read loop; the period ends when all are in.
+        long completed = 0, dispatched = long.MaxValue;
+        var allIn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lean?.OnCompleted((i, status) =>
+        {
+            statuses[i] = status;
+            latencies[i] = Stopwatch.GetElapsedTime(start + (long)(i * ticksPerRequest)).TotalMilliseconds;
+            if (Interlocked.Increment(ref completed) == Volatile.Read(ref dispatched))
+            {
+                allIn.TrySetResult();
+            }
+        });
         // A dedicated thread dispatches: Task.Delay(1) on the thread pool woke 1-3 ms late under load
         // (the pool is busy with the responses), and that lag is counted in every latency. It sleeps
         // until the next scheduled start exactly (DispatchClock), not in whole milliseconds.
@@ -80,7 +105,14 @@ public static class LoadGenerator
                     var i = next;
                     var scheduled = start + (long)(i * ticksPerRequest);
                     lags[i] = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
-                    tasks.Add(SendTimedAsync(i, scheduled));
+                    if (lean is not null)
+                    {
+                        lean.Send(i);
+                    }
+                    else
+                    {
+                        tasks.Add(SendTimedAsync(i, scheduled));
+                    }
                 }
                 if (next < total)
                 {
@@ -99,6 +131,19 @@ public static class LoadGenerator
         }
 
         await Task.WhenAll(tasks);
+        if (lean is not null)
+        {
+            Volatile.Write(ref dispatched, next);
+            if (Interlocked.Read(ref completed) == next)
+            {
+                allIn.TrySetResult();
+            }
+            // As HttpClient's timeout: a server that stops answering fails the run instead of hanging it.
+            if (await Task.WhenAny(allIn.Task, Task.Delay(TimeSpan.FromSeconds(30), CancellationToken.None)) != allIn.Task)
+            {
+                throw new HttpRequestException($"{next - Interlocked.Read(ref completed)} requests got no response within 30 s");
+            }
+        }
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var used = ProcessSnapshot.Take() - process;
         if (csv is not null)
@@ -137,6 +182,8 @@ public static class LoadGenerator
             w.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i},{i * msPerRequest:F3},{lags[i]:F3},{latencies[i]:F3},{statuses[i]}"));
         }
     }
+
+    private static string ClientName(LoadClient client) => client == LoadClient.Lean ? "lean" : "httpclient";
 
     private static double PerRequest(double total, long requests) => requests > 0 ? total / requests : double.NaN;
 

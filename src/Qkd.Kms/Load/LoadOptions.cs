@@ -15,4 +15,7 @@ public sealed record LoadOptions(Uri KmeUrl, string CaPem, string CertPem, strin
     /// latency_ms, status; times from the start of the measured period), so a tail can be placed in time.
     /// </summary>
     public string? LatencyCsv { get; init; }
+
+    /// <summary>The HTTP client that sends the measured requests (<see cref="LoadClient.Lean"/> unless asked otherwise).</summary>
+    public LoadClient Client { get; init; } = LoadClient.Lean;
 }

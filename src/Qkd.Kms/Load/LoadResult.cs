@@ -40,4 +40,7 @@ public sealed record LoadResult(long Requests, long Ok, long Errors, long Unavai
 
     /// <summary>Garbage collections of the load generator's process over the measured period.</summary>
     public double ClientGcCollections { get; init; }
+
+    /// <summary>The HTTP client that sent the requests: "lean" or "httpclient" (<see cref="LoadClient"/>).</summary>
+    public string Client { get; init; } = "lean";
 }

@@ -113,4 +113,45 @@ public sealed class LoadGeneratorTests
         // Connection warm-up (2) + timed warm-up (50) + measured (50), one unit each.
         Assert.Equal(2 + 50 + 50, (long)t.Host("KME_A").Metrics.KeysServed.WithLabels("master").Value);
     }
+
+    [Theory]
+    [InlineData(LoadClient.Lean, "lean")]
+    [InlineData(LoadClient.HttpClient, "httpclient")]
+    public async Task EitherClient_ServesEveryRequest_AndTheResultNamesIt(LoadClient client, string name)
+    {
+        await using var t = await TestNetwork.StartAsync();
+        await t.SupplyAsync(0, 1, 256L * 400);
+        var sae = t.Net.Info.Saes.Single(s => s.Id == "SAE_A");
+
+        var r = await LoadGenerator.RunAsync(new LoadOptions(t.Host("KME_A").Url, t.Net.Info.Ca, sae.Cert, sae.Key, "SAE_B",
+            RatePerSecond: 400, Duration: TimeSpan.FromSeconds(0.25), Number: 2, SizeBits: 128, Connections: 3) { Client = client },
+            CancellationToken.None);
+
+        Assert.Equal(100, r.Requests);
+        Assert.Equal(100, r.Ok);
+        Assert.Equal(name, r.Client);
+        // Two keys per request: the measured ones and the connection warm-up's (3 requests).
+        Assert.Equal(2 * (100 + 3), (long)t.Host("KME_A").Metrics.KeysServed.WithLabels("master").Value);
+    }
+
+    [Fact]
+    public async Task LeanClient_KmeGoneMidRun_CountsTheFailuresAndEnds()
+    {
+        await using var t = await TestNetwork.StartAsync();
+        await t.SupplyAsync(0, 1, 256L * 400);
+        var sae = t.Net.Info.Saes.Single(s => s.Id == "SAE_A");
+
+        var run = LoadGenerator.RunAsync(new LoadOptions(t.Host("KME_A").Url, t.Net.Info.Ca, sae.Cert, sae.Key, "SAE_B",
+            RatePerSecond: 200, Duration: TimeSpan.FromSeconds(1.5), Number: 1, SizeBits: 256, Connections: 2), CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(0.6));
+        await t.Host("KME_A").DisposeAsync();
+        var r = await run.WaitAsync(TimeSpan.FromSeconds(60));
+
+        // The requests after the stop fail (refused connections), the run ends on time, and the KME's figures are
+        // unknown (its /metrics is gone with it) instead of failing the whole report.
+        Assert.Equal(300, r.Requests);
+        Assert.InRange(r.Ok, 1, 299);
+        Assert.Equal(r.Requests - r.Ok, r.Errors);
+        Assert.True(double.IsNaN(r.ServerP99Ms));
+    }
 }
