@@ -158,6 +158,7 @@ public sealed class LdpcBob
             syndrome[i] ^= own[i];
         }
         CryptographicOperations.ZeroMemory(own);
+        _decoder.NarrowLanes = _options.NarrowLanes && _options.CheckRule == LdpcCheckRule.BoxPlus;
         _decoder.Load(channel, syndrome);
         CryptographicOperations.ZeroMemory(syndrome);
         _decided = buffers.Decided;

@@ -106,6 +106,11 @@ public sealed partial class LdpcDecoder
             _syndromeMask[i] = syndrome[i] != 0 ? (short)-1 : (short)0;
         }
         Array.Clear(_r);
+        _narrowFrame = NarrowLanes;
+        if (_narrowFrame)
+        {
+            LoadNarrow();
+        }
     }
 
     /// <summary>Clears the beliefs and messages (they carry information about the key).</summary>
@@ -115,6 +120,7 @@ public sealed partial class LdpcDecoder
         Array.Clear(_beliefs);
         Array.Clear(_r);
         Array.Clear(_t);
+        Array.Clear(_r8);
         _frameBuffers?.Clear();
     }
 
@@ -168,7 +174,14 @@ public sealed partial class LdpcDecoder
             LastIterations = iteration;
             for (var row = 0; row < _code.BaseRows; row++)
             {
-                Layer(row, alpha16, vector, rule);
+                if (_narrowFrame)
+                {
+                    LayerNarrow(row, vector);
+                }
+                else
+                {
+                    Layer(row, alpha16, vector, rule);
+                }
             }
             HardDecision(decided);
             if (Satisfies(decided, syndrome))

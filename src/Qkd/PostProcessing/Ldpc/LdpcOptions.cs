@@ -77,6 +77,12 @@ public sealed record LdpcOptions
     /// <summary>Check-node update of the decoder.</summary>
     public LdpcCheckRule CheckRule { get; init; } = LdpcCheckRule.BoxPlus;
 
+    /// <summary>
+    /// Whether Bob's decoder runs box-plus on 8-bit lanes (64 checks per Vector512) instead of 16-bit ones
+    /// (<c>LdpcNarrowArithmetic</c> has the quantisation; docs/postprocessing.md section 7 the study).
+    /// </summary>
+    public bool NarrowLanes { get; init; } = true;
+
     /// <summary>Spacing of the mother-code rates of the family.</summary>
     public double RateStep { get; init; } = 0.02;
 
