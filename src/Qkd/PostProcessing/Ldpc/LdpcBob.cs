@@ -91,7 +91,7 @@ public sealed class LdpcBob
         if (_options.RevealPerUnsatisfiedCheck > 0 && _options.RevealOrder == LdpcRevealOrder.LeastReliable)
         {
             // A frame close to decoding asks for few values, one far from it for up to the round's size.
-            var unsatisfied = _unsatisfied = _decoder!.UnsatisfiedChecks(_decided!);
+            var unsatisfied = _unsatisfied = _decoder!.UnsatisfiedChecksOfLastRun(_decided!);
             count = Math.Clamp((int)Math.Ceiling(_options.RevealPerUnsatisfiedCheck * unsatisfied), Math.Min(_options.MinimumRevealBits, count), count);
         }
         _round++;

@@ -56,7 +56,7 @@ public sealed partial class LdpcDecoder
         _t = new short[code.MaxRowDegree * code.LiftingSize];
         _syndromeMask = new short[code.Checks];
         _rowCheck = new byte[code.LiftingSize];
-        _syndromeBits = new byte[code.Checks];
+        _syndromeBits = new byte[code.Checks + 64];
     }
 
     /// <summary>Iterations the last <see cref="Run"/> performed (successful or not).</summary>
@@ -149,6 +149,10 @@ public sealed partial class LdpcDecoder
         LdpcCheckRule rule = LdpcCheckRule.NormalisedMinSum, int stallReference = 0, int resumedStallWindow = 0)
     {
         var result = Iterate(decided, maxIterations, normalisation, vectorised, stallWindow, rule, stallReference, resumedStallWindow);
+        if (_paddedDecisions)
+        {
+            CopyPaddedDecisions(decided);
+        }
         CompactBeliefs();
         return result;
     }
@@ -160,12 +164,13 @@ public sealed partial class LdpcDecoder
         Guard.InRange(maxIterations, 1, 10_000);
         Guard.InRange(normalisation, 0.5, 1, "");
         var alpha16 = (short)Math.Round(normalisation * 16);
-        var syndrome = _syndromeBits.AsSpan();
+        var syndrome = _syndromeBits.AsSpan(0, _code.Checks);
         for (var i = 0; i < syndrome.Length; i++)
         {
             syndrome[i] = (byte)(_syndromeMask[i] & 1);
         }
         var vector = vectorised && Vector256.IsHardwareAccelerated;
+        var padded = _paddedDecisions = vector && UsePaddedChecks;
         var previousUnsatisfied = stallReference > 0 ? stallReference : int.MaxValue;
         var firstTest = stallReference > 0 ? (resumedStallWindow > 0 ? resumedStallWindow : stallWindow) : 2 * stallWindow;
         var nextTest = stallReference > 0 ? firstTest : stallWindow;
@@ -183,8 +188,15 @@ public sealed partial class LdpcDecoder
                     Layer(row, alpha16, vector, rule);
                 }
             }
-            HardDecision(decided);
-            if (Satisfies(decided, syndrome))
+            if (padded)
+            {
+                HardDecisionPadded();
+            }
+            else
+            {
+                HardDecision(decided);
+            }
+            if (padded ? SatisfiesPadded() : Satisfies(decided, syndrome))
             {
                 return iteration;
             }
@@ -192,7 +204,7 @@ public sealed partial class LdpcDecoder
             {
                 // Stall test: a frame whose unsatisfied checks did not fall by StallDecreasePercent over the last
                 // window is given up early (the blind round that follows resumes from this state with more known bits).
-                var unsatisfied = UnsatisfiedChecks(decided, syndrome);
+                var unsatisfied = padded ? UnsatisfiedPadded() : UnsatisfiedChecks(decided, syndrome);
                 if (iteration >= firstTest && (long)unsatisfied * 100 > (long)previousUnsatisfied * (100 - StallDecreasePercent))
                 {
                     return -1;
