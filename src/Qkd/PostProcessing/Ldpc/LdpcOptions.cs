@@ -15,8 +15,30 @@ public sealed record LdpcOptions
     /// <summary>delta: fraction of each code frame that is punctured or shortened (the rest carries key).</summary>
     public double FrameSlack { get; init; } = 0.1;
 
-    /// <summary>Efficiency the first syndrome aims at: leak = f_start n h(Q) (before blind reveals).</summary>
+    /// <summary>
+    /// Efficiency the first syndrome aims at, at QBER estimates up to <see cref="StartRampFromQber"/>: leak = f_start n h(Q)
+    /// (before blind reveals).
+    /// </summary>
     public double StartEfficiency { get; init; } = 0.90;
+
+    /// <summary>
+    /// f_start at QBER estimates from <see cref="StartRampToQber"/> on; linear in the QBER between the two (a start per
+    /// QBER band: at 5 % the start below n h(Q) cost attempts for no lower f; docs/postprocessing.md section 7).
+    /// </summary>
+    public double StartEfficiencyAtHighQber { get; init; } = 1.05;
+
+    /// <summary>QBER up to which <see cref="StartEfficiency"/> holds.</summary>
+    public const double StartRampFromQber = 0.01;
+
+    /// <summary>QBER from which <see cref="StartEfficiencyAtHighQber"/> holds.</summary>
+    public const double StartRampToQber = 0.03;
+
+    /// <summary>f_start for the agreed QBER estimate <paramref name="qber"/> (only Alice uses it: the first leak is in her announcement).</summary>
+    public double StartEfficiencyFor(double qber)
+    {
+        var x = Math.Clamp((qber - StartRampFromQber) / (StartRampToQber - StartRampFromQber), 0, 1);
+        return StartEfficiency + x * (StartEfficiencyAtHighQber - StartEfficiency);
+    }
 
     /// <summary>Feedback rounds in which Alice reveals punctured bits after a failed decoding (0: one-way only).</summary>
     public int BlindRounds { get; init; } = MaxBlindRounds;
@@ -94,6 +116,7 @@ public sealed record LdpcOptions
     {
         Guard.InRange(FrameSlack, 0.02, 0.5, "", nameof(FrameSlack));
         Guard.InRange(StartEfficiency, 0.8, 2, "", nameof(StartEfficiency));
+        Guard.InRange(StartEfficiencyAtHighQber, 0.8, 2, "", nameof(StartEfficiencyAtHighQber));
         Guard.InRange(BlindRounds, 0, MaxBlindRounds, nameof(BlindRounds));
         Guard.InRange(RevealEfficiencyStep, 0.001, 0.5, "", nameof(RevealEfficiencyStep));
         Guard.InRange(MaxIterations, 1, 1000, nameof(MaxIterations));
