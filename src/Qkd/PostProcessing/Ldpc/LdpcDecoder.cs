@@ -105,11 +105,16 @@ public sealed partial class LdpcDecoder
         {
             _syndromeMask[i] = syndrome[i] != 0 ? (short)-1 : (short)0;
         }
-        Array.Clear(_r);
         _narrowFrame = NarrowLanes;
         if (_narrowFrame)
         {
             LoadNarrow();
+        }
+        else
+        {
+            // The 16-bit messages (1.2 MB at 10^5 bits) are cleared only when a frame uses them.
+            Array.Clear(_r);
+            _wideMessagesUsed = true;
         }
     }
 
@@ -118,13 +123,26 @@ public sealed partial class LdpcDecoder
     {
         Array.Clear(_l);
         Array.Clear(_beliefs);
-        Array.Clear(_r);
+        if (_wideMessagesUsed)
+        {
+            Array.Clear(_r);
+            _wideMessagesUsed = false;
+        }
         Array.Clear(_t);
         Array.Clear(_r8);
+        Array.Clear(_padded);
         _frameBuffers?.Clear();
     }
 
+    /// <summary>Whether every array that held beliefs, messages or decisions is zero (tests pin <see cref="Wipe"/> with it).</summary>
+    internal bool HoldsNoFrameState()
+        => !_l.AsSpan().ContainsAnyExcept((short)0) && !_beliefs.AsSpan().ContainsAnyExcept((short)0) && !_r.AsSpan().ContainsAnyExcept((short)0)
+            && !_t.AsSpan().ContainsAnyExcept((short)0) && !_r8.AsSpan().ContainsAnyExcept((sbyte)0) && !_padded.AsSpan().ContainsAnyExcept((byte)0);
+
     private LdpcFrameBuffers? _frameBuffers;
+
+    /// <summary>Whether a 16-bit frame wrote <see cref="_r"/> since the last <see cref="Wipe"/>.</summary>
+    private bool _wideMessagesUsed;
 
     /// <summary>Bob's per-frame arrays for this decoder's code (made on first use; zero until used, wiped by <see cref="Wipe"/>).</summary>
     internal LdpcFrameBuffers FrameBuffers => _frameBuffers ??= new LdpcFrameBuffers(_code);

@@ -31,4 +31,23 @@ public class LdpcPaddedChecksTests
         Assert.Equal(results[0].Decided, results[1].Decided);
         Assert.Equal(results[0].Unsatisfied, results[1].Unsatisfied);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Wipe_AfterAFrameOnEitherLanes_LeavesNoBeliefsMessagesOrDecisions(bool narrow)
+    {
+        var code = LdpcCode.Build(40, 480, 0.9, 6);
+        var (_, syndrome, channel) = LdpcDecoderTests.Frame(code, 0.02, 6);
+        var decoder = new LdpcDecoder(code) { NarrowLanes = !narrow };
+        decoder.Decode(channel, syndrome, new byte[code.Length], 5, 1.0, rule: LdpcCheckRule.BoxPlus);
+        decoder.Wipe();
+        decoder.NarrowLanes = narrow;
+        decoder.Decode(channel, syndrome, new byte[code.Length], 5, 1.0, rule: LdpcCheckRule.BoxPlus);
+        Assert.False(decoder.HoldsNoFrameState());
+
+        decoder.Wipe();
+
+        Assert.True(decoder.HoldsNoFrameState());
+    }
 }
