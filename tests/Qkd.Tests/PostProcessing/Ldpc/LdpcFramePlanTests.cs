@@ -106,8 +106,9 @@ public class LdpcFramePlanTests
     [Fact]
     public void PunctureReserve_CapsThePuncturedBits_FirstLeakStaysExact()
     {
-        // At the flat start 0.90 (with the ramp's 0.975 at 2 % the rate grid leaves a 0.6 reserve 72 bits over the first leak).
-        var flat = LdpcOptions.Default with { StartEfficiencyAtHighQber = LdpcOptions.Default.StartEfficiency };
+        // At a flat start of 0.90 (at 0.88, or the ramp's 0.965 at 2 %, the rate grid leaves a 0.6 reserve 26-72 bits over
+        // the first leak: M moves in steps of about 0.02 N and the next rate's M is below the start).
+        var flat = LdpcOptions.Default with { StartEfficiency = 0.90, StartEfficiencyAtHighQber = 0.90 };
         var small = LdpcFramePlan.Choose(100_000, 0.02, flat with { PunctureReserve = 0.05 });
         var large = LdpcFramePlan.Choose(100_000, 0.02, flat with { PunctureReserve = 0.6 });
         Assert.True(small.Punctured < large.Punctured);
