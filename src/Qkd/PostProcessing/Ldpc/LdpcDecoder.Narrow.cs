@@ -60,25 +60,43 @@ public sealed partial class LdpcDecoder
             }
             return;
         }
+        // Two blocks per call while there are two (their box-plus chains are independent, so the core overlaps them),
+        // then one; 64 lanes (Vector512) while they fit, then 32.
         var j0 = 0;
         if (UseVector512)
         {
-            for (; j0 + Vector512<sbyte>.Count <= z; j0 += Vector512<sbyte>.Count)
+            const int w = 64;
+            for (; j0 + 2 * w <= z; j0 += 2 * w)
             {
-                NarrowKernel<NarrowLanes512, Vector512<sbyte>, Vector512<short>>(row, e0, degree, j0);
+                NarrowKernel<NarrowLanes512, Vector512<sbyte>, Vector512<short>, TwoNarrowBlocks>(row, e0, degree, j0);
+            }
+            if (j0 + w <= z)
+            {
+                NarrowKernel<NarrowLanes512, Vector512<sbyte>, Vector512<short>, OneNarrowBlock>(row, e0, degree, j0);
+                j0 += w;
             }
         }
         var wideLanes = j0;
-        for (; j0 < z; j0 += Vector256<sbyte>.Count)
+        for (; j0 + 64 <= z; j0 += 64)
         {
-            NarrowKernel<NarrowLanes256, Vector256<sbyte>, Vector256<short>>(row, e0, degree, j0);
+            NarrowKernel<NarrowLanes256, Vector256<sbyte>, Vector256<short>, TwoNarrowBlocks>(row, e0, degree, j0);
+        }
+        if (j0 < z)
+        {
+            NarrowKernel<NarrowLanes256, Vector256<sbyte>, Vector256<short>, OneNarrowBlock>(row, e0, degree, j0);
         }
         ReturnWrappedBlocks(e0, degree, wideLanes);
     }
 
-    /// <summary>One block of lanes j.. of base row <paramref name="row"/>: forward then backward box-plus sweeps over its edges.</summary>
-    private void NarrowKernel<TL, TN, TW>(int row, int e0, int degree, int j) where TL : struct, INarrowLanes<TN, TW> where TN : struct where TW : struct
+    /// <summary>
+    /// One block of lanes j.. of base row <paramref name="row"/> (and the next, j + w.., when <typeparamref name="TB"/> says two):
+    /// forward then backward box-plus sweeps over its edges. Each block reads its beliefs from its own offset, (s + j) mod Z,
+    /// so the second need not be contiguous with the first in a column (the repeat covers one block).
+    /// </summary>
+    private void NarrowKernel<TL, TN, TW, TB>(int row, int e0, int degree, int j) where TL : struct, INarrowLanes<TN, TW> where TN : struct where TW : struct
+        where TB : struct, INarrowBlocks
     {
+        var width = (nuint)TL.Count;
         var z = (nuint)_code.LiftingSize;
         var stride = (nuint)Stride;
         var lane = (nuint)j;
@@ -90,18 +108,36 @@ public sealed partial class LdpcDecoder
         ref var column0 = ref MemoryMarshal.GetArrayDataReference(_code.EdgeColumn);
         ref var shift0 = ref MemoryMarshal.GetArrayDataReference(_code.EdgeShift);
         var sOffset = (nuint)row * z + lane;
-        var parity = TL.Pack(TL.LoadWide(ref s0, sOffset), TL.LoadWide(ref s0, sOffset + (nuint)(TL.Count / 2)));
-        var forward = TL.Create(MaxMessage);
+        var half = (nuint)(TL.Count / 2);
+        var parityA = TL.Pack(TL.LoadWide(ref s0, sOffset), TL.LoadWide(ref s0, sOffset + half));
+        var parityB = TB.Two ? TL.Pack(TL.LoadWide(ref s0, sOffset + width), TL.LoadWide(ref s0, sOffset + width + half)) : parityA;
+        var forwardA = TL.Create(MaxMessage);
+        var forwardB = forwardA;
         for (var k = 0; k < degree; k++)
         {
-            var lOffset = BeliefOffset(ref column0, ref shift0, e0 + k, lane, z, stride);
-            (forward, parity) = ForwardStep<TL, TN, TW>(ref l0, ref t0, ref r0, lOffset, (nuint)k * z + lane, edge + (nuint)k * z, forward, parity);
+            var tOffset = (nuint)k * z + lane;
+            var rOffset = edge + (nuint)k * z;
+            (forwardA, parityA) = ForwardStep<TL, TN, TW>(ref l0, ref t0, ref r0, BeliefOffset(ref column0, ref shift0, e0 + k, lane, z, stride),
+                tOffset, rOffset, forwardA, parityA);
+            if (TB.Two)
+            {
+                (forwardB, parityB) = ForwardStep<TL, TN, TW>(ref l0, ref t0, ref r0, BeliefOffset(ref column0, ref shift0, e0 + k, lane + width, z, stride),
+                    tOffset + width, rOffset + width, forwardB, parityB);
+            }
         }
-        var backward = TL.Create(MaxMessage);
+        var backwardA = TL.Create(MaxMessage);
+        var backwardB = backwardA;
         for (var k = degree - 1; k >= 0; k--)
         {
-            var lOffset = BeliefOffset(ref column0, ref shift0, e0 + k, lane, z, stride);
-            backward = BackwardStep<TL, TN, TW>(ref l0, ref t0, ref r0, lOffset, (nuint)k * z + lane, edge + (nuint)k * z, backward, parity);
+            var tOffset = (nuint)k * z + lane;
+            var rOffset = edge + (nuint)k * z;
+            backwardA = BackwardStep<TL, TN, TW>(ref l0, ref t0, ref r0, BeliefOffset(ref column0, ref shift0, e0 + k, lane, z, stride),
+                tOffset, rOffset, backwardA, parityA);
+            if (TB.Two)
+            {
+                backwardB = BackwardStep<TL, TN, TW>(ref l0, ref t0, ref r0, BeliefOffset(ref column0, ref shift0, e0 + k, lane + width, z, stride),
+                    tOffset + width, rOffset + width, backwardB, parityB);
+            }
         }
     }
 

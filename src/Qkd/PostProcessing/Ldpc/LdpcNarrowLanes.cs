@@ -65,6 +65,24 @@ internal interface INarrowLanes<TNarrow, TWide> where TNarrow : struct where TWi
     static abstract TNarrow Lookup(TNarrow u);
 }
 
+/// <summary>One or two blocks of lanes per kernel call (two let the core overlap two independent box-plus chains).</summary>
+internal interface INarrowBlocks
+{
+    static abstract bool Two { get; }
+}
+
+/// <summary>Two blocks per call.</summary>
+internal readonly struct TwoNarrowBlocks : INarrowBlocks
+{
+    public static bool Two => true;
+}
+
+/// <summary>One block per call (the last of a width).</summary>
+internal readonly struct OneNarrowBlock : INarrowBlocks
+{
+    public static bool Two => false;
+}
+
 /// <summary>64 lanes: one <see cref="Vector512{T}"/> of bytes, two of 16-bit beliefs.</summary>
 internal readonly struct NarrowLanes512 : INarrowLanes<Vector512<sbyte>, Vector512<short>>
 {
