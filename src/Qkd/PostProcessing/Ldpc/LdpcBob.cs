@@ -158,7 +158,8 @@ public sealed class LdpcBob
             syndrome[i] ^= own[i];
         }
         CryptographicOperations.ZeroMemory(own);
-        _decoder.NarrowLanes = _options.NarrowLanes && _options.CheckRule == LdpcCheckRule.BoxPlus;
+        // The 8-bit kernel is box-plus with alpha = 1; any other rule runs on 16-bit lanes.
+        _decoder.NarrowLanes = _options.NarrowLanes && _options.CheckRule == LdpcCheckRule.BoxPlus && _options.Normalisation == 1.0;
         _decoder.Load(channel, syndrome);
         CryptographicOperations.ZeroMemory(syndrome);
         _decided = buffers.Decided;

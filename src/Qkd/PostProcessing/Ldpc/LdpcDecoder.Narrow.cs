@@ -16,8 +16,9 @@ public sealed partial class LdpcDecoder
     private sbyte[] _r8 = [];
 
     /// <summary>
-    /// Whether the next <see cref="Load"/> runs the frame with 8-bit check messages (box-plus, alpha = 1;
-    /// <see cref="LdpcNarrowArithmetic"/> has the quantisation). Beliefs are then in units of 1/8 nat.
+    /// Whether the next <see cref="Load"/> runs the frame with 8-bit check messages (box-plus, alpha = 1, whatever
+    /// rule and normalisation <see cref="Run"/> is given; <see cref="LdpcNarrowArithmetic"/> has the quantisation).
+    /// Beliefs are then in units of 1/8 nat.
     /// </summary>
     internal bool NarrowLanes { get; set; }
 

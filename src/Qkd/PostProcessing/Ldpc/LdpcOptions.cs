@@ -102,7 +102,8 @@ public sealed record LdpcOptions
 
     /// <summary>
     /// Whether Bob's decoder runs box-plus on 8-bit lanes (64 checks per Vector512) instead of 16-bit ones
-    /// (<c>LdpcNarrowArithmetic</c> has the quantisation; docs/postprocessing.md section 7 the study).
+    /// (<c>LdpcNarrowArithmetic</c> has the quantisation; docs/postprocessing.md section 7 the study). Only with
+    /// <see cref="LdpcCheckRule.BoxPlus"/> and <see cref="Normalisation"/> 1; otherwise Bob decodes on 16-bit lanes.
     /// </summary>
     public bool NarrowLanes { get; init; } = true;
 

@@ -120,4 +120,18 @@ public class LdpcNarrowLanesTests
             Assert.Equal(Math.Clamp(high[i], sbyte.MinValue, sbyte.MaxValue), h[i]);
         }
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Reconcile_OnEitherLaneWidth_DecodesAndCorrectsBobsKey(bool narrow)
+    {
+        var random = Qkd.Bits.SimRandom.ForStream(77, 3);
+        var alice = Qkd.Bits.BitString.Random(20_000, ref random);
+        var bob = alice.Clone();
+        Qkd.PostProcessing.BinarySymmetricChannel.Apply(bob, 0.02, ref random);
+        var result = LdpcReconciler.Reconcile(LdpcOptions.Default with { NarrowLanes = narrow }, 0.02, alice, bob);
+        Assert.True(result.Decoded);
+        Assert.Equal(alice, bob);
+    }
 }
