@@ -91,7 +91,7 @@ public sealed class LdpcBob
         if (_options.RevealPerUnsatisfiedCheck > 0 && _options.RevealOrder == LdpcRevealOrder.LeastReliable)
         {
             // A frame close to decoding asks for few values, one far from it for up to the round's size.
-            var unsatisfied = _unsatisfied = _decoder!.UnsatisfiedChecks(_decided!);
+            var unsatisfied = _unsatisfied = _decoder!.UnsatisfiedChecksOfLastRun(_decided!);
             count = Math.Clamp((int)Math.Ceiling(_options.RevealPerUnsatisfiedCheck * unsatisfied), Math.Min(_options.MinimumRevealBits, count), count);
         }
         _round++;
@@ -158,6 +158,8 @@ public sealed class LdpcBob
             syndrome[i] ^= own[i];
         }
         CryptographicOperations.ZeroMemory(own);
+        // The 8-bit kernel is box-plus with alpha = 1; any other rule runs on 16-bit lanes.
+        _decoder.NarrowLanes = _options.NarrowLanes && _options.CheckRule == LdpcCheckRule.BoxPlus && _options.Normalisation == 1.0;
         _decoder.Load(channel, syndrome);
         CryptographicOperations.ZeroMemory(syndrome);
         _decided = buffers.Decided;

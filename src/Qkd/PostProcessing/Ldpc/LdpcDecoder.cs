@@ -56,7 +56,7 @@ public sealed partial class LdpcDecoder
         _t = new short[code.MaxRowDegree * code.LiftingSize];
         _syndromeMask = new short[code.Checks];
         _rowCheck = new byte[code.LiftingSize];
-        _syndromeBits = new byte[code.Checks];
+        _syndromeBits = new byte[code.Checks + 64];
     }
 
     /// <summary>Iterations the last <see cref="Run"/> performed (successful or not).</summary>
@@ -105,7 +105,17 @@ public sealed partial class LdpcDecoder
         {
             _syndromeMask[i] = syndrome[i] != 0 ? (short)-1 : (short)0;
         }
-        Array.Clear(_r);
+        _narrowFrame = NarrowLanes;
+        if (_narrowFrame)
+        {
+            LoadNarrow();
+        }
+        else
+        {
+            // The 16-bit messages (1.2 MB at 10^5 bits) are cleared only when a frame uses them.
+            Array.Clear(_r);
+            _wideMessagesUsed = true;
+        }
     }
 
     /// <summary>Clears the beliefs and messages (they carry information about the key).</summary>
@@ -113,12 +123,26 @@ public sealed partial class LdpcDecoder
     {
         Array.Clear(_l);
         Array.Clear(_beliefs);
-        Array.Clear(_r);
+        if (_wideMessagesUsed)
+        {
+            Array.Clear(_r);
+            _wideMessagesUsed = false;
+        }
         Array.Clear(_t);
+        Array.Clear(_r8);
+        Array.Clear(_padded);
         _frameBuffers?.Clear();
     }
 
+    /// <summary>Whether every array that held beliefs, messages or decisions is zero (tests pin <see cref="Wipe"/> with it).</summary>
+    internal bool HoldsNoFrameState()
+        => !_l.AsSpan().ContainsAnyExcept((short)0) && !_beliefs.AsSpan().ContainsAnyExcept((short)0) && !_r.AsSpan().ContainsAnyExcept((short)0)
+            && !_t.AsSpan().ContainsAnyExcept((short)0) && !_r8.AsSpan().ContainsAnyExcept((sbyte)0) && !_padded.AsSpan().ContainsAnyExcept((byte)0);
+
     private LdpcFrameBuffers? _frameBuffers;
+
+    /// <summary>Whether a 16-bit frame wrote <see cref="_r"/> since the last <see cref="Wipe"/>.</summary>
+    private bool _wideMessagesUsed;
 
     /// <summary>Bob's per-frame arrays for this decoder's code (made on first use; zero until used, wiped by <see cref="Wipe"/>).</summary>
     internal LdpcFrameBuffers FrameBuffers => _frameBuffers ??= new LdpcFrameBuffers(_code);
@@ -143,6 +167,10 @@ public sealed partial class LdpcDecoder
         LdpcCheckRule rule = LdpcCheckRule.NormalisedMinSum, int stallReference = 0, int resumedStallWindow = 0)
     {
         var result = Iterate(decided, maxIterations, normalisation, vectorised, stallWindow, rule, stallReference, resumedStallWindow);
+        if (_paddedDecisions)
+        {
+            CopyPaddedDecisions(decided);
+        }
         CompactBeliefs();
         return result;
     }
@@ -154,12 +182,13 @@ public sealed partial class LdpcDecoder
         Guard.InRange(maxIterations, 1, 10_000);
         Guard.InRange(normalisation, 0.5, 1, "");
         var alpha16 = (short)Math.Round(normalisation * 16);
-        var syndrome = _syndromeBits.AsSpan();
+        var syndrome = _syndromeBits.AsSpan(0, _code.Checks);
         for (var i = 0; i < syndrome.Length; i++)
         {
             syndrome[i] = (byte)(_syndromeMask[i] & 1);
         }
         var vector = vectorised && Vector256.IsHardwareAccelerated;
+        var padded = _paddedDecisions = vector && UsePaddedChecks;
         var previousUnsatisfied = stallReference > 0 ? stallReference : int.MaxValue;
         var firstTest = stallReference > 0 ? (resumedStallWindow > 0 ? resumedStallWindow : stallWindow) : 2 * stallWindow;
         var nextTest = stallReference > 0 ? firstTest : stallWindow;
@@ -168,10 +197,24 @@ public sealed partial class LdpcDecoder
             LastIterations = iteration;
             for (var row = 0; row < _code.BaseRows; row++)
             {
-                Layer(row, alpha16, vector, rule);
+                if (_narrowFrame)
+                {
+                    LayerNarrow(row, vector);
+                }
+                else
+                {
+                    Layer(row, alpha16, vector, rule);
+                }
             }
-            HardDecision(decided);
-            if (Satisfies(decided, syndrome))
+            if (padded)
+            {
+                HardDecisionPadded();
+            }
+            else
+            {
+                HardDecision(decided);
+            }
+            if (padded ? SatisfiesPadded() : Satisfies(decided, syndrome))
             {
                 return iteration;
             }
@@ -179,7 +222,7 @@ public sealed partial class LdpcDecoder
             {
                 // Stall test: a frame whose unsatisfied checks did not fall by StallDecreasePercent over the last
                 // window is given up early (the blind round that follows resumes from this state with more known bits).
-                var unsatisfied = UnsatisfiedChecks(decided, syndrome);
+                var unsatisfied = padded ? UnsatisfiedPadded() : UnsatisfiedChecks(decided, syndrome);
                 if (iteration >= firstTest && (long)unsatisfied * 100 > (long)previousUnsatisfied * (100 - StallDecreasePercent))
                 {
                     return -1;

@@ -169,7 +169,7 @@ public sealed class LdpcFramePlan
     {
         options = Guard.NotNull(options).Validated();
         var h = Entropy.Binary(Math.Clamp(qber, 1e-3, 0.2));
-        var start = (int)Math.Ceiling(options.StartEfficiency * keyBits * h);
+        var start = (int)Math.Ceiling(options.StartEfficiencyFor(qber) * keyBits * h);
         var reveal = Math.Max(1, (int)Math.Ceiling(options.RevealEfficiencyStep * keyBits * h));
         var (columns, z) = LdpcCodeBook.Geometry(keyBits, options.FrameSlack);
         var slack = columns * z - keyBits;

@@ -15,8 +15,30 @@ public sealed record LdpcOptions
     /// <summary>delta: fraction of each code frame that is punctured or shortened (the rest carries key).</summary>
     public double FrameSlack { get; init; } = 0.1;
 
-    /// <summary>Efficiency the first syndrome aims at: leak = f_start n h(Q) (before blind reveals).</summary>
-    public double StartEfficiency { get; init; } = 0.90;
+    /// <summary>
+    /// Efficiency the first syndrome aims at, at QBER estimates up to <see cref="StartRampFromQber"/>: leak = f_start n h(Q)
+    /// (before blind reveals). 0.88 since ldpc7 (0.90 before, with the shorter stall window).
+    /// </summary>
+    public double StartEfficiency { get; init; } = 0.88;
+
+    /// <summary>
+    /// f_start at QBER estimates from <see cref="StartRampToQber"/> on; linear in the QBER between the two (a start per
+    /// QBER band: at 5 % the start below n h(Q) cost attempts for no lower f; docs/postprocessing.md section 7).
+    /// </summary>
+    public double StartEfficiencyAtHighQber { get; init; } = 1.05;
+
+    /// <summary>QBER up to which <see cref="StartEfficiency"/> holds.</summary>
+    public const double StartRampFromQber = 0.01;
+
+    /// <summary>QBER from which <see cref="StartEfficiencyAtHighQber"/> holds.</summary>
+    public const double StartRampToQber = 0.03;
+
+    /// <summary>f_start for the agreed QBER estimate <paramref name="qber"/> (only Alice uses it: the first leak is in her announcement).</summary>
+    public double StartEfficiencyFor(double qber)
+    {
+        var x = Math.Clamp((qber - StartRampFromQber) / (StartRampToQber - StartRampFromQber), 0, 1);
+        return StartEfficiency + x * (StartEfficiencyAtHighQber - StartEfficiency);
+    }
 
     /// <summary>Feedback rounds in which Alice reveals punctured bits after a failed decoding (0: one-way only).</summary>
     public int BlindRounds { get; init; } = MaxBlindRounds;
@@ -59,9 +81,10 @@ public sealed record LdpcOptions
 
     /// <summary>
     /// Give an attempt up when unsatisfied checks fell by less than <see cref="LdpcDecoder.StallDecreasePercent"/> over
-    /// this many iterations (0: never).
+    /// this many iterations (0: never). 2 since ldpc7 (3 before): with 8-bit messages and f_start 0.88, 12-14 % fewer
+    /// iterations at 1 % for f 1.094 (docs/postprocessing.md section 7).
     /// </summary>
-    public int StallWindow { get; init; } = 3;
+    public int StallWindow { get; init; } = 2;
 
     /// <summary>
     /// A resumed attempt (after a reveal, least-reliable order with <see cref="RevealPerUnsatisfiedCheck"/>) is first
@@ -77,6 +100,13 @@ public sealed record LdpcOptions
     /// <summary>Check-node update of the decoder.</summary>
     public LdpcCheckRule CheckRule { get; init; } = LdpcCheckRule.BoxPlus;
 
+    /// <summary>
+    /// Whether Bob's decoder runs box-plus on 8-bit lanes (64 checks per Vector512) instead of 16-bit ones
+    /// (<c>LdpcNarrowArithmetic</c> has the quantisation; docs/postprocessing.md section 7 the study). Only with
+    /// <see cref="LdpcCheckRule.BoxPlus"/> and <see cref="Normalisation"/> 1; otherwise Bob decodes on 16-bit lanes.
+    /// </summary>
+    public bool NarrowLanes { get; init; } = true;
+
     /// <summary>Spacing of the mother-code rates of the family.</summary>
     public double RateStep { get; init; } = 0.02;
 
@@ -88,6 +118,7 @@ public sealed record LdpcOptions
     {
         Guard.InRange(FrameSlack, 0.02, 0.5, "", nameof(FrameSlack));
         Guard.InRange(StartEfficiency, 0.8, 2, "", nameof(StartEfficiency));
+        Guard.InRange(StartEfficiencyAtHighQber, 0.8, 2, "", nameof(StartEfficiencyAtHighQber));
         Guard.InRange(BlindRounds, 0, MaxBlindRounds, nameof(BlindRounds));
         Guard.InRange(RevealEfficiencyStep, 0.001, 0.5, "", nameof(RevealEfficiencyStep));
         Guard.InRange(MaxIterations, 1, 1000, nameof(MaxIterations));

@@ -6,7 +6,7 @@ namespace Qkd.Tests.PostProcessing.Ldpc;
 public class LdpcDecoderTests
 {
     /// <summary>A random codeword-with-syndrome x, and channel LLRs of x seen through BSC(q).</summary>
-    private static (byte[] X, byte[] Syndrome, short[] Channel) Frame(LdpcCode code, double q, ulong seed)
+    internal static (byte[] X, byte[] Syndrome, short[] Channel) Frame(LdpcCode code, double q, ulong seed)
     {
         var random = new SimRandom(seed);
         var x = new byte[code.Length];

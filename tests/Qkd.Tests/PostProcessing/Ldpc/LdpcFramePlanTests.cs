@@ -7,7 +7,7 @@ public class LdpcFramePlanTests
     /// <summary>The schedule of the fixed reveal order (docs/postprocessing.md section 7), with its punctured reserve.</summary>
     private static readonly LdpcOptions FixedOrder = LdpcOptions.Default with
     {
-        RevealOrder = LdpcRevealOrder.Fixed, StartEfficiency = 1.08, RevealEfficiencyStep = 0.015, PunctureReserve = 0.15,
+        RevealOrder = LdpcRevealOrder.Fixed, StartEfficiency = 1.08, StartEfficiencyAtHighQber = 1.08, RevealEfficiencyStep = 0.015, PunctureReserve = 0.15,
     };
 
     [Theory]
@@ -46,7 +46,7 @@ public class LdpcFramePlanTests
         // The first syndrome is exactly f_start (the code is chosen so p = M - leak_start fits in the slack); a
         // punctured reserve leaves room for at least one blind round of punctured bits; p is capped by the slack N - n.
         var h = Qkd.KeyRate.Entropy.Binary(q);
-        Assert.Equal(Math.Ceiling(options.StartEfficiency * n * h), plan.InitialLeakBits);
+        Assert.Equal(Math.Ceiling(options.StartEfficiencyFor(q) * n * h), plan.InitialLeakBits);
         Assert.InRange(plan.Punctured, options.PunctureReserve > 0 ? Math.Min(plan.RevealPerRound, code.PuncturingOrder.Length) : 0, code.Length - n);
     }
 
@@ -106,11 +106,28 @@ public class LdpcFramePlanTests
     [Fact]
     public void PunctureReserve_CapsThePuncturedBits_FirstLeakStaysExact()
     {
-        var small = LdpcFramePlan.Choose(100_000, 0.02, LdpcOptions.Default with { PunctureReserve = 0.05 });
-        var large = LdpcFramePlan.Choose(100_000, 0.02, LdpcOptions.Default with { PunctureReserve = 0.6 });
+        // At a flat start of 0.90 (at 0.88, or the ramp's 0.965 at 2 %, the rate grid leaves a 0.6 reserve 26-72 bits over
+        // the first leak: M moves in steps of about 0.02 N and the next rate's M is below the start).
+        var flat = LdpcOptions.Default with { StartEfficiency = 0.90, StartEfficiencyAtHighQber = 0.90 };
+        var small = LdpcFramePlan.Choose(100_000, 0.02, flat with { PunctureReserve = 0.05 });
+        var large = LdpcFramePlan.Choose(100_000, 0.02, flat with { PunctureReserve = 0.6 });
         Assert.True(small.Punctured < large.Punctured);
         var h = Qkd.KeyRate.Entropy.Binary(0.02);
-        Assert.Equal(Math.Ceiling(LdpcOptions.Default.StartEfficiency * 100_000 * h), small.InitialLeakBits);
-        Assert.Equal(Math.Ceiling(LdpcOptions.Default.StartEfficiency * 100_000 * h), large.InitialLeakBits);
+        Assert.Equal(Math.Ceiling(flat.StartEfficiencyFor(0.02) * 100_000 * h), small.InitialLeakBits);
+        Assert.Equal(Math.Ceiling(flat.StartEfficiencyFor(0.02) * 100_000 * h), large.InitialLeakBits);
+    }
+
+    [Theory]
+    [InlineData(0.005, 0.90)]
+    [InlineData(0.01, 0.90)]
+    [InlineData(0.02, 0.975)]
+    [InlineData(0.03, 1.05)]
+    [InlineData(0.05, 1.05)]
+    public void StartEfficiency_HoldsBelowAndAboveTheRamp_LinearBetween(double qber, double expected)
+    {
+        var options = LdpcOptions.Default with { StartEfficiency = 0.90, StartEfficiencyAtHighQber = 1.05 };
+        Assert.Equal(expected, options.StartEfficiencyFor(qber), 12);
+        var h = Qkd.KeyRate.Entropy.Binary(qber);
+        Assert.Equal(Math.Ceiling(expected * 100_000 * h), LdpcFramePlan.Choose(100_000, qber, options).InitialLeakBits, 0);
     }
 }

@@ -50,7 +50,7 @@ public class LdpcPipelineTests
         var blocks = BinarySymmetricChannel.Blocks(20_000, 0.05, 2, 3);
         var options = new PostProcessingOptions
         {
-            Ldpc = LdpcOptions.Default with { StartEfficiency = 0.8, BlindRounds = 1, RevealEfficiencyStep = 0.01 },
+            Ldpc = LdpcOptions.Default with { StartEfficiency = 0.8, StartEfficiencyAtHighQber = 0.8, BlindRounds = 1, RevealEfficiencyStep = 0.01 },
             ReplenishAuthenticationKey = false,
         };
         var result = await PostProcessingPipeline.RunAsync(blocks, options, TimeProvider.System);

@@ -75,7 +75,7 @@ public class LdpcReconcilerTests
     [Fact]
     public void Reconcile_BelowCapacity_FailsAndSaysSo_LeakCountsEveryRevealedBit()
     {
-        var options = LdpcOptions.Default with { StartEfficiency = 0.8, BlindRounds = 2, RevealEfficiencyStep = 0.01 };
+        var options = LdpcOptions.Default with { StartEfficiency = 0.8, StartEfficiencyAtHighQber = 0.8, BlindRounds = 2, RevealEfficiencyStep = 0.01 };
         var (alice, bob, _) = Frame(5, 5, 20_000, 0.05);
         var before = bob.Clone();
         var result = LdpcReconciler.Reconcile(options, 0.05, alice, bob);
@@ -93,7 +93,7 @@ public class LdpcReconcilerTests
         // decoding needs key-bit reveals; each is counted in the leak.
         var options = LdpcOptions.Default with
         {
-            PunctureReserve = 0, StartEfficiency = 0.9, RevealEfficiencyStep = 0.1, RevealGrowthRounds = 0, RevealPerUnsatisfiedCheck = 0,
+            PunctureReserve = 0, StartEfficiency = 0.9, StartEfficiencyAtHighQber = 0.9, RevealEfficiencyStep = 0.1, RevealGrowthRounds = 0, RevealPerUnsatisfiedCheck = 0,
         };
         var (alice, bob, _) = Frame(31, 1, 20_000, 0.03);
         var result = LdpcReconciler.Reconcile(options, 0.03, alice, bob);

@@ -13,7 +13,7 @@ namespace Qkd.Tests.PostProcessing.Ldpc;
 public class LdpcRevealTests
 {
     /// <summary>A first syndrome below what decodes, so blind rounds follow.</summary>
-    private static readonly LdpcOptions Short = LdpcOptions.Default with { StartEfficiency = 0.95 };
+    private static readonly LdpcOptions Short = LdpcOptions.Default with { StartEfficiency = 0.95, StartEfficiencyAtHighQber = 0.95 };
 
     /// <summary>Deterministic secret randomness (tests only: the punctured fill must repeat between two runs).</summary>
     private sealed class Replayed(ulong seed) : ISecretRandom
@@ -184,7 +184,7 @@ public class LdpcRevealTests
         // Rounds of the full size (RevealPerUnsatisfiedCheck 0), so both orders have the same budget.
         var options = LdpcOptions.Default with
         {
-            StartEfficiency = 1.0, BlindRounds = 4, RevealEfficiencyStep = 0.02, RevealGrowthRounds = 0, PunctureReserve = 0.15,
+            StartEfficiency = 1.0, StartEfficiencyAtHighQber = 1.0, BlindRounds = 4, RevealEfficiencyStep = 0.02, RevealGrowthRounds = 0, PunctureReserve = 0.15,
             RevealPerUnsatisfiedCheck = 0,
         };
         var plan = LdpcFramePlan.Choose(n, q, options);

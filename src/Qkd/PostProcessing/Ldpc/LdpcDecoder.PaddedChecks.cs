@@ -1,0 +1,123 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Qkd.PostProcessing.Ldpc;
+
+/// <summary>
+/// The stopping and stall tests on padded decisions: the hard decisions are kept column by column, each column followed
+/// by a repeat of its first lanes, so the Z decisions a circulant with shift s feeds into a base row's checks,
+/// (s + j) mod Z for j = 0..Z-1, are one contiguous run; a row's check values are then the XOR of one run per edge,
+/// 64 lanes per Vector512 held in a register over the row's edges (the reference, <c>RowChecks</c>, XORs two slices of
+/// bytes per edge through memory). Same decisions and counts; the caller's decision buffer is written once per
+/// <see cref="Run"/>.
+/// </summary>
+public sealed partial class LdpcDecoder
+{
+    private byte[] _padded = [];
+    private bool _paddedDecisions;
+
+    /// <summary>Whether the vector path keeps padded decisions (Vector512 and Z &gt;= 64; tests turn it off to compare).</summary>
+    internal bool UsePaddedChecks { get; set; } = Vector512.IsHardwareAccelerated;
+
+    /// <summary>Lanes rounded up to whole Vector512 blocks.</summary>
+    private int PaddedLanes => (_code.LiftingSize + 63) / 64 * 64;
+
+    private int PaddedStride => _code.LiftingSize + PaddedLanes;
+
+    /// <summary>Unsatisfied checks of the decisions of the last <see cref="Run"/> (<paramref name="decided"/> is its decision buffer).</summary>
+    internal int UnsatisfiedChecksOfLastRun(ReadOnlySpan<byte> decided) => _paddedDecisions ? UnsatisfiedPadded() : UnsatisfiedChecks(decided);
+
+    private void HardDecisionPadded()
+    {
+        var z = _code.LiftingSize;
+        if (_padded.Length == 0)
+        {
+            _padded = new byte[_code.BaseColumns * PaddedStride];
+        }
+        ref var l0 = ref MemoryMarshal.GetArrayDataReference(_l);
+        ref var d0 = ref MemoryMarshal.GetArrayDataReference(_padded);
+        for (var c = 0; c < _code.BaseColumns; c++)
+        {
+            var l = (nuint)(c * Stride);
+            var d = (nuint)(c * PaddedStride);
+            for (nuint i = 0; i < (nuint)z; i += 32)
+            {
+                var low = Vector256.ShiftRightLogical(Vector256.LoadUnsafe(ref l0, l + i).AsUInt16(), 15);
+                var high = Vector256.ShiftRightLogical(Vector256.LoadUnsafe(ref l0, l + i + 16).AsUInt16(), 15);
+                Vector256.Narrow(low, high).StoreUnsafe(ref d0, d + i);
+            }
+            var head = _padded.AsSpan(c * PaddedStride, PaddedStride);
+            for (var m = z; m < PaddedStride; m += z)
+            {
+                head[..Math.Min(z, PaddedStride - m)].CopyTo(head[m..]);
+            }
+        }
+    }
+
+    /// <summary>Unsatisfied checks of base row <paramref name="r"/>, stopping at the first when <paramref name="any"/>.</summary>
+    private int RowUnsatisfiedPadded(int r, bool any)
+    {
+        var z = _code.LiftingSize;
+        var stride = (nuint)PaddedStride;
+        ref var d0 = ref MemoryMarshal.GetArrayDataReference(_padded);
+        ref var s0 = ref MemoryMarshal.GetArrayDataReference(_syndromeBits);
+        ref var column0 = ref MemoryMarshal.GetArrayDataReference(_code.EdgeColumn);
+        ref var shift0 = ref MemoryMarshal.GetArrayDataReference(_code.EdgeShift);
+        var e0 = _code.RowStart[r];
+        var e1 = _code.RowStart[r + 1];
+        var count = 0;
+        for (var i = 0; i < z; i += 64)
+        {
+            var acc = Vector512.LoadUnsafe(ref s0, (nuint)(r * z + i));
+            for (var e = e0; e < e1; e++)
+            {
+                var offset = (nuint)System.Runtime.CompilerServices.Unsafe.Add(ref column0, e) * stride + (nuint)System.Runtime.CompilerServices.Unsafe.Add(ref shift0, e) + (nuint)i;
+                acc ^= Vector512.LoadUnsafe(ref d0, offset);
+            }
+            var unsatisfied = (~Vector512.Equals(acc, Vector512<byte>.Zero)).ExtractMostSignificantBits();
+            if (z - i < 64)
+            {
+                unsatisfied &= (1UL << (z - i)) - 1;
+            }
+            count += BitOperations.PopCount(unsatisfied);
+            if (any && count > 0)
+            {
+                return count;
+            }
+        }
+        return count;
+    }
+
+    private bool SatisfiesPadded()
+    {
+        for (var r = 0; r < _code.BaseRows; r++)
+        {
+            if (RowUnsatisfiedPadded(r, any: true) > 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int UnsatisfiedPadded()
+    {
+        var count = 0;
+        for (var r = 0; r < _code.BaseRows; r++)
+        {
+            count += RowUnsatisfiedPadded(r, any: false);
+        }
+        return count;
+    }
+
+    /// <summary>The padded decisions' heads into the caller's buffer.</summary>
+    private void CopyPaddedDecisions(Span<byte> decided)
+    {
+        var z = _code.LiftingSize;
+        for (var c = 0; c < _code.BaseColumns; c++)
+        {
+            _padded.AsSpan(c * PaddedStride, z).CopyTo(decided.Slice(c * z, z));
+        }
+    }
+}
