@@ -143,7 +143,13 @@ public sealed class LoadGeneratorTests
 
         var run = LoadGenerator.RunAsync(new LoadOptions(t.Host("KME_A").Url, t.Net.Info.Ca, sae.Cert, sae.Key, "SAE_B",
             RatePerSecond: 200, Duration: TimeSpan.FromSeconds(1.5), Number: 1, SizeBits: 256, Connections: 2), CancellationToken.None);
-        await Task.Delay(TimeSpan.FromSeconds(0.6));
+        // Stop the KME once the measured period is under way (2 connection warm-up keys, then at least 10 measured),
+        // however long the handshakes took on a busy machine.
+        var served = t.Host("KME_A").Metrics.KeysServed.WithLabels("master");
+        for (var waited = 0; served.Value < 2 + 10 && waited < 400; waited++)
+        {
+            await Task.Delay(25);
+        }
         await t.Host("KME_A").DisposeAsync();
         var r = await run.WaitAsync(TimeSpan.FromSeconds(60));
 
