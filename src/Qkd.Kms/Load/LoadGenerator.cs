@@ -47,6 +47,13 @@ public static class LoadGenerator
         try
         {
             after = ServerSnapshot.Parse(await http.GetStringAsync("/metrics", ct));
+            // The KME records a request's duration just after its response went out, so the last responses can reach
+            // this process before their records are in the histogram: scrape again, briefly, until they all are.
+            for (var retry = 0; retry < ScrapeRetries && ServerSnapshot.Requests(before, after) < result.Requests; retry++)
+            {
+                await Task.Delay(ScrapeRetryDelay, ct);
+                after = ServerSnapshot.Parse(await http.GetStringAsync("/metrics", ct));
+            }
         }
         catch (HttpRequestException)
         {
@@ -182,6 +189,10 @@ public static class LoadGenerator
             w.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i},{i * msPerRequest:F3},{lags[i]:F3},{latencies[i]:F3},{statuses[i]}"));
         }
     }
+
+    private const int ScrapeRetries = 10;
+
+    private static readonly TimeSpan ScrapeRetryDelay = TimeSpan.FromMilliseconds(20);
 
     private static string ClientName(LoadClient client) => client == LoadClient.Lean ? "lean" : "httpclient";
 
