@@ -49,8 +49,8 @@ internal static class Http11Response
             var line = next < 0 ? rest : rest[..next];
             if (StartsWithIgnoreCase(line, ContentLength))
             {
-                if (!Utf8Parser.TryParse(line[ContentLength.Length..].Trim((byte)' '), out contentLength, out var digits)
-                    || digits != line[ContentLength.Length..].Trim((byte)' ').Length || contentLength < 0)
+                var value = line[ContentLength.Length..].Trim((byte)' ');
+                if (!Utf8Parser.TryParse(value, out contentLength, out var digits) || digits != value.Length || contentLength < 0)
                 {
                     throw new InvalidDataException("bad Content-Length");
                 }

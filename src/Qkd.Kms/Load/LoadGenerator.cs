@@ -146,7 +146,11 @@ public static class LoadGenerator
                 allIn.TrySetResult();
             }
             // As HttpClient's timeout: a server that stops answering fails the run instead of hanging it.
-            if (await Task.WhenAny(allIn.Task, Task.Delay(TimeSpan.FromSeconds(30), CancellationToken.None)) != allIn.Task)
+            try
+            {
+                await allIn.Task.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
+            }
+            catch (TimeoutException)
             {
                 throw new HttpRequestException($"{next - Interlocked.Read(ref completed)} requests got no response within 30 s");
             }
