@@ -105,9 +105,16 @@ public sealed class DrainPoolTests
         }
 
         var slaves = Enumerable.Range(0, 6).Select(_ => Task.Run(Slave)).ToList();
-        var masters = Enumerable.Range(0, 12).Select(i => i < 8
-            ? Master(i % 2 == 0 || a2 is null ? a1 : a2, "SAE_B", "A", t.Host("KME_A"), i)
-            : Master(b, "SAE_A", "B", t.Host("KME_B"), i)).ToList();
+        // SAE_B's four masters start first and SAE_A's eight once SAE_B holds a key, so both ends serve keys whatever
+        // the handshakes' timing (a CI run once saw A's masters drain the whole pool first: A 300, B 0); from then on
+        // the two ends race for the same units.
+        var masters = Enumerable.Range(8, 4).Select(i => Master(b, "SAE_A", "B", t.Host("KME_B"), i)).ToList();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!masterKeys.Any(k => k.Side == "B") && masters.All(x => !x.IsCompleted) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(1);
+        }
+        masters.AddRange(Enumerable.Range(0, 8).Select(i => Master(i % 2 == 0 || a2 is null ? a1 : a2, "SAE_B", "A", t.Host("KME_A"), i)));
         await Task.WhenAll(masters);
         toFetch.CompleteAdding();
         await Task.WhenAll(slaves);

@@ -130,7 +130,7 @@ public class LdpcNarrowLanesTests
         var alice = Qkd.Bits.BitString.Random(20_000, ref random);
         var bob = alice.Clone();
         Qkd.PostProcessing.BinarySymmetricChannel.Apply(bob, 0.02, ref random);
-        var result = LdpcReconciler.Reconcile(LdpcOptions.Default with { NarrowLanes = narrow }, 0.02, alice, bob);
+        var result = LdpcReconciler.Reconcile(LdpcOptions.Default with { NarrowLanes = narrow }, 0.02, alice, bob, new SeededSecretRandom(0x9C7));
         Assert.True(result.Decoded);
         Assert.Equal(alice, bob);
     }

@@ -31,7 +31,7 @@ public class LdpcReconcilerTests
         for (var i = 0; i < frames; i++)
         {
             var (alice, bob, errors) = Frame(404, (ulong)i, n, q);
-            var result = LdpcReconciler.Reconcile(LdpcOptions.Default, q, alice, bob);
+            var result = LdpcReconciler.Reconcile(LdpcOptions.Default, q, alice, bob, new SeededSecretRandom(0x9C7));
             if (result.Decoded && alice.Equals(bob))
             {
                 Assert.Equal(errors, result.Corrections);
@@ -66,7 +66,7 @@ public class LdpcReconcilerTests
         for (var i = 0; i < frames; i++)
         {
             var (alice, bob, _) = Frame(1212, (ulong)i, n, q);
-            var result = LdpcReconciler.Reconcile(LdpcOptions.Default, q, alice, bob);
+            var result = LdpcReconciler.Reconcile(LdpcOptions.Default, q, alice, bob, new SeededSecretRandom(0x9C7));
             failures += result.Decoded && alice.Equals(bob) ? 0 : 1;
         }
         Assert.True(failures <= frames / 100, $"{failures} of {frames} frames failed at QBER {q}");
@@ -78,7 +78,7 @@ public class LdpcReconcilerTests
         var options = LdpcOptions.Default with { StartEfficiency = 0.8, StartEfficiencyAtHighQber = 0.8, BlindRounds = 2, RevealEfficiencyStep = 0.01 };
         var (alice, bob, _) = Frame(5, 5, 20_000, 0.05);
         var before = bob.Clone();
-        var result = LdpcReconciler.Reconcile(options, 0.05, alice, bob);
+        var result = LdpcReconciler.Reconcile(options, 0.05, alice, bob, new SeededSecretRandom(0x9C7));
         Assert.False(result.Decoded);
         Assert.Equal(3, result.Attempts);
         Assert.Equal(before, bob);
@@ -96,7 +96,7 @@ public class LdpcReconcilerTests
             PunctureReserve = 0, StartEfficiency = 0.9, StartEfficiencyAtHighQber = 0.9, RevealEfficiencyStep = 0.1, RevealGrowthRounds = 0, RevealPerUnsatisfiedCheck = 0,
         };
         var (alice, bob, _) = Frame(31, 1, 20_000, 0.03);
-        var result = LdpcReconciler.Reconcile(options, 0.03, alice, bob);
+        var result = LdpcReconciler.Reconcile(options, 0.03, alice, bob, new SeededSecretRandom(0x9C7));
         var plan = LdpcFramePlan.Choose(20_000, 0.03, options);
         Assert.True(result.Decoded);
         Assert.Equal(alice, bob);
@@ -115,11 +115,11 @@ public class LdpcReconcilerTests
         for (var i = 0; i < 4; i++)
         {
             var (alice, bob, _) = Frame(91, (ulong)i, n, 0.02);
-            var result = LdpcReconciler.Reconcile(LdpcOptions.Default, 0.02, alice, bob);
+            var result = LdpcReconciler.Reconcile(LdpcOptions.Default, 0.02, alice, bob, new SeededSecretRandom(0x9C7));
             Assert.True(result.Decoded);
             early += result.Iterations;
             (alice, bob, _) = Frame(91, (ulong)i, n, 0.02);
-            result = LdpcReconciler.Reconcile(LdpcOptions.Default with { ResumedStallWindow = 0 }, 0.02, alice, bob);
+            result = LdpcReconciler.Reconcile(LdpcOptions.Default with { ResumedStallWindow = 0 }, 0.02, alice, bob, new SeededSecretRandom(0x9C7));
             Assert.True(result.Decoded);
             late += result.Iterations;
         }
@@ -141,7 +141,7 @@ public class LdpcReconcilerTests
         for (var i = 0; i < frames; i++)
         {
             var (alice, bob, errors) = Frame(77, (ulong)i, n, q);
-            var result = LdpcReconciler.Reconcile(LdpcOptions.Default, q, alice, bob);
+            var result = LdpcReconciler.Reconcile(LdpcOptions.Default, q, alice, bob, new SeededSecretRandom(0x9C7));
             Assert.True(result.Decoded);
             Assert.Equal(alice, bob);
             fSum += result.LeakedBits / (n * Entropy.Binary((double)errors / n));

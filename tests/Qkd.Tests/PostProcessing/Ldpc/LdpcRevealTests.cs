@@ -93,7 +93,7 @@ public class LdpcRevealTests
     {
         const int n = 20_000;
         var (alice, bob) = Frame(11, n, 0.03);
-        var a = new LdpcAlice(Short, 0.03, alice);
+        var a = new LdpcAlice(Short, 0.03, alice, new Replayed(0x51));
         var b = new LdpcBob(Short, 0.03, bob);
         var message = a.Start();
         var plan = a.Plan!;
@@ -141,7 +141,7 @@ public class LdpcRevealTests
         for (var i = 0UL; i < 6 && smaller == 0; i++)
         {
             var (alice, bob) = Frame(300 + i, n, 0.02);
-            var a = new LdpcAlice(LdpcOptions.Default, 0.02, alice);
+            var a = new LdpcAlice(LdpcOptions.Default, 0.02, alice, new Replayed(300 + i));
             var b = new LdpcBob(LdpcOptions.Default, 0.02, bob);
             var message = a.Start();
             for (var round = 0; message is not null; round++)
@@ -226,7 +226,7 @@ public class LdpcRevealTests
         // The pipeline turns the exception into an aborted block (no key), like any malformed message.
         const int n = 20_000;
         var (alice, bob) = Frame(21, n, 0.03);
-        var a = new LdpcAlice(Short, 0.03, alice);
+        var a = new LdpcAlice(Short, 0.03, alice, new Replayed(0x51));
         var request = new LdpcBob(Short, 0.03, bob).Receive(a.Start());
         var positions = Positions(request);
         Assert.True(positions.Length >= 2);
