@@ -188,10 +188,27 @@ public sealed partial class Testbed
             await IgnoreCancellation(rxTask);
 
             var rows = store.ReadAll();
+            // The observer is a subscriber of its own: the broker may still be delivering the last messages to it after the
+            // edge stored them, so it gets up to 2 s to catch up with what the senders published.
             var observed = new List<MqttBridge.ReceivedMessage>();
-            while (observer.Received.TryRead(out var m))
+            var published = masters.Sum(m => m.Gateway.Stats.Sent);
+            using (var observe = new CancellationTokenSource(TimeSpan.FromSeconds(2), _time))
             {
-                observed.Add(m);
+                try
+                {
+                    do
+                    {
+                        while (observer.Received.TryRead(out var m))
+                        {
+                            observed.Add(m);
+                        }
+                    }
+                    while (observed.Count < published && await observer.Received.WaitToReadAsync(observe.Token));
+                }
+                catch (OperationCanceledException)
+                {
+                    // Counted as seen so far: the result reports what the observer got.
+                }
             }
             var result = Measure(s, masters.Select(m => (m.Gateway, m.Sealer)).ToList(), slave, broker, observed, rows, liveLinks, produced, sensingSeconds, edgePath,
                 kmeIds, dashboardUrl);
