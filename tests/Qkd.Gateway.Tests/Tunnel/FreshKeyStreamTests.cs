@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
 using Qkd.Gateway.Tests.Support;
@@ -155,15 +154,5 @@ public sealed class FreshKeyStreamTests
         Assert.Equal(chunk, back);
     }
 
-    /// <summary>Polls <paramref name="done"/> (doing <paramref name="step"/> between polls) until it holds or the timeout passes.</summary>
-    private static async Task UntilAsync(Func<bool> done, Action? step = null)
-    {
-        var start = Stopwatch.GetTimestamp();
-        while (!done())
-        {
-            Assert.True(Stopwatch.GetElapsedTime(start) < Timeout, "condition not reached within the timeout");
-            step?.Invoke();
-            await Task.Delay(20);
-        }
-    }
+    private static Task UntilAsync(Func<bool> done, Action? step = null) => Poll.UntilAsync(done, Timeout, step);
 }

@@ -40,11 +40,7 @@ public sealed class TunnelRoundTripTests
         Assert.Equal(2, pair.Edge.Metrics.KeysConsumed);
         // The plant counts a chunk once its write to the TLS stream returned, which can be after the echo came back to the
         // client (a run with a busy core read it short of the last chunk), so the count gets a moment to catch up.
-        var deadline = DateTime.UtcNow + Timeout;
-        while (pair.Plant.Metrics.BytesOut < sent.Length + 3 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
+        await Poll.UntilAsync(() => pair.Plant.Metrics.BytesOut >= sent.Length + 3, Timeout);
         Assert.Equal(sent.Length + 3, pair.Plant.Metrics.BytesOut);
         Assert.Equal(2, echo.Accepted);
     }
