@@ -24,25 +24,22 @@ public sealed partial class LdpcDecoder
 
     private bool _narrowFrame;
 
-    /// <summary>Beliefs in units of 1/<see cref="LdpcNarrowArithmetic.Scale"/> nat, messages 0.</summary>
+    /// <summary>Messages 0 (the beliefs were quantised by <see cref="Load"/>); a decoder fresh from <see cref="Wipe"/> has them so already.</summary>
     private void LoadNarrow()
     {
-        var z = _code.LiftingSize;
         if (_r8.Length == 0)
         {
-            _r8 = new sbyte[_code.BaseEdges * z];
+            _r8 = new sbyte[_code.BaseEdges * _code.LiftingSize];
         }
-        for (var i = 0; i < _beliefs.Length; i++)
+        else if (!_narrowMessagesZero)
         {
-            _beliefs[i] = Math.Abs((int)_beliefs[i]) == MaxMagnitude ? _beliefs[i] : Quantise(_beliefs[i]);
+            Array.Clear(_r8);
         }
-        for (var c = 0; c < _code.BaseColumns; c++)
-        {
-            _beliefs.AsSpan(c * z, z).CopyTo(_l.AsSpan(c * Stride, z));
-            RefreshRepeat(c);
-        }
-        Array.Clear(_r8);
+        _narrowMessagesZero = false;
     }
+
+    /// <summary>Whether <see cref="_r8"/> is all zero (set by <see cref="Wipe"/>, cleared when a frame starts using it).</summary>
+    private bool _narrowMessagesZero;
 
     private void LayerNarrow(int row, bool vector)
     {
@@ -112,6 +109,8 @@ public sealed partial class LdpcDecoder
         var half = (nuint)(TL.Count / 2);
         var parityA = TL.Pack(TL.LoadWide(ref s0, sOffset), TL.LoadWide(ref s0, sOffset + half));
         var parityB = TB.Two ? TL.Pack(TL.LoadWide(ref s0, sOffset + width), TL.LoadWide(ref s0, sOffset + width + half)) : parityA;
+        var top = TL.Create(TableTop);
+        var table = TL.CorrectionTable;
         var forwardA = TL.Create(MaxMessage);
         var forwardB = forwardA;
         for (var k = 0; k < degree; k++)
@@ -119,11 +118,11 @@ public sealed partial class LdpcDecoder
             var tOffset = (nuint)k * z + lane;
             var rOffset = edge + (nuint)k * z;
             (forwardA, parityA) = ForwardStep<TL, TN, TW>(ref l0, ref t0, ref r0, BeliefOffset(ref column0, ref shift0, e0 + k, lane, z, stride),
-                tOffset, rOffset, forwardA, parityA);
+                tOffset, rOffset, forwardA, parityA, top, table);
             if (TB.Two)
             {
                 (forwardB, parityB) = ForwardStep<TL, TN, TW>(ref l0, ref t0, ref r0, BeliefOffset(ref column0, ref shift0, e0 + k, lane + width, z, stride),
-                    tOffset + width, rOffset + width, forwardB, parityB);
+                    tOffset + width, rOffset + width, forwardB, parityB, top, table);
             }
         }
         var backwardA = TL.Create(MaxMessage);
@@ -133,11 +132,11 @@ public sealed partial class LdpcDecoder
             var tOffset = (nuint)k * z + lane;
             var rOffset = edge + (nuint)k * z;
             backwardA = BackwardStep<TL, TN, TW>(ref l0, ref t0, ref r0, BeliefOffset(ref column0, ref shift0, e0 + k, lane, z, stride),
-                tOffset, rOffset, backwardA, parityA);
+                tOffset, rOffset, backwardA, parityA, top, table);
             if (TB.Two)
             {
                 backwardB = BackwardStep<TL, TN, TW>(ref l0, ref t0, ref r0, BeliefOffset(ref column0, ref shift0, e0 + k, lane + width, z, stride),
-                    tOffset + width, rOffset + width, backwardB, parityB);
+                    tOffset + width, rOffset + width, backwardB, parityB, top, table);
             }
         }
     }

@@ -37,20 +37,34 @@ public sealed partial class LdpcDecoder
         }
         ref var l0 = ref MemoryMarshal.GetArrayDataReference(_l);
         ref var d0 = ref MemoryMarshal.GetArrayDataReference(_padded);
+        var zz = (nuint)z;
+        var wrap = (nuint)(PaddedLanes - z);
         for (var c = 0; c < _code.BaseColumns; c++)
         {
             var l = (nuint)(c * Stride);
             var d = (nuint)(c * PaddedStride);
-            for (nuint i = 0; i < (nuint)z; i += 32)
+            // Each block of decisions goes to the head and to the repeat (lane Z + i repeats lane i).
+            nuint i = 0;
+            for (; i + 64 <= zz; i += 64)
+            {
+                var low = Vector512.ShiftRightLogical(Vector512.LoadUnsafe(ref l0, l + i).AsUInt16(), 15);
+                var high = Vector512.ShiftRightLogical(Vector512.LoadUnsafe(ref l0, l + i + 32).AsUInt16(), 15);
+                var bits = Vector512.Narrow(low, high);
+                bits.StoreUnsafe(ref d0, d + i);
+                bits.StoreUnsafe(ref d0, d + zz + i);
+            }
+            for (; i < zz; i += 32)
             {
                 var low = Vector256.ShiftRightLogical(Vector256.LoadUnsafe(ref l0, l + i).AsUInt16(), 15);
                 var high = Vector256.ShiftRightLogical(Vector256.LoadUnsafe(ref l0, l + i + 16).AsUInt16(), 15);
-                Vector256.Narrow(low, high).StoreUnsafe(ref d0, d + i);
+                var bits = Vector256.Narrow(low, high);
+                bits.StoreUnsafe(ref d0, d + i);
+                bits.StoreUnsafe(ref d0, d + zz + i);
             }
-            var head = _padded.AsSpan(c * PaddedStride, PaddedStride);
-            for (var m = z; m < PaddedStride; m += z)
+            if (wrap > 0)
             {
-                head[..Math.Min(z, PaddedStride - m)].CopyTo(head[m..]);
+                // Z an odd multiple of 32: the repeat's last 32 lanes are lanes 0..31 again.
+                Vector256.LoadUnsafe(ref d0, d).StoreUnsafe(ref d0, d + 2 * zz);
             }
         }
     }

@@ -66,11 +66,18 @@ internal static class LdpcNarrowArithmetic
     /// <summary>The same on lanes read as unsigned bytes: table indices min(sat(a + b), 31) and min(max - min, 31), one permute each.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TN BoxPlusVector<TL, TN, TW>(TN a, TN b) where TL : struct, INarrowLanes<TN, TW> where TN : struct where TW : struct
+        => BoxPlusVector<TL, TN, TW>(a, b, TL.Create(TableTop), TL.CorrectionTable);
+
+    /// <summary>
+    /// The same with the constants passed in (<paramref name="top"/> = <see cref="TableTop"/> in every lane,
+    /// <paramref name="table"/> = the correction table): a kernel makes them once, so its loops hold them in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TN BoxPlusVector<TL, TN, TW>(TN a, TN b, TN top, TN table) where TL : struct, INarrowLanes<TN, TW> where TN : struct where TW : struct
     {
-        var top = TL.Create(TableTop);
         var m = TL.MinUnsigned(a, b);
-        var sum = TL.Lookup(TL.MinUnsigned(TL.AddSaturateUnsigned(a, b), top));
-        var difference = TL.Lookup(TL.MinUnsigned(TL.Subtract(TL.MaxUnsigned(a, b), m), top));
+        var sum = TL.Lookup(TL.MinUnsigned(TL.AddSaturateUnsigned(a, b), top), table);
+        var difference = TL.Lookup(TL.MinUnsigned(TL.Subtract(TL.MaxUnsigned(a, b), m), top), table);
         return TL.SubtractSaturateUnsigned(TL.Add(m, sum), difference);
     }
 
@@ -80,7 +87,7 @@ internal static class LdpcNarrowArithmetic
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (TN Forward, TN Parity) ForwardStep<TL, TN, TW>(ref short l0, ref short t0, ref sbyte r0, nuint lOffset, nuint tOffset, nuint rOffset,
-        TN forward, TN parity) where TL : struct, INarrowLanes<TN, TW> where TN : struct where TW : struct
+        TN forward, TN parity, TN top, TN table) where TL : struct, INarrowLanes<TN, TW> where TN : struct where TW : struct
     {
         var half = (nuint)(TL.Count / 2);
         var (rLow, rHigh) = TL.Unpack(TL.Load(ref r0, rOffset));
@@ -90,23 +97,24 @@ internal static class LdpcNarrowArithmetic
         TL.StoreWide(tHigh, ref t0, tOffset + half);
         TL.Store(forward, ref r0, rOffset);
         var t = TL.Pack(tLow, tHigh);
-        return (BoxPlusVector<TL, TN, TW>(forward, TL.Abs(t)), TL.Xor(parity, t));
+        return (BoxPlusVector<TL, TN, TW>(forward, TL.Abs(t), top, table), TL.Xor(parity, t));
     }
 
     /// <summary>Backward step: R = sign |F [+] B| (8-bit), L = sat16(t + R); returns B [+] |sat8(t)|.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TN BackwardStep<TL, TN, TW>(ref short l0, ref short t0, ref sbyte r0, nuint lOffset, nuint tOffset, nuint rOffset, TN backward, TN parity)
+    public static TN BackwardStep<TL, TN, TW>(ref short l0, ref short t0, ref sbyte r0, nuint lOffset, nuint tOffset, nuint rOffset, TN backward, TN parity,
+        TN top, TN table)
         where TL : struct, INarrowLanes<TN, TW> where TN : struct where TW : struct
     {
         var half = (nuint)(TL.Count / 2);
         var tLow = TL.LoadWide(ref t0, tOffset);
         var tHigh = TL.LoadWide(ref t0, tOffset + half);
         var t = TL.Pack(tLow, tHigh);
-        var message = TL.ApplySign(BoxPlusVector<TL, TN, TW>(TL.Load(ref r0, rOffset), backward), TL.Xor(parity, t));
+        var message = TL.ApplySign(BoxPlusVector<TL, TN, TW>(TL.Load(ref r0, rOffset), backward, top, table), TL.Xor(parity, t));
         TL.Store(message, ref r0, rOffset);
         var (mLow, mHigh) = TL.Unpack(message);
         TL.StoreWide(TL.AddSaturateWide(tLow, mLow), ref l0, lOffset);
         TL.StoreWide(TL.AddSaturateWide(tHigh, mHigh), ref l0, lOffset + half);
-        return BoxPlusVector<TL, TN, TW>(backward, TL.Abs(t));
+        return BoxPlusVector<TL, TN, TW>(backward, TL.Abs(t), top, table);
     }
 }

@@ -63,6 +63,12 @@ internal interface INarrowLanes<TNarrow, TWide> where TNarrow : struct where TWi
 
     /// <summary>Entry u of the 32-entry correction table per lane, for 0 &lt;= u &lt;= 31.</summary>
     static abstract TNarrow Lookup(TNarrow u);
+
+    /// <summary>The correction table as a vector (kernels load it once and pass it to <see cref="Lookup(TNarrow, TNarrow)"/>).</summary>
+    static abstract TNarrow CorrectionTable { get; }
+
+    /// <summary>Entry u of <paramref name="table"/> (<see cref="CorrectionTable"/>) per lane, for 0 &lt;= u &lt;= 31.</summary>
+    static abstract TNarrow Lookup(TNarrow u, TNarrow table);
 }
 
 /// <summary>One or two blocks of lanes per kernel call (two let the core overlap two independent box-plus chains).</summary>
@@ -163,8 +169,13 @@ internal readonly struct NarrowLanes512 : INarrowLanes<Vector512<sbyte>, Vector5
         => Vector512.ConditionalSelect(Vector512.LessThan(signSource, Vector512<sbyte>.Zero), Vector512<sbyte>.Zero - m, m);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<sbyte> Lookup(Vector512<sbyte> u)
-        => Avx512Vbmi.IsSupported ? Avx512Vbmi.PermuteVar64x8(Table, u) : Vector512.Shuffle(Table, u);
+    public static Vector512<sbyte> Lookup(Vector512<sbyte> u) => Lookup(u, Table);
+
+    public static Vector512<sbyte> CorrectionTable => Table;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<sbyte> Lookup(Vector512<sbyte> u, Vector512<sbyte> table)
+        => Avx512Vbmi.IsSupported ? Avx512Vbmi.PermuteVar64x8(table, u) : Vector512.Shuffle(table, u);
 }
 
 /// <summary>32 lanes: one <see cref="Vector256{T}"/> of bytes, two of 16-bit beliefs.</summary>
@@ -247,6 +258,11 @@ internal readonly struct NarrowLanes256 : INarrowLanes<Vector256<sbyte>, Vector2
         => Vector256.ConditionalSelect(Vector256.LessThan(signSource, Vector256<sbyte>.Zero), Vector256<sbyte>.Zero - m, m);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<sbyte> Lookup(Vector256<sbyte> u)
-        => Avx512Vbmi.VL.IsSupported ? Avx512Vbmi.VL.PermuteVar32x8(Table, u) : Vector256.Shuffle(Table, u);
+    public static Vector256<sbyte> Lookup(Vector256<sbyte> u) => Lookup(u, Table);
+
+    public static Vector256<sbyte> CorrectionTable => Table;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<sbyte> Lookup(Vector256<sbyte> u, Vector256<sbyte> table)
+        => Avx512Vbmi.VL.IsSupported ? Avx512Vbmi.VL.PermuteVar32x8(table, u) : Vector256.Shuffle(table, u);
 }

@@ -31,6 +31,30 @@ public class LdpcNarrowLanesTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LoadBeliefs_EqualsClampThenQuantise_ElementByElement(bool narrow)
+    {
+        // Every 16-bit value, in an order that puts extremes, +-max and 0 inside vector blocks and in the scalar tail.
+        var channel = new short[65_536 + 13];
+        for (var i = 0; i < channel.Length; i++)
+        {
+            channel[i] = (short)(i * 40_503 + 7);
+        }
+        channel[^1] = LdpcDecoder.MaxMagnitude;
+        channel[^2] = (short)-LdpcDecoder.MaxMagnitude;
+        channel[^3] = short.MinValue;
+        var beliefs = new short[channel.Length];
+        LdpcDecoder.LoadBeliefs(channel, beliefs, narrow);
+        for (var i = 0; i < channel.Length; i++)
+        {
+            var x = Math.Clamp(channel[i], (short)-LdpcDecoder.MaxMagnitude, LdpcDecoder.MaxMagnitude);
+            var expected = narrow && Math.Abs((int)x) != LdpcDecoder.MaxMagnitude ? LdpcNarrowArithmetic.Quantise(x) : x;
+            Assert.True(expected == beliefs[i], $"channel {channel[i]}: expected {expected}, got {beliefs[i]}");
+        }
+    }
+
     [Fact]
     public void Narrow_DecodesAFrameWellBelowThreshold()
     {
