@@ -1,4 +1,7 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 using Qkd.Bits;
 
@@ -61,12 +64,7 @@ public sealed class LdpcAlice
         var plan = _plan = LdpcFramePlan.Choose(_key.Length, _qber, _options);
         var code = plan.Code;
         var frame = _frame = new byte[code.Length];
-        var keyPositions = plan.KeyPositions;
-        var words = _key.Words;
-        for (var i = 0; i < keyPositions.Length; i++)
-        {
-            frame[keyPositions[i]] = (byte)((words[i >> 6] >> (i & 63)) & 1);
-        }
+        Scatter(_key, plan.KeyPositions, frame);
         var random = new byte[(plan.Punctured + 7) / 8];
         _random.Fill(random);
         for (var i = 0; i < plan.Punctured; i++)
@@ -184,13 +182,70 @@ public sealed class LdpcAlice
         }
     }
 
-    /// <summary>Packs one bit per byte into bytes, least significant bit first.</summary>
+    /// <summary>Packs one bit per byte (0 or 1) into bytes, least significant bit first; 64 bits per vector compare.</summary>
     internal static void Pack(ReadOnlySpan<byte> bits, Span<byte> packed)
     {
         packed.Clear();
-        for (var i = 0; i < bits.Length; i++)
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + 64 <= bits.Length; i += 64)
+            {
+                var mask = Vector512.GreaterThan(Vector512.Create(bits.Slice(i, 64)), Vector512<byte>.Zero).ExtractMostSignificantBits();
+                BinaryPrimitives.WriteUInt64LittleEndian(packed[(i >> 3)..], mask);
+            }
+        }
+        for (; i < bits.Length; i++)
         {
             packed[i >> 3] |= (byte)(bits[i] << (i & 7));
+        }
+    }
+
+    /// <summary>The inverse of <see cref="Pack"/>: <paramref name="bits"/>.Length bits, one per byte, eight per table lookup.</summary>
+    internal static void Unpack(ReadOnlySpan<byte> packed, Span<byte> bits)
+    {
+        var i = 0;
+        for (; i + 8 <= bits.Length; i += 8)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(bits[i..], Spread[packed[i >> 3]]);
+        }
+        for (; i < bits.Length; i++)
+        {
+            bits[i] = (byte)((packed[i >> 3] >> (i & 7)) & 1);
+        }
+    }
+
+    /// <summary>Byte b spread to eight bytes: byte k of entry b is bit k of b.</summary>
+    private static readonly ulong[] Spread = BuildSpread();
+
+    private static ulong[] BuildSpread()
+    {
+        var table = new ulong[256];
+        for (var b = 0; b < 256; b++)
+        {
+            for (var k = 0; k < 8; k++)
+            {
+                table[b] |= (ulong)((b >> k) & 1) << (8 * k);
+            }
+        }
+        return table;
+    }
+
+    /// <summary>frame[positions[i]] = bit i of <paramref name="key"/> for every position (ascending key positions of a frame plan).</summary>
+    internal static void Scatter(BitString key, int[] positions, byte[] frame)
+    {
+        Guard.SameLength(key.Length, positions.Length, "Key bits and key positions");
+        var words = key.Words;
+        ref var p0 = ref MemoryMarshal.GetArrayDataReference(positions);
+        for (var w = 0; w < words.Length; w++)
+        {
+            var word = words[w];
+            var end = Math.Min(64, positions.Length - 64 * w);
+            for (var b = 0; b < end; b++)
+            {
+                var v = Unsafe.Add(ref p0, 64 * w + b);
+                frame[v] = (byte)((word >> b) & 1);
+            }
         }
     }
 }

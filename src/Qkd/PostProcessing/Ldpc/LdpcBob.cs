@@ -128,22 +128,18 @@ public sealed class LdpcBob
         _decoder = LdpcCodeBook.RentDecoder(plan.KeyBits, plan.RateIndex, _options);
         var buffers = _decoder.FrameBuffers;
         var syndrome = buffers.Syndrome;
-        var packed = message[LdpcAlice.HeaderBytes..];
-        for (var i = 0; i < syndrome.Length; i++)
-        {
-            syndrome[i] = (byte)((packed[i >> 3] >> (i & 7)) & 1);
-        }
+        LdpcAlice.Unpack(message[LdpcAlice.HeaderBytes..], syndrome);
         var q = Math.Clamp(_qber, 1e-3, 0.2);
         var llr = (short)Math.Min(LdpcDecoder.MaxMagnitude, Math.Round(Math.Log((1 - q) / q) * LdpcDecoder.LlrScale));
         var channel = buffers.Channel;
         var frame = _frame = buffers.Frame;
         var known = _known = buffers.Known;
-        var keyPositions = plan.KeyPositions;
-        var words = _key.Words;
-        for (var i = 0; i < keyPositions.Length; i++)
+        LdpcAlice.Scatter(_key, plan.KeyPositions, frame);
+        // Key positions carry the channel LLR, punctured ones 0, shortened ones the maximum (known).
+        channel.AsSpan().Fill(llr);
+        foreach (var v in plan.PuncturedPositions)
         {
-            frame[keyPositions[i]] = (byte)((words[i >> 6] >> (i & 63)) & 1);
-            channel[keyPositions[i]] = llr;
+            channel[v] = 0;
         }
         foreach (var v in plan.ShortenedPositions)
         {

@@ -49,7 +49,7 @@ public sealed partial class LdpcDecoder
             {
                 var low = Vector512.ShiftRightLogical(Vector512.LoadUnsafe(ref l0, l + i).AsUInt16(), 15);
                 var high = Vector512.ShiftRightLogical(Vector512.LoadUnsafe(ref l0, l + i + 32).AsUInt16(), 15);
-                var bits = Vector512.Narrow(low, high);
+                var bits = NarrowBits(low, high);
                 bits.StoreUnsafe(ref d0, d + i);
                 bits.StoreUnsafe(ref d0, d + zz + i);
             }
@@ -67,6 +67,22 @@ public sealed partial class LdpcDecoder
                 Vector256.LoadUnsafe(ref d0, d).StoreUnsafe(ref d0, d + 2 * zz);
             }
         }
+    }
+
+    /// <summary>
+    /// The 0/1 words of <paramref name="low"/> then <paramref name="high"/> as 64 bytes in order: one unsigned pack
+    /// (it interleaves the two inputs per 128-bit lane) and one qword permute to undo the interleave, where AVX-512BW
+    /// runs them; <see cref="Vector512.Narrow(Vector512{ushort}, Vector512{ushort})"/> elsewhere.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> NarrowBits(Vector512<ushort> low, Vector512<ushort> high)
+    {
+        if (System.Runtime.Intrinsics.X86.Avx512BW.IsSupported)
+        {
+            var packed = System.Runtime.Intrinsics.X86.Avx512BW.PackUnsignedSaturate(low.AsInt16(), high.AsInt16());
+            return System.Runtime.Intrinsics.X86.Avx512F.PermuteVar8x64(packed.AsUInt64(), Vector512.Create(0UL, 2, 4, 6, 1, 3, 5, 7)).AsByte();
+        }
+        return Vector512.Narrow(low, high);
     }
 
     /// <summary>Unsatisfied checks of base row <paramref name="r"/>, stopping at the first when <paramref name="any"/>.</summary>

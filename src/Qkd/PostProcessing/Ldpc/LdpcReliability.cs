@@ -71,13 +71,22 @@ internal static class LdpcReliability
             var v = 0;
             for (; v + Vector256<short>.Count <= n && found < count; v += Vector256<short>.Count)
             {
-                if (Vector256.GreaterThanAll(Vector256.Create(magnitudes.Slice(v, Vector256<short>.Count)), t))
+                // The block's candidates at or below the threshold, visited in ascending order by their mask bits.
+                var block = Vector256.Create(magnitudes.Slice(v, Vector256<short>.Count));
+                var candidates = Vector256.LessThanOrEqual(block, t).ExtractMostSignificantBits();
+                if (candidates == 0)
                 {
                     continue;
                 }
-                for (var k = v; k < v + Vector256<short>.Count && found < count; k++)
+                var below = Vector256.LessThan(block, t).ExtractMostSignificantBits();
+                while (candidates != 0 && found < count)
                 {
-                    Take(magnitudes[k], k, threshold, ref atThreshold, positions, ref found);
+                    var k = System.Numerics.BitOperations.TrailingZeroCount(candidates);
+                    candidates &= candidates - 1;
+                    if ((below >> k & 1) != 0 || atThreshold-- > 0)
+                    {
+                        positions[found++] = v + k;
+                    }
                 }
             }
             for (; v < n && found < count; v++)

@@ -74,6 +74,43 @@ public class LdpcCodeTests
         }
     }
 
+    [Theory]
+    [InlineData(40, 64, 0.6)]
+    [InlineData(60, 96, 0.8)]
+    [InlineData(50, 160, 0.5)]
+    [InlineData(232, 480, 0.92)]
+    public void Syndrome_PaddedVectorPath_EqualsReference(int columns, int z, double rate)
+    {
+        // Z = 96, 160 and 480 end each row with a 32-lane block; 64 has none.
+        var code = LdpcCode.Build(columns, z, rate, 3);
+        var x = RandomBits(code.Length, (ulong)z);
+        var fast = new byte[code.Checks];
+        var reference = new byte[code.Checks];
+        code.Syndrome(x, fast);
+        code.SyndromeReference(x, reference);
+        Assert.Equal(reference, fast);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(200)]
+    [InlineData(31_201)]
+    public void PackThenUnpack_ReturnsTheBits_AndPacksLeastSignificantFirst(int length)
+    {
+        var bits = RandomBits(length, (ulong)length);
+        var packed = new byte[(length + 7) / 8];
+        LdpcAlice.Pack(bits, packed);
+        for (var i = 0; i < length; i++)
+        {
+            Assert.Equal(bits[i], (packed[i >> 3] >> (i & 7)) & 1);
+        }
+        var back = new byte[length];
+        LdpcAlice.Unpack(packed, back);
+        Assert.Equal(bits, back);
+    }
+
     [Fact]
     public void Syndrome_OfOneBit_IsItsColumn()
     {
