@@ -87,19 +87,26 @@ public class LdpcBenchmarks
     private static (double F, int Failed, double Attempts, double Iterations) Measure(BenchmarkCase c)
         => Quality.GetOrAdd(c.Descriptor.WorkloadMethod.Name + "/" + c.Parameters.ValueInfo, _ => MeasureOnce(c));
 
-    private static (double F, int Failed, double Attempts, double Iterations) MeasureOnce(BenchmarkCase c)
+    /// <summary>The seeded quality frames (<c>SimRandom.ForStream(77, i)</c>, BSC(<paramref name="qber"/>)): Alice's keys and Bob's.</summary>
+    internal static (BitString[] Alice, BitString[] Bob) QualityInputs(int bits, double qber, int frames)
     {
-        var bits = (int)c.Parameters["Bits"];
-        var qber = (double)c.Parameters["Qber"];
-        var alice = new BitString[QualityFrames];
-        var bob = new BitString[QualityFrames];
-        for (var i = 0; i < QualityFrames; i++)
+        var alice = new BitString[frames];
+        var bob = new BitString[frames];
+        for (var i = 0; i < frames; i++)
         {
             var random = SimRandom.ForStream(77, (ulong)i);
             alice[i] = BitString.Random(bits, ref random);
             bob[i] = alice[i].Clone();
             BinarySymmetricChannel.Apply(bob[i], qber, ref random);
         }
+        return (alice, bob);
+    }
+
+    private static (double F, int Failed, double Attempts, double Iterations) MeasureOnce(BenchmarkCase c)
+    {
+        var bits = (int)c.Parameters["Bits"];
+        var qber = (double)c.Parameters["Qber"];
+        var (alice, bob) = QualityInputs(bits, qber, QualityFrames);
         var shuffles = new CascadeShuffles(bits, 99);
         double sum = 0;
         var failed = 0;
