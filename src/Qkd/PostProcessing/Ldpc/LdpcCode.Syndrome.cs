@@ -1,0 +1,116 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Security.Cryptography;
+using Qkd.Bits;
+
+namespace Qkd.PostProcessing.Ldpc;
+
+/// <summary>The syndrome s = H x of a frame (Alice's announcement, Bob's own frame).</summary>
+public sealed partial class LdpcCode
+{
+    /// <summary>
+    /// Syndrome s = H x over GF(2): <paramref name="bits"/> holds one bit per byte (0 or 1, N of them),
+    /// <paramref name="syndrome"/> receives M bytes.
+    /// </summary>
+    /// <remarks>
+    /// With Vector512 and Z &gt;= 64 the frame is first copied column by column with a repeat of each column's first
+    /// lanes (as the decoder keeps its decisions, LdpcDecoder.PaddedChecks.cs), so the Z bits a circulant feeds into a
+    /// base row are one contiguous run and a row's checks are the XOR of one 64-byte load per edge, held in a register;
+    /// the copy (key bits) is wiped before its buffer goes back to the pool. <see cref="SyndromeReference"/> is the
+    /// slice-by-slice reference it equals.
+    /// </remarks>
+    public void Syndrome(ReadOnlySpan<byte> bits, Span<byte> syndrome)
+    {
+        Guard.SameLength(bits.Length, Length, "Frame for the syndrome");
+        Guard.SameLength(syndrome.Length, Checks, "Syndrome buffer");
+        var z = LiftingSize;
+        if (z < 64 || !Vector512.IsHardwareAccelerated)
+        {
+            SyndromeReference(bits, syndrome);
+            return;
+        }
+        var lanes = (z + 63) / 64 * 64;
+        var stride = z + lanes;
+        Span<byte> tail = stackalloc byte[64];
+        var buffer = ArrayPool<byte>.Shared.Rent(BaseColumns * stride);
+        try
+        {
+            for (var c = 0; c < BaseColumns; c++)
+            {
+                var column = bits.Slice(c * z, z);
+                var padded = buffer.AsSpan(c * stride, stride);
+                column.CopyTo(padded);
+                column[..Math.Min(z, lanes)].CopyTo(padded[z..]);
+                column[..(lanes - Math.Min(z, lanes))].CopyTo(padded[(2 * z)..]);
+            }
+            ref var b0 = ref MemoryMarshal.GetArrayDataReference(buffer);
+            ref var s0 = ref MemoryMarshal.GetReference(syndrome);
+            for (var r = 0; r < BaseRows; r++)
+            {
+                for (var i = 0; i < z; i += 64)
+                {
+                    var acc = Vector512<byte>.Zero;
+                    for (var e = RowStart[r]; e < RowStart[r + 1]; e++)
+                    {
+                        acc ^= Vector512.LoadUnsafe(ref b0, (nuint)(EdgeColumn[e] * stride + EdgeShift[e] + i));
+                    }
+                    if (i + 64 <= z)
+                    {
+                        acc.StoreUnsafe(ref s0, (nuint)(r * z + i));
+                    }
+                    else
+                    {
+                        // The last block of a row when 64 does not divide Z.
+                        acc.StoreUnsafe(ref MemoryMarshal.GetReference(tail));
+                        tail[..(z - i)].CopyTo(syndrome.Slice(r * z + i, z - i));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, BaseColumns * stride));
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The reference of <see cref="Syndrome(ReadOnlySpan{byte}, Span{byte})"/>: two slices XORed per edge.</summary>
+    internal void SyndromeReference(ReadOnlySpan<byte> bits, Span<byte> syndrome)
+    {
+        Guard.SameLength(bits.Length, Length, "Frame for the syndrome");
+        Guard.SameLength(syndrome.Length, Checks, "Syndrome buffer");
+        var z = LiftingSize;
+        for (var r = 0; r < BaseRows; r++)
+        {
+            var acc = syndrome.Slice(r * z, z);
+            acc.Clear();
+            for (var e = RowStart[r]; e < RowStart[r + 1]; e++)
+            {
+                var column = bits.Slice(EdgeColumn[e] * z, z);
+                var s = EdgeShift[e];
+                XorInto(acc[..(z - s)], column[s..]);
+                XorInto(acc[(z - s)..], column[..s]);
+            }
+        }
+    }
+
+    /// <summary>Syndrome of a packed bit string of length N.</summary>
+    public BitString Syndrome(BitString word)
+    {
+        Guard.NotNull(word);
+        var bits = new byte[Length];
+        for (var i = 0; i < bits.Length; i++)
+        {
+            bits[i] = word[i] ? (byte)1 : (byte)0;
+        }
+        var syndrome = new byte[Checks];
+        Syndrome(bits, syndrome);
+        var result = new BitString(Checks);
+        for (var i = 0; i < syndrome.Length; i++)
+        {
+            result[i] = syndrome[i] != 0;
+        }
+        return result;
+    }
+}
