@@ -17,7 +17,7 @@ public sealed partial class LdpcCode
     /// With Vector512 and Z &gt;= 64 the frame is first copied column by column with a repeat of each column's first
     /// lanes (as the decoder keeps its decisions, LdpcDecoder.PaddedChecks.cs), so the Z bits a circulant feeds into a
     /// base row are one contiguous run and a row's checks are the XOR of one 64-byte load per edge, held in a register;
-    /// the copy (key bits) is wiped before its buffer goes back to the pool. <see cref="SyndromeReference"/> is the
+    /// the copy (key bits) is wiped before its buffer goes back to the pool, and so is the stack block a short last row passes through. <see cref="SyndromeReference"/> is the
     /// slice-by-slice reference it equals.
     /// </remarks>
     public void Syndrome(ReadOnlySpan<byte> bits, Span<byte> syndrome)
@@ -70,6 +70,7 @@ public sealed partial class LdpcCode
         }
         finally
         {
+            CryptographicOperations.ZeroMemory(tail);
             CryptographicOperations.ZeroMemory(buffer.AsSpan(0, BaseColumns * stride));
             ArrayPool<byte>.Shared.Return(buffer);
         }
