@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
@@ -30,8 +31,8 @@ public sealed partial class LdpcCode
             SyndromeReference(bits, syndrome);
             return;
         }
-        var lanes = (z + 63) / 64 * 64;
-        var stride = z + lanes;
+        var lanes = PaddedLanes;
+        var stride = PaddedStride;
         Span<byte> tail = stackalloc byte[64];
         var buffer = ArrayPool<byte>.Shared.Rent(BaseColumns * stride);
         try
@@ -50,11 +51,7 @@ public sealed partial class LdpcCode
             {
                 for (var i = 0; i < z; i += 64)
                 {
-                    var acc = Vector512<byte>.Zero;
-                    for (var e = RowStart[r]; e < RowStart[r + 1]; e++)
-                    {
-                        acc ^= Vector512.LoadUnsafe(ref b0, (nuint)(EdgeColumn[e] * stride + EdgeShift[e] + i));
-                    }
+                    var acc = PaddedRowXor(ref b0, r, i);
                     if (i + 64 <= z)
                     {
                         acc.StoreUnsafe(ref s0, (nuint)(r * z + i));
@@ -113,5 +110,33 @@ public sealed partial class LdpcCode
             result[i] = syndrome[i] != 0;
         }
         return result;
+    }
+
+    /// <summary>Lanes of a padded column's repeat: Z rounded up to whole Vector512 blocks.</summary>
+    internal int PaddedLanes => (LiftingSize + 63) / 64 * 64;
+
+    /// <summary>
+    /// Distance between columns in a padded frame (one byte per bit, each column followed by a repeat of its first
+    /// <see cref="PaddedLanes"/> lanes, lane Z + i holding lane i mod Z): the layout of this syndrome's copy and of the
+    /// decoder's padded decisions.
+    /// </summary>
+    internal int PaddedStride => LiftingSize + PaddedLanes;
+
+    /// <summary>
+    /// XOR over base row <paramref name="row"/>'s edges of the 64 padded bytes each circulant feeds into checks
+    /// row Z + <paramref name="lane"/>.. (<paramref name="padded"/>: a frame in the <see cref="PaddedStride"/> layout).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal Vector512<byte> PaddedRowXor(ref byte padded, int row, int lane)
+    {
+        var stride = (nuint)PaddedStride;
+        ref var column0 = ref MemoryMarshal.GetArrayDataReference(EdgeColumn);
+        ref var shift0 = ref MemoryMarshal.GetArrayDataReference(EdgeShift);
+        var acc = Vector512<byte>.Zero;
+        for (var e = RowStart[row]; e < RowStart[row + 1]; e++)
+        {
+            acc ^= Vector512.LoadUnsafe(ref padded, (nuint)Unsafe.Add(ref column0, e) * stride + (nuint)Unsafe.Add(ref shift0, e) + (nuint)lane);
+        }
+        return acc;
     }
 }

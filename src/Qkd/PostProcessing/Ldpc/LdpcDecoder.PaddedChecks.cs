@@ -20,10 +20,11 @@ public sealed partial class LdpcDecoder
     /// <summary>Whether the vector path keeps padded decisions (Vector512 and Z &gt;= 64; tests turn it off to compare).</summary>
     internal bool UsePaddedChecks { get; set; } = Vector512.IsHardwareAccelerated;
 
-    /// <summary>Lanes rounded up to whole Vector512 blocks.</summary>
-    private int PaddedLanes => (_code.LiftingSize + 63) / 64 * 64;
+    /// <summary>Lanes of each column's repeat (<see cref="LdpcCode.PaddedLanes"/>).</summary>
+    private int PaddedLanes => _code.PaddedLanes;
 
-    private int PaddedStride => _code.LiftingSize + PaddedLanes;
+    /// <summary>Distance between columns of the padded decisions (<see cref="LdpcCode.PaddedStride"/>, the layout the code's syndrome uses too).</summary>
+    private int PaddedStride => _code.PaddedStride;
 
     /// <summary>Unsatisfied checks of the decisions of the last <see cref="Run"/> (<paramref name="decided"/> is its decision buffer).</summary>
     internal int UnsatisfiedChecksOfLastRun(ReadOnlySpan<byte> decided) => _paddedDecisions ? UnsatisfiedPadded() : UnsatisfiedChecks(decided);
@@ -89,22 +90,12 @@ public sealed partial class LdpcDecoder
     private int RowUnsatisfiedPadded(int r, bool any)
     {
         var z = _code.LiftingSize;
-        var stride = (nuint)PaddedStride;
         ref var d0 = ref MemoryMarshal.GetArrayDataReference(_padded);
         ref var s0 = ref MemoryMarshal.GetArrayDataReference(_syndromeBits);
-        ref var column0 = ref MemoryMarshal.GetArrayDataReference(_code.EdgeColumn);
-        ref var shift0 = ref MemoryMarshal.GetArrayDataReference(_code.EdgeShift);
-        var e0 = _code.RowStart[r];
-        var e1 = _code.RowStart[r + 1];
         var count = 0;
         for (var i = 0; i < z; i += 64)
         {
-            var acc = Vector512.LoadUnsafe(ref s0, (nuint)(r * z + i));
-            for (var e = e0; e < e1; e++)
-            {
-                var offset = (nuint)System.Runtime.CompilerServices.Unsafe.Add(ref column0, e) * stride + (nuint)System.Runtime.CompilerServices.Unsafe.Add(ref shift0, e) + (nuint)i;
-                acc ^= Vector512.LoadUnsafe(ref d0, offset);
-            }
+            var acc = Vector512.LoadUnsafe(ref s0, (nuint)(r * z + i)) ^ _code.PaddedRowXor(ref d0, r, i);
             var unsatisfied = (~Vector512.Equals(acc, Vector512<byte>.Zero)).ExtractMostSignificantBits();
             if (z - i < 64)
             {

@@ -61,9 +61,6 @@ internal interface INarrowLanes<TNarrow, TWide> where TNarrow : struct where TWi
     /// <summary>-m where <paramref name="signSource"/> is negative, m elsewhere.</summary>
     static abstract TNarrow ApplySign(TNarrow m, TNarrow signSource);
 
-    /// <summary>Entry u of the 32-entry correction table per lane, for 0 &lt;= u &lt;= 31.</summary>
-    static abstract TNarrow Lookup(TNarrow u);
-
     /// <summary>The correction table as a vector (kernels load it once and pass it to <see cref="Lookup(TNarrow, TNarrow)"/>).</summary>
     static abstract TNarrow CorrectionTable { get; }
 
@@ -168,9 +165,6 @@ internal readonly struct NarrowLanes512 : INarrowLanes<Vector512<sbyte>, Vector5
     public static Vector512<sbyte> ApplySign(Vector512<sbyte> m, Vector512<sbyte> signSource)
         => Vector512.ConditionalSelect(Vector512.LessThan(signSource, Vector512<sbyte>.Zero), Vector512<sbyte>.Zero - m, m);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<sbyte> Lookup(Vector512<sbyte> u) => Lookup(u, Table);
-
     public static Vector512<sbyte> CorrectionTable => Table;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -256,9 +250,6 @@ internal readonly struct NarrowLanes256 : INarrowLanes<Vector256<sbyte>, Vector2
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<sbyte> ApplySign(Vector256<sbyte> m, Vector256<sbyte> signSource)
         => Vector256.ConditionalSelect(Vector256.LessThan(signSource, Vector256<sbyte>.Zero), Vector256<sbyte>.Zero - m, m);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<sbyte> Lookup(Vector256<sbyte> u) => Lookup(u, Table);
 
     public static Vector256<sbyte> CorrectionTable => Table;
 
