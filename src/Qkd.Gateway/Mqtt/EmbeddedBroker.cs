@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
@@ -205,14 +204,7 @@ public sealed class EmbeddedBroker : IAsyncDisposable
         public X509Certificate2 GetCertificate() => certificate;
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
+    private static int FreePort() => Qkd.Hosting.LoopbackPort.Pick();
 
     public async ValueTask DisposeAsync()
     {

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
@@ -263,13 +261,6 @@ public sealed class DevNetwork : IAsyncDisposable
     /// <summary>Seed of link <paramref name="index"/> (0: A-B, 1: B-C): an independent stream of the network's supply seed.</summary>
     public static ulong LinkSeed(ulong supplySeed, int index) => Qkd.Bits.SimRandom.ForStream(supplySeed, (ulong)index).NextUInt64();
 
-    /// <summary>A TCP port that was free a moment ago on 127.0.0.1.</summary>
-    public static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
+    /// <summary>A TCP port that was free a moment ago on 127.0.0.1, below the ephemeral range (<see cref="Qkd.Hosting.LoopbackPort"/>).</summary>
+    public static int FreePort() => Qkd.Hosting.LoopbackPort.Pick();
 }
